@@ -1,0 +1,95 @@
+/*
+ * Character devices: host-side backends (stdio, file, socket, pty, ...) and
+ * the frontend API a UART or a monitor uses (CharBackend).
+ */
+#ifndef CHARDEV_CHAR_H
+#define CHARDEV_CHAR_H
+
+#include "core/object.h"
+#include "core/main-loop.h"
+
+#define TYPE_CHARDEV "chardev"
+
+typedef enum QEMUChrEvent {
+    CHR_EVENT_BREAK,        /* serial break */
+    CHR_EVENT_OPENED,       /* peer connected / backend ready */
+    CHR_EVENT_MUX_IN,       /* mux focus moved to this frontend */
+    CHR_EVENT_MUX_OUT,      /* mux focus moved away */
+    CHR_EVENT_CLOSED,       /* peer disconnected */
+} QEMUChrEvent;
+
+typedef int IOCanReadHandler(void *opaque);   /* how many bytes it can take now */
+typedef void IOReadHandler(void *opaque, const uint8_t *buf, int size);
+typedef void IOEventHandler(void *opaque, QEMUChrEvent event);
+
+typedef struct Chardev Chardev;
+
+/* The frontend's handle on a backend (embedded in the device state). */
+typedef struct CharBackend {
+    Chardev *chr;
+    IOCanReadHandler *chr_can_read;
+    IOReadHandler *chr_read;
+    IOEventHandler *chr_event;
+    void *opaque;
+    int tag;                /* index in a mux */
+} CharBackend;
+
+/* Attach a frontend to chr (NULL chr: a backend-less frontend, writes vanish). */
+bool qemu_chr_fe_init(CharBackend *b, Chardev *chr, Error **errp);
+void qemu_chr_fe_deinit(CharBackend *b, bool del);
+/*
+ * Handlers run in `loop` (NULL: the main loop).  If set_open, an OPENED event
+ * is delivered now when the backend is already open.
+ */
+void qemu_chr_fe_set_handlers(CharBackend *b, IOCanReadHandler *can_read,
+                              IOReadHandler *read, IOEventHandler *event, void *opaque,
+                              EventLoop *loop, bool set_open);
+/* Non-blocking: returns bytes written (possibly fewer), or -1 with errno. */
+int qemu_chr_fe_write(CharBackend *b, const uint8_t *buf, int len);
+/* Blocking until all is written or the backend fails; returns len or -1. */
+int qemu_chr_fe_write_all(CharBackend *b, const uint8_t *buf, int len);
+/* The frontend can take input again (after returning 0 from can_read). */
+void qemu_chr_fe_accept_input(CharBackend *b);
+bool qemu_chr_fe_backend_connected(CharBackend *b);
+bool qemu_chr_fe_backend_open(CharBackend *b);   /* peer there (socket connected) */
+Chardev *qemu_chr_fe_get_driver(CharBackend *b);
+/* printf to the backend (monitor output). */
+void qemu_chr_fe_printf(CharBackend *b, const char *fmt, ...) PRINTF_FMT(2, 3);
+
+/* Backends. */
+typedef struct ChardevClass {
+    ObjectClass parent_class;
+    const char *backend_name;     /* "socket", "stdio", ... (for -chardev TYPE) */
+} ChardevClass;
+
+struct Chardev {
+    Object parent_obj;
+    char *label;                  /* id */
+    char *filename;               /* "pty:/dev/pts/3", "tcp:127.0.0.1:4444,server" */
+    CharBackend *be;              /* single frontend (mux has its own table) */
+    bool be_open;
+    EventLoop *loop;
+};
+
+#define CHARDEV(obj) OBJECT_CHECK(Chardev, (obj), TYPE_CHARDEV)
+
+/*
+ * -chardev TYPE,id=ID,key=val,...: keys/values as parsed by the option layer
+ * (keys[0] == "backend" is not used; type is given separately).
+ */
+Chardev *qemu_chardev_new(const char *id, const char *type, GPtrArray *keys,
+                          GPtrArray *values, Error **errp);
+/*
+ * The -serial/-monitor/-qmp shorthands: "stdio", "null", "file:PATH",
+ * "tcp:HOST:PORT,server=on,wait=off", "unix:PATH,server=on", "pty",
+ * "mon:stdio", "chardev:ID", "none" (returns NULL without error).
+ */
+Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp);
+Chardev *qemu_chr_find(const char *id);
+void qemu_chr_print_backends(FILE *f);      /* -chardev help */
+/* Iterate over all chardevs (query-chardev, info chardev). */
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
+/* Restore terminals, close sockets: called on every exit path. */
+void qemu_chr_cleanup(void);
+
+#endif
