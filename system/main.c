@@ -1,8 +1,6 @@
 /* machina-system-*: the command line and the machine's life cycle. */
 #include "core/osdep.h"
 
-const char *machina_prog_name = "machina";
-
 int main(int argc, char **argv)
 {
     const char *slash = strrchr(argv[0], '/');

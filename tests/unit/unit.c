@@ -46,11 +46,11 @@ void unit_skip(const char *reason)
 
 int unit_main(void)
 {
-    int failed = 0;
+    volatile int failed = 0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("1..%d\n", ntests);
-    for (int i = 0; i < ntests; i++) {
+    for (volatile int i = 0; i < ntests; i++) {
         int r = setjmp(unit_jmp);
         if (r == 0) {
             tests[i].fn();
