@@ -64,6 +64,13 @@ extern MachineState *current_machine;
 MachineClass *machine_find_class(const char *name);   /* by name or alias */
 MachineClass *machine_default_class(void);
 void machine_print_list(FILE *f);                     /* "-M help" text */
+/*
+ * Host backends the command line chose, for machines to wire (implemented
+ * by system/): -serial N-th chardev (NULL if none).
+ */
+typedef struct Chardev Chardev;
+Chardev *serial_hd(int i);
+
 /* The whole system's memory container and address space. */
 MemoryRegion *get_system_memory(void);
 AddressSpace *get_address_space_memory(void);

@@ -86,7 +86,7 @@ struct BusState {
 #define BUS_GET_CLASS(obj) OBJECT_GET_CLASS(BusClass, (obj), TYPE_BUS)
 
 DeviceState *qdev_new(const char *typename);
-/* bus NULL: the main system bus for sysbus devices. */
+/* bus NULL: the main system bus for sysbus devices; no bus for others (CPUs). */
 bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
 /* Realize and drop the caller's reference (the bus keeps one). */
 bool qdev_realize_and_unref(DeviceState *dev, BusState *bus, Error **errp);
@@ -115,6 +115,14 @@ qemu_irq qdev_get_gpio_in_named(DeviceState *dev, const char *name, int n);
 void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq pin);
 void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
                                  qemu_irq pin);
+
+/*
+ * Machine reset: every realized device (also bus-less ones such as CPUs)
+ * is reset in creation order, then the registered handlers run.
+ */
+void qemu_devices_reset(void);
+void qemu_register_reset(void (*fn)(void *opaque), void *opaque);
+void qemu_unregister_reset(void (*fn)(void *opaque), void *opaque);
 
 /* The root of the device tree (main-system-bus) and "info qtree". */
 BusState *sysbus_get_default(void);
