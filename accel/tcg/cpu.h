@@ -96,6 +96,8 @@ typedef struct TCGCPUOps {
     bool (*cpu_exec_interrupt)(CPUState *cpu, int interrupt_request);
     /* Enter the trap handler for cpu->exception_index. */
     void (*do_interrupt)(CPUState *cpu);
+    /* mmu_idx for instruction fetch (ifetch) or data accesses in the current state. */
+    int (*mmu_index)(CPUState *cpu, bool ifetch);
     /* Does a halted CPU have something to do (pending enabled interrupt)? */
     bool (*has_work)(CPUState *cpu);
     /*
@@ -206,6 +208,11 @@ void cpu_reset_interrupt(CPUState *cpu, uint32_t mask);
 void cpu_exit(CPUState *cpu);
 
 /* Soft TLB. */
+/*
+ * Map the page of addr.  size is the translation's granule (4K, 2M, 1G...);
+ * a size below TARGET_PAGE_SIZE (e.g. a small PMP region) makes the entry
+ * good for the current access only: the next access to the page refills.
+ */
 void tlb_set_page(CPUState *cpu, vaddr addr, hwaddr paddr, MemTxAttrs attrs, int prot,
                   int mmu_idx, uint64_t size);
 void tlb_flush(CPUState *cpu);
