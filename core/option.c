@@ -178,8 +178,6 @@ out_of_range:
     return false;
 invalid:
     error_setg(errp, "invalid size '%s'", str);
-    error_append_hint(errp, "A size is a number with an optional suffix K, M, G, T, "
-                      "P or E (powers of 1024), e.g. 512M or 1.5G.\n");
     return false;
 }
 
@@ -248,8 +246,6 @@ static bool validate_value(const OptDesc *d, const char *value, Error **errp)
         if (!parse_size_unit(value, 1, &n, &err)) {
             error_free(err);
             error_setg(errp, "Parameter '%s' expects a size", d->name);
-            error_append_hint(errp, "A size is a number with an optional suffix K, M, "
-                              "G, T, P or E (powers of 1024), e.g. 512M or 1.5G.\n");
             return false;
         }
         return true;
@@ -398,9 +394,9 @@ Opts *opts_parse(const OptsList *list, const char *params, Error **errp)
         }
         if (!strcmp(name, "id")) {
             if (!id_wellformed(value)) {
-                error_setg(errp, "Parameter 'id' expects an identifier");
-                error_append_hint(errp, "Identifiers consist of letters, digits, "
-                                  "'-', '.', '_', starting with a letter.\n");
+                /* One line: the command line reports errors on one line. */
+                error_setg(errp, "Parameter 'id' expects an identifier (letters, "
+                           "digits, '-', '.', '_', starting with a letter)");
                 g_free(name);
                 goto fail;
             }

@@ -130,6 +130,9 @@ UNIT_TEST(option_noimplied_bare_word_is_flag)
     opts_free(o);
 }
 
+#define ID_MSG "Parameter 'id' expects an identifier (letters, digits, '-', '.', " \
+    "'_', starting with a letter)"
+
 UNIT_TEST(option_id)
 {
     Opts *o = parse_ok(&any_list, "virtio-blk,id=disk0,drive=hd0");
@@ -145,9 +148,9 @@ UNIT_TEST(option_id)
     CHECK(o->id == NULL);
     opts_free(o);
 
-    parse_fails(&any_list, "x,id=0bad", "Parameter 'id' expects an identifier");
-    parse_fails(&any_list, "x,id=a b", "Parameter 'id' expects an identifier");
-    parse_fails(&any_list, "x,id=", "Parameter 'id' expects an identifier");
+    parse_fails(&any_list, "x,id=0bad", ID_MSG);
+    parse_fails(&any_list, "x,id=a b", ID_MSG);
+    parse_fails(&any_list, "x,id=", ID_MSG);
     parse_fails(&any_list, "x,id=a,id=b", "Parameter 'id' given twice");
     /* id is accepted even by lists with a schema. */
     o = parse_ok(&machine_list, "virt,id=m1");
