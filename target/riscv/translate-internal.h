@@ -84,20 +84,22 @@ static inline int insn_rs3(uint32_t i) { return extract32(i, 27, 5); }
 static inline int insn_funct3(uint32_t i) { return extract32(i, 12, 3); }
 static inline int insn_funct7(uint32_t i) { return extract32(i, 25, 7); }
 static inline int64_t imm_i(uint32_t i) { return sextract32(i, 20, 12); }
+/* Immediates are assembled in int64_t: mixing the signed top part with
+ * unsigned fields in 32 bits would zero-extend negative values. */
 static inline int64_t imm_s(uint32_t i)
 {
-    return (sextract32(i, 25, 7) << 5) | extract32(i, 7, 5);
+    return (int64_t)sextract32(i, 25, 7) * 32 + extract32(i, 7, 5);
 }
 static inline int64_t imm_b(uint32_t i)
 {
-    return (sextract32(i, 31, 1) << 12) | (extract32(i, 7, 1) << 11) |
-           (extract32(i, 25, 6) << 5) | (extract32(i, 8, 4) << 1);
+    return (int64_t)sextract32(i, 31, 1) * 4096 + (extract32(i, 7, 1) << 11) +
+           (extract32(i, 25, 6) << 5) + (extract32(i, 8, 4) << 1);
 }
 static inline int64_t imm_u(uint32_t i) { return (int64_t)(int32_t)(i & 0xfffff000u); }
 static inline int64_t imm_j(uint32_t i)
 {
-    return (sextract32(i, 31, 1) << 20) | (extract32(i, 12, 8) << 12) |
-           (extract32(i, 20, 1) << 11) | (extract32(i, 21, 10) << 1);
+    return (int64_t)sextract32(i, 31, 1) * 1048576 + (extract32(i, 12, 8) << 12) +
+           (extract32(i, 20, 1) << 11) + (extract32(i, 21, 10) << 1);
 }
 
 /* Major opcodes (unprivileged spec, table "RISC-V base opcode map") */
