@@ -183,7 +183,7 @@ UNIT_TEST(translate_illegal_instruction_trap)
     CHECK_EQ(X(A0), 42);                    /* the instruction after never ran */
     CHECK_EQ(X(A1), RISCV_EXCP_ILLEGAL_INST);
     CHECK_EQ(X(A2), 0x200b);                /* mtval = the instruction bits */
-    CHECK_EQ(X(A3), RAM_BASE + 14);         /* mepc = its address */
+    CHECK_EQ(X(A3), RAM_BASE + 16);         /* mepc = its address */
 }
 
 UNIT_TEST(translate_ecall)
