@@ -1,0 +1,634 @@
+/* Chardev backends, the frontend API, the mux and option errors. */
+#include "core/osdep.h"
+#include "chardev/char.h"
+#include "core/main-loop.h"
+#include "tests/unit/unit.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+/* ---- a test frontend ---- */
+
+typedef struct Fe {
+    CharBackend be;
+    GString *in;
+    int room;                 /* what can_read reports */
+    int events[CHR_EVENT_CLOSED + 1];
+    QEMUChrEvent last_event;
+} Fe;
+
+static int fe_can_read(void *opaque)
+{
+    return ((Fe *)opaque)->room;
+}
+
+static void fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    Fe *fe = opaque;
+
+    CHECK(size <= fe->room);
+    g_string_append_len(fe->in, (const char *)buf, size);
+}
+
+static void fe_event(void *opaque, QEMUChrEvent ev)
+{
+    Fe *fe = opaque;
+
+    fe->events[ev]++;
+    fe->last_event = ev;
+}
+
+static void fe_attach(Fe *fe, Chardev *chr)
+{
+    memset(fe, 0, sizeof(*fe));
+    fe->in = g_string_new(NULL);
+    fe->room = 4096;
+    CHECK(qemu_chr_fe_init(&fe->be, chr, &error_abort));
+    qemu_chr_fe_set_handlers(&fe->be, fe_can_read, fe_read, fe_event, fe, NULL, true);
+}
+
+static void fe_detach(Fe *fe, bool del)
+{
+    qemu_chr_fe_deinit(&fe->be, del);
+    g_string_free(fe->in, TRUE);
+}
+
+static int fe_write_str(Fe *fe, const char *s)
+{
+    return qemu_chr_fe_write_all(&fe->be, (const uint8_t *)s, strlen(s));
+}
+
+/* Spin the main loop until cond holds (or fail after ms). */
+#define RUN_UNTIL(cond, ms)                                                \
+    do {                                                                   \
+        int64_t end_ = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + (ms);      \
+        while (!(cond)) {                                                  \
+            if (qemu_clock_get_ms(QEMU_CLOCK_REALTIME) > end_) {           \
+                unit_fail(__FILE__, __LINE__, "timeout waiting for %s", #cond); \
+            }                                                              \
+            if (!event_loop_run_once(main_loop_get(), false)) {            \
+                g_usleep(1000);                                            \
+            }                                                              \
+        }                                                                  \
+    } while (0)
+
+static void run_for(int ms)
+{
+    int64_t end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + ms;
+
+    while (qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
+        if (!event_loop_run_once(main_loop_get(), false)) {
+            g_usleep(1000);
+        }
+    }
+}
+
+/* Build key/value arrays from "k=v" strings (a NULL-terminated list). */
+static Chardev *chardev_new_kv(const char *id, const char *type, Error **errp, ...)
+{
+    GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *v = g_ptr_array_new_with_free_func(g_free);
+    const char *kv;
+    va_list ap;
+    Chardev *chr;
+
+    va_start(ap, errp);
+    while ((kv = va_arg(ap, const char *))) {
+        const char *eq = strchr(kv, '=');
+        g_ptr_array_add(k, eq ? g_strndup(kv, eq - kv) : g_strdup(kv));
+        g_ptr_array_add(v, eq ? g_strdup(eq + 1) : NULL);
+    }
+    va_end(ap);
+    chr = qemu_chardev_new(id, type, k, v, errp);
+    g_ptr_array_free(k, TRUE);
+    g_ptr_array_free(v, TRUE);
+    return chr;
+}
+
+static char *ringbuf_take(Chardev *chr)
+{
+    uint8_t buf[4096];
+    int64_t n = qemu_chr_ringbuf_read(chr, buf, sizeof(buf), &error_abort);
+
+    return g_strndup((char *)buf, n);
+}
+
+static char *tmp_path(const char *name)
+{
+    return g_strdup_printf("%s/machina-chr-%d-%s", g_get_tmp_dir(), getpid(), name);
+}
+
+/* errp, not *errp: the call that sets it is an argument evaluated alongside. */
+static char *expect_error(Chardev *chr, Error **errp)
+{
+    Error *err = *errp;
+    char *msg;
+
+    CHECK(chr == NULL);
+    CHECK(err != NULL);
+    msg = g_strdup(error_get_pretty(err));
+    error_free(err);
+    *errp = NULL;
+    return msg;
+}
+
+/* ---- tests ---- */
+
+UNIT_TEST(ringbuf_keeps_newest_output)
+{
+    Chardev *chr = chardev_new_kv("rb0", "ringbuf", &error_abort, "size=16", NULL);
+    Fe fe;
+    char *s;
+
+    CHECK_STREQ(chr->filename, "ringbuf");
+    CHECK(qemu_chr_find("rb0") == chr);
+    fe_attach(&fe, chr);
+    CHECK_EQ(fe_write_str(&fe, "hello"), 5);
+    s = ringbuf_take(chr);
+    CHECK_STREQ(s, "hello");
+    g_free(s);
+    /* 26 bytes into 16: the oldest 10 are gone. */
+    fe_write_str(&fe, "abcdefghijklmnopqrstuvwxyz");
+    s = ringbuf_take(chr);
+    CHECK_STREQ(s, "klmnopqrstuvwxyz");
+    g_free(s);
+    s = ringbuf_take(chr);
+    CHECK_STREQ(s, "");
+    g_free(s);
+    /* ringbuf-write puts bytes in the ring too; memory is an alias. */
+    CHECK(qemu_chr_ringbuf_write(chr, (const uint8_t *)"xy", 2, &error_abort));
+    s = ringbuf_take(chr);
+    CHECK_STREQ(s, "xy");
+    g_free(s);
+    /* A busy chardev cannot be removed; a free one can. */
+    CHECK(!qemu_chr_delete("rb0", NULL));
+    fe_detach(&fe, true);
+    CHECK(qemu_chr_find("rb0") == NULL);
+
+    chr = chardev_new_kv("mem0", "memory", &error_abort, NULL);
+    CHECK(chr != NULL);
+    CHECK(qemu_chr_delete("mem0", &error_abort));
+}
+
+UNIT_TEST(ringbuf_size_must_be_power_of_two)
+{
+    Error *err = NULL;
+    char *msg = expect_error(chardev_new_kv("rb1", "ringbuf", &err, "size=1000", NULL),
+                             &err);
+
+    CHECK(strstr(msg, "power of two") != NULL);
+    g_free(msg);
+    CHECK(qemu_chr_find("rb1") == NULL);
+}
+
+UNIT_TEST(file_backend_writes_and_appends)
+{
+    char *path = tmp_path("out.txt"), *in = tmp_path("in.txt");
+    char *arg = g_strdup_printf("path=%s", path);
+    char *inarg = g_strdup_printf("in=%s", in);
+    char *contents;
+    Chardev *chr;
+    Fe fe;
+
+    CHECK(g_file_set_contents(path, "old", -1, NULL));
+    chr = chardev_new_kv("f0", "file", &error_abort, arg, NULL);
+    fe_attach(&fe, chr);
+    CHECK_EQ(fe_write_str(&fe, "line 1\n"), 7);
+    fe_detach(&fe, true);
+    CHECK(g_file_get_contents(path, &contents, NULL, NULL));
+    CHECK_STREQ(contents, "line 1\n");            /* truncated by default */
+    g_free(contents);
+
+    /* append=on keeps what is there; in= supplies input. */
+    CHECK(g_file_set_contents(in, "typed", -1, NULL));
+    chr = chardev_new_kv("f1", "file", &error_abort, arg, "append=on", inarg, NULL);
+    CHECK(g_str_has_prefix(chr->filename, "file:"));
+    fe_attach(&fe, chr);
+    fe_write_str(&fe, "line 2\n");
+    RUN_UNTIL(fe.in->len == 5, 2000);
+    CHECK_STREQ(fe.in->str, "typed");
+    fe_detach(&fe, true);
+    CHECK(g_file_get_contents(path, &contents, NULL, NULL));
+    CHECK_STREQ(contents, "line 1\nline 2\n");
+    g_free(contents);
+    unlink(path);
+    unlink(in);
+    g_free(path); g_free(in); g_free(arg); g_free(inarg);
+}
+
+UNIT_TEST(logfile_copies_output)
+{
+    char *log = tmp_path("log.txt");
+    char *arg = g_strdup_printf("logfile=%s", log);
+    char *contents;
+    Fe fe;
+
+    fe_attach(&fe, chardev_new_kv("n0", "null", &error_abort, arg, NULL));
+    fe_write_str(&fe, "to the void");
+    fe_detach(&fe, true);
+    CHECK(g_file_get_contents(log, &contents, NULL, NULL));
+    CHECK_STREQ(contents, "to the void");
+    g_free(contents);
+    unlink(log);
+    g_free(log); g_free(arg);
+}
+
+UNIT_TEST(pipe_backend_with_flow_control)
+{
+    char *base = tmp_path("fifo");
+    char *pin = g_strdup_printf("%s.in", base), *pout = g_strdup_printf("%s.out", base);
+    char *arg = g_strdup_printf("path=%s", base);
+    char buf[32];
+    int win, rout, pending = 0;
+    Fe fe;
+
+    CHECK(mkfifo(pin, 0600) == 0 && mkfifo(pout, 0600) == 0);
+    fe_attach(&fe, chardev_new_kv("p0", "pipe", &error_abort, arg, NULL));
+    win = open(pin, O_WRONLY | O_NONBLOCK);
+    rout = open(pout, O_RDONLY | O_NONBLOCK);
+    CHECK(win >= 0 && rout >= 0);
+
+    /* Output reaches PATH.out. */
+    fe_write_str(&fe, "out!");
+    CHECK_EQ(read(rout, buf, sizeof(buf)), 4);
+    CHECK(!memcmp(buf, "out!", 4));
+
+    /* The frontend takes 3 bytes at a time. */
+    fe.room = 3;
+    CHECK_EQ(write(win, "abcdefg", 7), 7);
+    RUN_UNTIL(fe.in->len == 7, 2000);
+    CHECK_STREQ(fe.in->str, "abcdefg");
+
+    /* Full frontend: the bytes stay in the pipe, not lost, not delivered. */
+    fe.room = 0;
+    CHECK_EQ(write(win, "xyz", 3), 3);
+    run_for(60);
+    CHECK_EQ(fe.in->len, 7);
+    CHECK(ioctl(win, FIONREAD, &pending) == 0);
+    CHECK_EQ(pending, 3);
+    fe.room = 100;
+    qemu_chr_fe_accept_input(&fe.be);
+    RUN_UNTIL(fe.in->len == 10, 2000);
+    CHECK_STREQ(fe.in->str, "abcdefgxyz");
+
+    fe_detach(&fe, true);
+    close(win);
+    close(rout);
+    unlink(pin); unlink(pout);
+    g_free(base); g_free(pin); g_free(pout); g_free(arg);
+}
+
+UNIT_TEST(mux_focus_and_escapes)
+{
+    Chardev *mux = chardev_new_kv("m0", "ringbuf", &error_abort, "mux=on", NULL);
+    Chardev *base = qemu_chr_find("m0-base");
+    Fe a, b;
+    int status = -1;
+    char *out;
+    uint8_t ctrl_a = 0x01;
+
+    CHECK(base != NULL && mux != base);
+    fe_attach(&a, mux);                 /* e.g. the monitor */
+    fe_attach(&b, mux);                 /* e.g. the UART: newest has the focus */
+    CHECK_EQ(a.events[CHR_EVENT_OPENED], 1);
+    CHECK_EQ(b.events[CHR_EVENT_OPENED], 1);
+
+    /* Input typed on the backend goes to the focused frontend only. */
+    qemu_chr_be_write(base, (const uint8_t *)"ls\r", 3);
+    CHECK_STREQ(b.in->str, "ls\r");
+    CHECK_EQ(a.in->len, 0);
+
+    /* C-a c: focus to the other frontend, with MUX_OUT/MUX_IN. */
+    qemu_chr_be_write(base, (const uint8_t *)"\x01" "cinfo", 6);
+    CHECK_EQ(b.events[CHR_EVENT_MUX_OUT], 1);
+    CHECK_EQ(a.last_event, CHR_EVENT_MUX_IN);
+    CHECK_STREQ(a.in->str, "info");
+    CHECK_STREQ(b.in->str, "ls\r");
+
+    /* C-a C-a is a literal C-a; an escape split across reads still works. */
+    qemu_chr_be_write(base, &ctrl_a, 1);
+    qemu_chr_be_write(base, &ctrl_a, 1);
+    CHECK_EQ(a.in->len, 5);
+    CHECK_EQ((uint8_t)a.in->str[4], 0x01);
+
+    /* C-a b: a break for the focused frontend. */
+    qemu_chr_be_write(base, (const uint8_t *)"\x01" "b", 2);
+    CHECK_EQ(a.events[CHR_EVENT_BREAK], 1);
+    CHECK_EQ(b.events[CHR_EVENT_BREAK], 0);
+
+    /* Both frontends write to the backend. */
+    fe_write_str(&a, "(qemu) ");
+    fe_write_str(&b, "login: ");
+    out = ringbuf_take(base);
+    CHECK_STREQ(out, "(qemu) login: ");
+    g_free(out);
+
+    /* C-a h prints the help on the backend, nothing reaches a frontend. */
+    qemu_chr_be_write(base, (const uint8_t *)"\x01h", 2);
+    out = ringbuf_take(base);
+    CHECK(strstr(out, "C-a x") != NULL && strstr(out, "C-a c") != NULL);
+    g_free(out);
+    CHECK_EQ(a.in->len, 5);
+
+    /* A full frontend: input waits in the mux buffer until accept_input. */
+    a.room = 0;
+    qemu_chr_be_write(base, (const uint8_t *)"later", 5);
+    CHECK_EQ(a.in->len, 5);
+    a.room = 64;
+    qemu_chr_fe_accept_input(&a.be);
+    CHECK_EQ(a.in->len, 10);
+    CHECK(g_str_has_suffix(a.in->str, "later"));
+
+    /* C-a x: the terminated line and a shutdown request from the host UI. */
+    qemu_chr_be_write(base, (const uint8_t *)"\x01x", 2);
+    out = ringbuf_take(base);
+    CHECK(strstr(out, "machina: terminated") != NULL);
+    g_free(out);
+    CHECK_EQ(qemu_shutdown_requested(&status), SHUTDOWN_CAUSE_HOST_UI);
+    CHECK_EQ(status, 0);
+
+    /* The base is held by the mux. */
+    CHECK(!qemu_chr_delete("m0-base", NULL));
+    fe_detach(&a, false);
+    CHECK(qemu_chr_find("m0") != NULL);   /* b still attached */
+    fe_detach(&b, true);
+    CHECK(qemu_chr_find("m0") == NULL);
+    CHECK(qemu_chr_delete("m0-base", &error_abort));
+}
+
+UNIT_TEST(mon_shorthand_makes_a_mux)
+{
+    Chardev *chr = qemu_chr_new("compat_monitor0", "mon:null", &error_abort);
+    Fe fe;
+
+    CHECK(chr != NULL);
+    CHECK(qemu_chr_find("compat_monitor0-base") != NULL);
+    fe_attach(&fe, chr);
+    CHECK_EQ(fe_write_str(&fe, "x"), 1);
+    fe_detach(&fe, true);
+    CHECK(qemu_chr_delete("compat_monitor0-base", &error_abort));
+}
+
+UNIT_TEST(socket_unix_server_and_client)
+{
+    char *path = tmp_path("sock");
+    char *arg = g_strdup_printf("path=%s", path);
+    Chardev *srv, *cli, *cli2;
+    Fe s, c, c2;
+
+    srv = chardev_new_kv("srv", "socket", &error_abort, arg, "server=on", "wait=off",
+                         NULL);
+    CHECK(g_str_has_prefix(srv->filename, "disconnected:unix:"));
+    fe_attach(&s, srv);
+    CHECK(!qemu_chr_fe_backend_open(&s.be));
+    CHECK_EQ(s.events[CHR_EVENT_OPENED], 0);
+
+    cli = chardev_new_kv("cli", "socket", &error_abort, arg, NULL);
+    fe_attach(&c, cli);
+    CHECK_EQ(c.events[CHR_EVENT_OPENED], 1);        /* connected during open */
+    RUN_UNTIL(s.events[CHR_EVENT_OPENED] == 1, 2000);
+    CHECK(qemu_chr_fe_backend_open(&s.be));
+    CHECK(strstr(srv->filename, "<->") != NULL);
+
+    fe_write_str(&c, "ping");
+    RUN_UNTIL(s.in->len == 4, 2000);
+    CHECK_STREQ(s.in->str, "ping");
+    fe_write_str(&s, "pong");
+    RUN_UNTIL(c.in->len == 4, 2000);
+    CHECK_STREQ(c.in->str, "pong");
+
+    /* A second client waits: the server serves one at a time. */
+    cli2 = chardev_new_kv("cli2", "socket", &error_abort, arg, NULL);
+    fe_attach(&c2, cli2);
+    fe_write_str(&c2, "second");
+    run_for(50);
+    CHECK_EQ(s.events[CHR_EVENT_OPENED], 1);
+    CHECK_STREQ(s.in->str, "ping");
+
+    /* The first leaves: CLOSED, then the waiting one is accepted. */
+    fe_detach(&c, true);
+    RUN_UNTIL(s.events[CHR_EVENT_CLOSED] == 1, 2000);
+    RUN_UNTIL(s.events[CHR_EVENT_OPENED] == 2, 2000);
+    RUN_UNTIL(s.in->len == 10, 2000);
+    CHECK_STREQ(s.in->str, "pingsecond");
+
+    fe_detach(&c2, true);
+    RUN_UNTIL(s.events[CHR_EVENT_CLOSED] == 2, 2000);
+    CHECK(g_str_has_prefix(srv->filename, "disconnected:"));
+    /* Output with no peer is dropped, not an error. */
+    CHECK_EQ(fe_write_str(&s, "nobody"), 6);
+    fe_detach(&s, true);
+    /* The server removes its socket file. */
+    CHECK(access(path, F_OK) != 0);
+    g_free(path); g_free(arg);
+}
+
+UNIT_TEST(socket_client_reconnects)
+{
+    char *path = tmp_path("resock");
+    char *arg = g_strdup_printf("path=%s", path);
+    Chardev *srv, *cli;
+    Fe s, c;
+
+    /* Nobody listens yet: with reconnect= that is not an error. */
+    cli = chardev_new_kv("recli", "socket", &error_abort, arg, "reconnect=1", NULL);
+    fe_attach(&c, cli);
+    CHECK(!qemu_chr_fe_backend_open(&c.be));
+    srv = chardev_new_kv("resrv", "socket", &error_abort, arg, "server=on", "wait=off",
+                         NULL);
+    fe_attach(&s, srv);
+    RUN_UNTIL(c.events[CHR_EVENT_OPENED] == 1, 3000);
+    RUN_UNTIL(s.events[CHR_EVENT_OPENED] == 1, 2000);
+    fe_detach(&c, true);
+    fe_detach(&s, true);
+    g_free(path); g_free(arg);
+}
+
+UNIT_TEST(tcp_shorthand_and_refused_client)
+{
+    Chardev *srv = qemu_chr_new("tsrv", "tcp:127.0.0.1:0,server,nowait", &error_abort);
+    const char *port;
+    int portnum;
+    char *addr;
+    Error *err = NULL;
+    char *msg;
+    Chardev *cli;
+    Fe s, c;
+
+    /* port 0 became a real port, shown in the filename. */
+    CHECK(g_str_has_prefix(srv->filename, "disconnected:tcp:127.0.0.1:"));
+    port = srv->filename + strlen("disconnected:tcp:127.0.0.1:");
+    portnum = atoi(port);
+    CHECK(portnum > 0);
+    addr = g_strdup_printf("tcp:127.0.0.1:%d,nodelay=on", portnum);
+    fe_attach(&s, srv);
+    cli = qemu_chr_new("tcli", addr, &error_abort);
+    fe_attach(&c, cli);
+    RUN_UNTIL(s.events[CHR_EVENT_OPENED] == 1, 2000);
+    fe_write_str(&c, "over tcp");
+    RUN_UNTIL(s.in->len == 8, 2000);
+    fe_detach(&c, true);
+    fe_detach(&s, true);
+
+    /* The server is gone: a client without reconnect fails, naming the address. */
+    g_free(addr);
+    addr = g_strdup_printf("tcp:127.0.0.1:%d", portnum);
+    msg = expect_error(qemu_chr_new("tcli2", addr, &err), &err);
+    CHECK(strstr(msg, addr) != NULL);
+    CHECK(strstr(msg, "refused") != NULL);
+    g_free(msg);
+    g_free(addr);
+    CHECK(qemu_chr_find("tcli2") == NULL);
+}
+
+UNIT_TEST(pty_backend)
+{
+    Chardev *chr = chardev_new_kv("pty0", "pty", &error_abort, NULL);
+    const char *slave;
+    char buf[16];
+    int fd;
+    Fe fe;
+
+    CHECK(g_str_has_prefix(chr->filename, "pty:/dev/pts/"));
+    slave = chr->filename + 4;
+    fe_attach(&fe, chr);
+    CHECK(!qemu_chr_fe_backend_open(&fe.be));
+    CHECK_EQ(fe_write_str(&fe, "dropped"), 7);     /* nobody on the line */
+    fd = open(slave, O_RDWR | O_NOCTTY);
+    CHECK(fd >= 0);
+    RUN_UNTIL(fe.events[CHR_EVENT_OPENED] == 1, 3000);
+    CHECK_EQ(write(fd, "hi", 2), 2);
+    RUN_UNTIL(fe.in->len == 2, 2000);
+    CHECK_STREQ(fe.in->str, "hi");
+    fe_write_str(&fe, "yo");
+    CHECK_EQ(read(fd, buf, sizeof(buf)), 2);
+    CHECK(!memcmp(buf, "yo", 2));
+    close(fd);
+    RUN_UNTIL(fe.events[CHR_EVENT_CLOSED] == 1, 2000);
+    fe_detach(&fe, true);
+}
+
+UNIT_TEST(bad_options_give_errors)
+{
+    Error *err = NULL;
+    char *msg;
+
+    msg = expect_error(chardev_new_kv("b0", "null", &err, "foo=1", NULL), &err);
+    CHECK_STREQ(msg, "Invalid parameter 'foo'");
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "socket", &err, "path=/tmp/x",
+                                      "server=maybe", NULL), &err);
+    CHECK(strstr(msg, "'server'") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "ringbuf", &err, "size=12k", NULL), &err);
+    CHECK(strstr(msg, "'size'") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "socket", &err, "path=/tmp/x",
+                                      "reconnect=-1", NULL), &err);
+    CHECK(strstr(msg, "'reconnect'") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "serial-port", &err, NULL), &err);
+    CHECK(strstr(msg, "serial-port") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "file", &err, NULL), &err);
+    CHECK(strstr(msg, "'path'") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("0bad", "null", &err, NULL), &err);
+    CHECK(strstr(msg, "'id'") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "socket", &err, NULL), &err);
+    CHECK(strstr(msg, "path=") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "file", &err,
+                                      "path=/nonexistent-dir/x", NULL), &err);
+    CHECK(strstr(msg, "/nonexistent-dir/x") != NULL);
+    g_free(msg);
+    /* The mux itself is not a -chardev backend. */
+    err = NULL;
+    msg = expect_error(chardev_new_kv("b0", "mux", &err, NULL), &err);
+    g_free(msg);
+
+    /* Duplicate ids. */
+    CHECK(chardev_new_kv("dup", "null", &error_abort, NULL) != NULL);
+    err = NULL;
+    msg = expect_error(chardev_new_kv("dup", "null", &err, NULL), &err);
+    CHECK(strstr(msg, "Duplicate") != NULL);
+    g_free(msg);
+    CHECK(qemu_chr_delete("dup", &error_abort));
+
+    /* Shorthands. */
+    err = NULL;
+    msg = expect_error(qemu_chr_new("s0", "bogus:thing", &err), &err);
+    CHECK(strstr(msg, "bogus") != NULL);
+    g_free(msg);
+    err = NULL;
+    msg = expect_error(qemu_chr_new("s0", "chardev:nothere", &err), &err);
+    CHECK(strstr(msg, "nothere") != NULL);
+    g_free(msg);
+    err = NULL;
+    CHECK(qemu_chr_new("s0", "none", &err) == NULL);
+    CHECK(err == NULL);
+    CHECK(qemu_chr_find("b0") == NULL && qemu_chr_find("s0") == NULL);
+}
+
+UNIT_TEST(shorthands_and_help)
+{
+    char *path = tmp_path("short,file");
+    /* ",," in a -serial value is a literal comma. */
+    char *spec = g_strdup_printf("file:%s", path);
+    GString *esc = g_string_new(NULL);
+    char *help = NULL;
+    size_t len;
+    FILE *f;
+    Chardev *chr;
+
+    for (const char *p = spec; *p; p++) {
+        g_string_append(esc, *p == ',' ? ",," : (char[]){ *p, 0 });
+    }
+    chr = qemu_chr_new("sh0", esc->str, &error_abort);
+    CHECK(access(path, F_OK) == 0);
+    CHECK(qemu_chr_new("sh1", "chardev:sh0", &error_abort) == chr);
+    CHECK(qemu_chr_delete("sh0", &error_abort));
+    unlink(path);
+
+    f = open_memstream(&help, &len);
+    qemu_chr_print_backends(f);
+    fclose(f);
+    CHECK(strstr(help, "socket") && strstr(help, "ringbuf") && strstr(help, "pty"));
+    CHECK(strstr(help, "stdio") && strstr(help, "file") && strstr(help, "pipe"));
+    CHECK(strstr(help, "  mux") == NULL);
+    free(help);
+    g_string_free(esc, TRUE);
+    g_free(spec);
+    g_free(path);
+}
+
+static void count_chr(Chardev *chr, void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+UNIT_TEST(foreach_and_cleanup)
+{
+    int n = 0;
+
+    chardev_new_kv("c1", "null", &error_abort, NULL);
+    chardev_new_kv("c2", "ringbuf", &error_abort, "mux=on", NULL);
+    qemu_chr_foreach(count_chr, &n);
+    CHECK_EQ(n, 3);             /* c1, c2-base, c2 */
+    qemu_chr_cleanup();
+    n = 0;
+    qemu_chr_foreach(count_chr, &n);
+    CHECK_EQ(n, 0);
+}
