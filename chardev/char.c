@@ -127,7 +127,11 @@ static ChardevOpts *chr_opts_check(ChardevClass *cc, GPtrArray *keys, GPtrArray 
         uint64_t n;
         bool b;
 
-        if (!d && !val && g_str_has_prefix(key, "no")) {
+        /*
+         * "nowait": a bare flag arrives with no value from our shorthand
+         * parser, or as "on" from a schema-less option list.
+         */
+        if (!d && (!val || !strcmp(val, "on")) && g_str_has_prefix(key, "no")) {
             d = chr_find_desc(cc, key + 2);
             if (d && d->type == OPT_BOOL) {
                 key += 2;
@@ -484,10 +488,11 @@ void qemu_chr_print_backends(FILE *f)
             }
         }
         for (const OptDesc *d = cc->opts; d && d->name; d++) {
-            fprintf(f, "      %s=%s%s%s\n", d->name,
-                    d->type == OPT_BOOL ? "on|off" :
-                    d->type == OPT_NUMBER ? "NUM" : "STR",
-                    d->help ? "  " : "", d->help ? d->help : "");
+            char *kv = g_strdup_printf("%s=%s", d->name,
+                                       d->type == OPT_BOOL ? "on|off" :
+                                       d->type == OPT_NUMBER ? "NUM" : "STR");
+            fprintf(f, "      %-18s %s\n", kv, d->help ? d->help : "");
+            g_free(kv);
         }
     }
     fprintf(f, "Common options: id=ID mux=on|off logfile=PATH logappend=on|off\n");
