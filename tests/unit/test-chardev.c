@@ -632,3 +632,125 @@ UNIT_TEST(foreach_and_cleanup)
     qemu_chr_foreach(count_chr, &n);
     CHECK_EQ(n, 0);
 }
+
+typedef struct Drain {
+    int fd;
+    size_t total;
+    size_t want;
+} Drain;
+
+static void *drain_fifo(void *opaque)
+{
+    Drain *d = opaque;
+    char buf[8192];
+
+    g_usleep(20 * 1000);      /* let the writer block first */
+    while (d->total < d->want) {
+        ssize_t n = read(d->fd, buf, sizeof(buf));
+        if (n > 0) {
+            d->total += n;
+        } else if (n < 0 && errno == EAGAIN) {
+            g_usleep(1000);
+        } else {
+            break;
+        }
+    }
+    return NULL;
+}
+
+UNIT_TEST(partial_writes_and_write_all)
+{
+    char *base = tmp_path("wfifo");
+    char *arg = g_strdup_printf("path=%s", base);
+    size_t big = 256 * 1024;
+    uint8_t *data = g_malloc0(big);
+    Drain d = { .want = 0 };
+    pthread_t th;
+    int n, total = 0;
+    Fe fe;
+
+    CHECK(mkfifo(base, 0600) == 0);
+    fe_attach(&fe, chardev_new_kv("wp0", "pipe", &error_abort, arg, NULL));
+    /* Non-blocking writes fill the pipe, then take less, then nothing. */
+    while ((n = qemu_chr_fe_write(&fe.be, data, big)) > 0) {
+        CHECK(n <= (int)big);
+        total += n;
+    }
+    CHECK_EQ(n, (uint64_t)-1);
+    CHECK_EQ(errno, EAGAIN);
+    CHECK(total > 0 && total < (int)big);
+
+    /* write_all waits for the reader and delivers everything. */
+    d.fd = open(base, O_RDONLY | O_NONBLOCK);
+    CHECK(d.fd >= 0);
+    d.want = total + big;
+    CHECK(pthread_create(&th, NULL, drain_fifo, &d) == 0);
+    CHECK_EQ(qemu_chr_fe_write_all(&fe.be, data, big), big);
+    pthread_join(th, NULL);
+    CHECK_EQ(d.total, total + big);
+    close(d.fd);
+    fe_detach(&fe, true);
+    unlink(base);
+    g_free(base); g_free(arg); g_free(data);
+}
+
+#include <pty.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+/*
+ * stdio in raw mode on a terminal, and the terminal restored however the
+ * process ends: exit() (atexit) or a fatal signal.
+ */
+static void stdio_child(int slave, int how)
+{
+    struct termios t;
+    Chardev *chr;
+
+    dup2(slave, 0);
+    chr = chardev_new_kv("st0", "stdio", NULL, how == 2 ? "signal=off" : "signal=on",
+                         NULL);
+    if (!chr || tcgetattr(0, &t) < 0 || (t.c_lflag & ICANON) ||
+        !!(t.c_lflag & ISIG) != (how != 2)) {
+        _exit(3);
+    }
+    /* A second stdio chardev is refused. */
+    if (chardev_new_kv("st1", "stdio", NULL, NULL)) {
+        _exit(4);
+    }
+    if (how == 1) {
+        raise(SIGTERM);
+    }
+    exit(0);
+}
+
+UNIT_TEST(stdio_raw_terminal_restored)
+{
+    for (int how = 0; how < 3; how++) {
+        struct termios before, after;
+        int master, slave, status;
+        pid_t pid;
+
+        CHECK(openpty(&master, &slave, NULL, NULL, NULL) == 0);
+        CHECK(tcgetattr(slave, &before) == 0);
+        CHECK(before.c_lflag & ICANON);
+        fflush(stdout);
+        pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            stdio_child(slave, how);
+        }
+        CHECK(waitpid(pid, &status, 0) == pid);
+        if (how == 1) {
+            CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        } else {
+            CHECK(WIFEXITED(status));
+            CHECK_EQ(WEXITSTATUS(status), 0);
+        }
+        CHECK(tcgetattr(slave, &after) == 0);
+        CHECK_EQ(after.c_lflag, before.c_lflag);
+        CHECK_EQ(after.c_iflag, before.c_iflag);
+        close(master);
+        close(slave);
+    }
+}
