@@ -94,6 +94,7 @@ struct MemoryRegion {
     bool enabled;
     bool readonly;                  /* RAM made read-only */
     bool terminates;                /* a leaf: RAM/ROM/IO, also with subregions */
+    bool romd_mode;                 /* ROMD: reads from RAM (true) or ops (false) */
     uint8_t dirty_log_mask;         /* clients logging on this region */
     GPtrArray *subregions;          /* sorted: priority desc, later-added first */
     unsigned ref;
@@ -141,6 +142,9 @@ void memory_region_set_address(MemoryRegion *mr, hwaddr addr);
 void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset);
 void memory_region_set_readonly(MemoryRegion *mr, bool readonly);
 void memory_region_set_size(MemoryRegion *mr, uint64_t size);
+/* ROMD: true (the default) reads from RAM; false sends reads to the ops too
+ * (a flash in command mode). */
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode);
 
 static inline uint64_t memory_region_size(MemoryRegion *mr)
 {
@@ -177,6 +181,11 @@ void cpu_physical_memory_reset_dirty(ram_addr_t start, ram_addr_t length,
                                      unsigned client);
 /* Host pointer for a ram_addr_t (NULL if it is not RAM). */
 void *qemu_map_ram_ptr(ram_addr_t addr);
+/* The reverse: ram_addr_t of a host pointer into RAM (RAM_ADDR_INVALID if
+ * it points elsewhere). */
+ram_addr_t qemu_ram_addr_from_host(const void *ptr);
+/* Total bytes of the ram_addr_t space in use (bitmap walkers' bound). */
+ram_addr_t last_ram_addr(void);
 
 /*
  * Code pages: the JIT marks a page as holding translated code
