@@ -5,6 +5,8 @@
 #include "memory/memory.h"
 #include "tests/unit/memory-test-util.h"
 
+#include <pthread.h>
+
 typedef struct RecListener {
     MemoryListener l;
     GString *log;
@@ -217,6 +219,73 @@ UNIT_TEST(listener_shared_views_per_root)
     address_space_destroy(&as2);
     address_space_destroy(&as3);
     memory_region_finalize(&alias);
+    memory_region_finalize(&a);
+    memory_region_finalize(&b);
+    memory_region_finalize(&root);
+}
+
+/*
+ * A reader thread keeps loading through the address space while the main
+ * thread re-renders it: every load must see one consistent view (a, b or
+ * the hole), and no view may be freed under the reader (ASan checks that).
+ */
+typedef struct ReaderCtx {
+    AddressSpace *as;
+    volatile bool stop;
+    volatile unsigned loads, bad;
+} ReaderCtx;
+
+static void *reader_thread(void *opaque)
+{
+    ReaderCtx *c = opaque;
+
+    while (!c->stop) {
+        uint32_t v = address_space_ldl_le(c->as, 0x1000, MEMTXATTRS_UNSPECIFIED, NULL);
+        if (v != 0xaaaaaaaa && v != 0xbbbbbbbb && v != 0) {
+            c->bad++;
+        }
+        c->loads++;
+    }
+    return NULL;
+}
+
+UNIT_TEST(listener_concurrent_reader_during_commits)
+{
+    MemoryRegion root, a, b;
+    AddressSpace as;
+    ReaderCtx c = { .as = &as };
+    pthread_t t;
+    unsigned i;
+
+    memory_region_init(&root, NULL, "root", 0x100000);
+    memory_region_init_ram(&a, NULL, "a", 0x2000, NULL);
+    memory_region_init_ram(&b, NULL, "b", 0x2000, NULL);
+    memset(memory_region_get_ram_ptr(&a), 0xaa, 0x2000);
+    memset(memory_region_get_ram_ptr(&b), 0xbb, 0x2000);
+    address_space_init(&as, &root, "as");
+    memory_region_add_subregion(&root, 0, &a);
+    CHECK(pthread_create(&t, NULL, reader_thread, &c) == 0);
+    /* Keep changing the map until the reader has raced it for a while. */
+    for (i = 0; i < 3000 || (c.loads < 20000 && i < 3000000); i++) {
+        switch (i % 3) {
+        case 0:
+            memory_region_add_subregion_overlap(&root, 0, &b, 1);
+            break;
+        case 1:
+            memory_region_set_enabled(&a, false);
+            break;
+        default:
+            memory_region_del_subregion(&root, &b);
+            memory_region_set_enabled(&a, true);
+            break;
+        }
+    }
+    c.stop = true;
+    pthread_join(t, NULL);
+    CHECK_EQ(c.bad, 0);
+    CHECK(c.loads >= 20000);
+
+    address_space_destroy(&as);
     memory_region_finalize(&a);
     memory_region_finalize(&b);
     memory_region_finalize(&root);
