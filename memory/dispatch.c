@@ -258,5 +258,9 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr, uint64_t
     if (!memory_region_access_valid(mr, addr, size, true, attrs)) {
         return MEMTX_ACCESS_ERROR;
     }
+    /* data is compared as the guest wrote it (little-endian value). */
+    if (memory_region_dispatch_ioeventfd(mr, addr, data, size)) {
+        return MEMTX_OK;
+    }
     return access_with_impl_size(mr, addr, size, &data, true, attrs);
 }

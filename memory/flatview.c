@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 GPtrArray *memory_address_spaces;
+bool memory_global_dirty_log;
 
 /*
  * Readers (vCPU threads, iothreads) take a reference to the current view
@@ -41,6 +42,7 @@ void flatview_unref(FlatView *fv)
 {
     if (fv && __atomic_sub_fetch(&fv->ref, 1, __ATOMIC_ACQ_REL) == 0) {
         g_free(fv->ranges);
+        g_free(fv->ioeventfds);
         g_free(fv);
     }
 }
@@ -81,7 +83,9 @@ static void flatview_claim_gaps(FlatView *fv, MemoryRegion *mr, Int128 base,
     while (cur < end) {
         FlatRange fr = {
             .mr = mr,
-            .dirty_log_mask = mr->dirty_log_mask,
+            .dirty_log_mask = mr->dirty_log_mask |
+                (memory_global_dirty_log && mr->ram_block ? 1u << DIRTY_MEMORY_MIGRATION
+                                                          : 0),
             .readonly = readonly,
             .romd_mode = mr->romd_mode,
         };
@@ -231,6 +235,7 @@ static FlatView *generate_memory_topology(MemoryRegion *root)
          * the address space it is the root of. */
         render_memory_region(fv, root, -(Int128)root->addr, 0, INT128_2_64, false);
         flatview_simplify(fv);
+        flatview_collect_ioeventfds(fv);
     }
     return fv;
 }
@@ -408,6 +413,7 @@ void memory_update_topology(void)
         flatview_ref(new);                           /* the address space's */
         address_space_update_pass(as, as->current_map, new, false);
         address_space_update_pass(as, as->current_map, new, true);
+        address_space_update_ioeventfds(as, as->current_map, new);
         address_space_publish(as, new);
     }
     listeners_global(false);
@@ -496,6 +502,7 @@ void memory_listener_register(MemoryListener *l, AddressSpace *as)
             l->region_add(l, &s);
         }
     }
+    listener_replay_ioeventfds(l, as, fv, true);
     if (l->commit) {
         l->commit(l);
     }
@@ -515,6 +522,7 @@ void memory_listener_unregister(MemoryListener *l)
     if (l->begin) {
         l->begin(l);
     }
+    listener_replay_ioeventfds(l, as, fv, false);
     for (i = fv->nr; i-- > 0;) {
         MemoryRegionSection s;
         flatrange_to_section(&fv->ranges[i], as, &s);
@@ -544,4 +552,89 @@ void address_space_foreach_range(AddressSpace *as, FlatRangeCB *cb, void *opaque
         cb(&s, opaque);
     }
     flatview_unref(fv);
+}
+
+static void listeners_global_log(bool start)
+{
+    unsigned i, k;
+
+    for (i = 0; memory_address_spaces && i < memory_address_spaces->len; i++) {
+        AddressSpace *as = g_ptr_array_index(memory_address_spaces, i);
+        for (k = 0; k < as->listeners->len; k++) {
+            MemoryListener *l = g_ptr_array_index(as->listeners, k);
+            if (start && l->log_global_start) {
+                l->log_global_start(l);
+            } else if (!start && l->log_global_stop) {
+                l->log_global_stop(l);
+            }
+        }
+    }
+}
+
+/*
+ * While migration logs, every RAM range carries DIRTY_MEMORY_MIGRATION in
+ * its mask, so the re-render reports log_start/log_stop on each of them.
+ */
+static void memory_global_dirty_log_set(bool on)
+{
+    if (memory_global_dirty_log == on) {
+        return;
+    }
+    memory_region_transaction_begin();
+    memory_global_dirty_log = on;
+    listeners_global_log(on);
+    memory_region_update_pending_mark();
+    memory_region_transaction_commit();
+}
+
+void memory_global_dirty_log_start(void)
+{
+    memory_global_dirty_log_set(true);
+}
+
+void memory_global_dirty_log_stop(void)
+{
+    memory_global_dirty_log_set(false);
+}
+
+bool memory_global_dirty_log_active(void)
+{
+    return memory_global_dirty_log;
+}
+
+/* log_sync for the logged ranges of every view, or of mr's only. */
+static void memory_sync_dirty(MemoryRegion *mr)
+{
+    unsigned i, k, r;
+
+    for (i = 0; memory_address_spaces && i < memory_address_spaces->len; i++) {
+        AddressSpace *as = g_ptr_array_index(memory_address_spaces, i);
+        FlatView *fv = address_space_get_flatview(as);
+
+        for (r = 0; r < fv->nr; r++) {
+            const FlatRange *fr = &fv->ranges[r];
+            MemoryRegionSection s;
+            if (!fr->dirty_log_mask || (mr && fr->mr != mr)) {
+                continue;
+            }
+            flatrange_to_section(fr, as, &s);
+            for (k = 0; k < as->listeners->len; k++) {
+                MemoryListener *l = g_ptr_array_index(as->listeners, k);
+                if (l->log_sync) {
+                    l->log_sync(l, &s);
+                }
+            }
+        }
+        flatview_unref(fv);
+    }
+}
+
+void memory_global_dirty_log_sync(void)
+{
+    memory_sync_dirty(NULL);
+}
+
+void memory_region_sync_dirty_bitmap(MemoryRegion *mr)
+{
+    memory_sync_dirty(mr);
 }

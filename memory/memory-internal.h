@@ -38,6 +38,22 @@ typedef struct FlatRange {
     bool romd_mode;
 } FlatRange;
 
+/* One memory_region_add_eventfd(); addr is relative to the region. */
+typedef struct MemoryRegionIoeventfd {
+    hwaddr addr;
+    unsigned size;
+    bool match_data;
+    uint64_t data;
+    int fd;
+} MemoryRegionIoeventfd;
+
+/* An ioeventfd as an address space sees it. */
+typedef struct FlatIoeventfd {
+    MemoryRegion *mr;
+    MemoryRegionIoeventfd e;
+    hwaddr as_addr;
+} FlatIoeventfd;
+
 /*
  * A FlatView is immutable once published.  Readers take a reference with
  * address_space_get_flatview(), which loads the pointer and increments the
@@ -50,6 +66,8 @@ struct FlatView {
     unsigned nr;
     unsigned nr_allocated;
     MemoryRegion *root;         /* the flat-view root (NULL: empty view) */
+    FlatIoeventfd *ioeventfds;  /* sorted by address */
+    unsigned nr_ioeventfds;
 };
 
 /* memory.c: the transaction machinery shared with the other files. */
@@ -69,6 +87,18 @@ void memory_update_topology(void);
 MemoryRegion *memory_region_get_flatview_root(MemoryRegion *mr);
 void flatrange_to_section(const FlatRange *fr, AddressSpace *as,
                           MemoryRegionSection *s);
+
+extern bool memory_global_dirty_log;
+
+/* ioeventfd.c */
+void flatview_collect_ioeventfds(FlatView *fv);
+void address_space_update_ioeventfds(AddressSpace *as, const FlatView *old,
+                                     const FlatView *new);
+void listener_replay_ioeventfds(MemoryListener *l, AddressSpace *as,
+                                const FlatView *fv, bool add);
+/* A write matching an ioeventfd of mr signals it (true) unless offloaded. */
+bool memory_region_dispatch_ioeventfd(MemoryRegion *mr, hwaddr addr, uint64_t data,
+                                      unsigned size);
 
 /* physmem.c: RAM blocks. */
 struct RAMBlock {

@@ -212,6 +212,10 @@ void memory_region_finalize(MemoryRegion *mr)
     memory_region_transaction_commit();
     g_ptr_array_free(mr->subregions, true);
     mr->subregions = NULL;
+    if (mr->ioeventfds) {
+        g_array_free(mr->ioeventfds, true);
+        mr->ioeventfds = NULL;
+    }
     if (mr->ram_block) {
         ram_block_free(mr->ram_block);
         mr->ram_block = NULL;

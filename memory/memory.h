@@ -97,6 +97,7 @@ struct MemoryRegion {
     bool romd_mode;                 /* ROMD: reads from RAM (true) or ops (false) */
     uint8_t dirty_log_mask;         /* clients logging on this region */
     GPtrArray *subregions;          /* sorted: priority desc, later-added first */
+    GArray *ioeventfds;             /* MemoryRegionIoeventfd, see add_eventfd */
     unsigned ref;
 };
 
@@ -284,6 +285,17 @@ typedef struct MemoryListener {
     void (*region_nop)(struct MemoryListener *l, MemoryRegionSection *s);
     void (*log_start)(struct MemoryListener *l, MemoryRegionSection *s, int old, int new);
     void (*log_stop)(struct MemoryListener *l, MemoryRegionSection *s, int old, int new);
+    /* Global dirty logging (migration) starts/stops for all RAM. */
+    void (*log_global_start)(struct MemoryListener *l);
+    void (*log_global_stop)(struct MemoryListener *l);
+    /* Fold dirty bits the accelerator keeps (KVM) into our bitmaps for s. */
+    void (*log_sync)(struct MemoryListener *l, MemoryRegionSection *s);
+    /* An ioeventfd appears/disappears at s->offset_within_address_space
+     * (s->size bytes wide; s->mr and s->offset_within_region name it). */
+    void (*eventfd_add)(struct MemoryListener *l, MemoryRegionSection *s,
+                        bool match_data, uint64_t data, int fd);
+    void (*eventfd_del)(struct MemoryListener *l, MemoryRegionSection *s,
+                        bool match_data, uint64_t data, int fd);
     int priority;
     const char *name;
     AddressSpace *address_space;
@@ -292,6 +304,33 @@ typedef struct MemoryListener {
 /* Registration replays region_add for the current map. */
 void memory_listener_register(MemoryListener *l, AddressSpace *as);
 void memory_listener_unregister(MemoryListener *l);
+
+/*
+ * Dirty logging for migration: while active, every RAM range is logged for
+ * DIRTY_MEMORY_MIGRATION (listeners see log_global_start and log_start on
+ * each RAM range).  Sync asks listeners to fold the dirty bits they keep
+ * (KVM's) into the bitmaps; call it before reading them.
+ */
+void memory_global_dirty_log_start(void);
+void memory_global_dirty_log_stop(void);
+bool memory_global_dirty_log_active(void);
+void memory_global_dirty_log_sync(void);
+/* The same for the ranges of one region (a display before a refresh). */
+void memory_region_sync_dirty_bitmap(MemoryRegion *mr);
+
+/*
+ * ioeventfds (QEMU's memory_region_add_eventfd): a guest write of size
+ * bytes at addr of mr (with value data, if match_data) signals the eventfd
+ * fd instead of reaching the device.  An accelerator that can catch such
+ * writes itself (KVM) learns of them through eventfd_add/eventfd_del and
+ * calls memory_set_ioeventfd_offload(true); otherwise the memory core
+ * signals fd when the write is dispatched.
+ */
+void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+void memory_set_ioeventfd_offload(bool offload);
 
 /* Walk the rendered ranges of an address space in address order. */
 typedef void FlatRangeCB(const MemoryRegionSection *s, void *opaque);
