@@ -19,13 +19,21 @@ void memory_region_transaction_begin(void)
     memory_transaction_depth++;
 }
 
+/*
+ * The update runs with the depth still held, so a listener that changes the
+ * tree from a callback does not re-enter the update half way: its change
+ * marks the views stale again and the loop renders once more.
+ */
 void memory_region_transaction_commit(void)
 {
     assert(memory_transaction_depth > 0);
-    if (--memory_transaction_depth == 0 && memory_update_pending) {
-        memory_update_pending = false;
-        memory_update_topology();
+    if (memory_transaction_depth == 1) {
+        while (memory_update_pending) {
+            memory_update_pending = false;
+            memory_update_topology();
+        }
     }
+    memory_transaction_depth--;
 }
 
 void memory_region_update_pending_mark(void)

@@ -276,6 +276,17 @@ UNIT_TEST(dispatch_rom_write_ignored)
     CHECK(address_space_map(&s.as, 0x4000, &len, true, A) == NULL);
     len = 4;
     CHECK(address_space_map(&s.as, 0x4000, &len, false, A) != NULL);
+    /* The loader's path skips devices (nothing to load into). */
+    TestDev d;
+    MemoryRegion io;
+    testdev_init(&d, false);
+    memory_region_init_io(&io, NULL, &default_ops, &d, "dev", 0x100);
+    memory_region_add_subregion(&s.root, 0x5000, &io);
+    CHECK_EQ(address_space_write_rom(&s.as, 0x4ffe, A, buf, 4), MEMTX_OK);
+    CHECK_STREQ(testdev_log(&d), "");
+    CHECK_EQ(address_space_ldub(&s.as, 0x4fff, A, NULL), 2);
+    memory_region_finalize(&io);
+    testdev_free(&d);
     memory_region_finalize(&rom);
     sys_fini(&s);
 }

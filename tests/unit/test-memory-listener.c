@@ -290,3 +290,38 @@ UNIT_TEST(listener_concurrent_reader_during_commits)
     memory_region_finalize(&b);
     memory_region_finalize(&root);
 }
+
+/* A listener that maps a second region the first time it sees the first. */
+static MemoryRegion *reentrant_root, *reentrant_extra;
+
+static void reentrant_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    if (reentrant_extra && !reentrant_extra->container) {
+        memory_region_add_subregion(reentrant_root, 0x8000, reentrant_extra);
+    }
+}
+
+UNIT_TEST(listener_changes_map_from_callback)
+{
+    MemoryRegion root, a, b;
+    AddressSpace as;
+    MemoryListener l = { .region_add = reentrant_add };
+
+    memory_region_init(&root, NULL, "root", 0x100000);
+    memory_region_init_ram(&a, NULL, "a", 0x1000, NULL);
+    memory_region_init_ram(&b, NULL, "b", 0x1000, NULL);
+    address_space_init(&as, &root, "as");
+    memory_listener_register(&l, &as);
+    reentrant_root = &root;
+    reentrant_extra = &b;
+    memory_region_add_subregion(&root, 0, &a);
+    /* The nested change was rendered after the first update finished. */
+    CHECK_STREQ(flat_str(&as), "0-fff:a 8000-8fff:b ");
+    reentrant_extra = NULL;
+
+    memory_listener_unregister(&l);
+    address_space_destroy(&as);
+    memory_region_finalize(&a);
+    memory_region_finalize(&b);
+    memory_region_finalize(&root);
+}
