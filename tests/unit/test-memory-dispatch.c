@@ -459,3 +459,37 @@ UNIT_TEST(dispatch_device_errors_and_accepts)
     memory_region_finalize(&io);
     sys_fini(&s);
 }
+
+/* The guest may access unaligned, the callbacks only handle aligned 32-bit
+ * registers: two aligned reads, the bytes in between. */
+static const MemoryRegionOps unaligned_ops = {
+    .read = testdev_read,
+    .write = testdev_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+UNIT_TEST(dispatch_unaligned_guest_aligned_impl)
+{
+    Sys s;
+    MemoryRegion io;
+    TestDev d;
+    MemTxResult r = 1;
+
+    testdev_init(&d, false);
+    sys_init(&s);
+    memory_region_init_io(&io, NULL, &unaligned_ops, &d, "dev", 0x100);
+    memory_region_add_subregion(&s.root, 0x1000, &io);
+    CHECK_EQ(address_space_ldl_le(&s.as, 0x1006, A, &r), 0x19181716);
+    CHECK_EQ(r, MEMTX_OK);
+    CHECK_STREQ(testdev_log(&d), "r4@4 r4@8 ");
+    testdev_clear(&d);
+    CHECK_EQ(address_space_ldq_le(&s.as, 0x1001, A, &r), 0x0807060504030201ULL + 0x1010101010101010ULL);
+    CHECK_STREQ(testdev_log(&d), "r4@0 r4@4 r4@8 ");
+    testdev_clear(&d);
+    address_space_stw_le(&s.as, 0x1003, 0xbeef, A, &r);
+    CHECK_STREQ(testdev_log(&d), "w4@0=0xef000000 w4@4=0xbe ");
+    memory_region_finalize(&io);
+    sys_fini(&s);
+    testdev_free(&d);
+}
