@@ -180,6 +180,17 @@ bool cpu_physical_memory_get_dirty(ram_addr_t start, ram_addr_t length,
                                    unsigned client);
 void cpu_physical_memory_reset_dirty(ram_addr_t start, ram_addr_t length,
                                      unsigned client);
+/*
+ * For a JIT whose TLB writes RAM directly: such a write sets no dirty bit,
+ * so a page may be written directly only while it is dirty for every
+ * client and holds no code (otherwise its writes take the slow path through
+ * memory_region_dispatch_write, which marks them).  The reset hook runs
+ * after any client's bits were cleared in a range, so the JIT can send that
+ * range's writes back to the slow path.
+ */
+bool cpu_physical_memory_all_dirty(ram_addr_t start, ram_addr_t length);
+typedef void DirtyResetHook(ram_addr_t start, ram_addr_t len);
+void memory_set_dirty_reset_hook(DirtyResetHook *hook);
 /* Host pointer for a ram_addr_t (NULL if it is not RAM). */
 void *qemu_map_ram_ptr(ram_addr_t addr);
 /* The reverse: ram_addr_t of a host pointer into RAM (RAM_ADDR_INVALID if

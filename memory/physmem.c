@@ -28,6 +28,7 @@ typedef struct PageBitmap {
 /* DIRTY_MEMORY_NUM client bitmaps, then the code-page bitmap. */
 #define BITMAP_CODE_PAGES DIRTY_MEMORY_NUM
 static PageBitmap page_bitmaps[DIRTY_MEMORY_NUM + 1];
+static DirtyResetHook *dirty_reset_hook;
 
 static GPtrArray *ram_blocks;       /* RAMBlock*, sorted by offset */
 static pthread_mutex_t ram_list_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,16 +47,17 @@ static void bitmap_ensure(PageBitmap *bm, uint64_t first_page, uint64_t npages)
     }
 }
 
-typedef enum { BM_SET, BM_CLEAR, BM_TEST } BitmapOp;
+typedef enum { BM_SET, BM_CLEAR, BM_TEST, BM_TEST_ALL } BitmapOp;
 
 /*
  * Apply op to pages [page, page + npages); returns whether any of them was
- * set before.  Pages outside allocated chunks read as clear.
+ * set before (BM_TEST_ALL: whether all of them are set).  Pages outside
+ * allocated chunks read as clear.
  */
 static bool bitmap_op(PageBitmap *bm, uint64_t page, uint64_t npages, BitmapOp op)
 {
     uint64_t end = page + npages;
-    bool any = false;
+    bool any = false, all = true;
 
     while (page < end) {
         uint64_t c = page >> CHUNK_PAGES_BITS;
@@ -66,9 +68,11 @@ static bool bitmap_op(PageBitmap *bm, uint64_t page, uint64_t npages, BitmapOp o
         uint64_t *words;
 
         if (c >= MAX_CHUNKS) {
+            all = false;
             break;
         }
         words = __atomic_load_n(&bm->chunks[c], __ATOMIC_ACQUIRE);
+        all &= words != NULL;
         if (words) {
             uint64_t *w = &words[in / 64];
             uint64_t old;
@@ -84,10 +88,11 @@ static bool bitmap_op(PageBitmap *bm, uint64_t page, uint64_t npages, BitmapOp o
                 break;
             }
             any |= (old & mask) != 0;
+            all &= (old & mask) == mask;
         }
         page += n;
     }
-    return any;
+    return op == BM_TEST_ALL ? all : any;
 }
 
 static bool ram_range_op(unsigned bitmap, ram_addr_t start, ram_addr_t length,
@@ -121,12 +126,53 @@ bool cpu_physical_memory_get_dirty(ram_addr_t start, ram_addr_t length,
     return client < DIRTY_MEMORY_NUM && ram_range_op(client, start, length, BM_TEST);
 }
 
+void memory_set_dirty_reset_hook(DirtyResetHook *hook)
+{
+    __atomic_store_n(&dirty_reset_hook, hook, __ATOMIC_RELEASE);
+}
+
+static void dirty_reset_notify(ram_addr_t start, ram_addr_t length)
+{
+    DirtyResetHook *hook = __atomic_load_n(&dirty_reset_hook, __ATOMIC_ACQUIRE);
+
+    if (hook && length) {
+        hook(start, length);
+    }
+}
+
+/* Clear, then have the JIT send the range's writes back through the slow
+ * path, which sets the bits again (the order QEMU uses). */
+static bool dirty_clear(unsigned client, ram_addr_t start, ram_addr_t length)
+{
+    bool was;
+
+    if (client >= DIRTY_MEMORY_NUM) {
+        return false;
+    }
+    was = ram_range_op(client, start, length, BM_CLEAR);
+    dirty_reset_notify(start, length);
+    return was;
+}
+
 void cpu_physical_memory_reset_dirty(ram_addr_t start, ram_addr_t length,
                                      unsigned client)
 {
-    if (client < DIRTY_MEMORY_NUM) {
-        ram_range_op(client, start, length, BM_CLEAR);
+    dirty_clear(client, start, length);
+}
+
+bool cpu_physical_memory_all_dirty(ram_addr_t start, ram_addr_t length)
+{
+    unsigned c;
+
+    if (ram_range_op(BITMAP_CODE_PAGES, start, length, BM_TEST)) {
+        return false;
     }
+    for (c = 0; c < DIRTY_MEMORY_NUM; c++) {
+        if (!ram_range_op(c, start, length, BM_TEST_ALL)) {
+            return false;
+        }
+    }
+    return length != 0;
 }
 
 void memory_region_set_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size)
@@ -152,8 +198,7 @@ bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr, hwaddr si
 {
     ram_addr_t base = memory_region_get_ram_addr(mr);
 
-    return base != RAM_ADDR_INVALID && client < DIRTY_MEMORY_NUM &&
-           ram_range_op(client, base + addr, size, BM_CLEAR);
+    return base != RAM_ADDR_INVALID && dirty_clear(client, base + addr, size);
 }
 
 void memory_region_reset_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,

@@ -262,3 +262,44 @@ UNIT_TEST(ram_file_backed_shared_visible_in_file)
     address_space_destroy(&as);
     memory_region_finalize(&root);
 }
+
+static ram_addr_t reset_start, reset_len;
+
+static void test_reset_hook(ram_addr_t start, ram_addr_t len)
+{
+    reset_start = start;
+    reset_len = len;
+}
+
+UNIT_TEST(ram_all_dirty_and_reset_hook)
+{
+    Sys s;
+    ram_addr_t base;
+
+    sys_init(&s, 0x10000);
+    base = memory_region_get_ram_addr(&s.ram);
+    memory_set_dirty_reset_hook(test_reset_hook);
+    /* Fresh RAM: dirty for all, no code: direct writes allowed. */
+    CHECK(cpu_physical_memory_all_dirty(base, 0x10000));
+    memory_region_reset_dirty(&s.ram, 0x2000, 0x1000, DIRTY_MEMORY_MIGRATION);
+    CHECK_EQ(reset_start, base + 0x2000);
+    CHECK_EQ(reset_len, 0x1000);
+    CHECK(!cpu_physical_memory_all_dirty(base, 0x10000));
+    CHECK(!cpu_physical_memory_all_dirty(base + 0x2000, 1));
+    CHECK(cpu_physical_memory_all_dirty(base + 0x3000, 0x1000));
+    /* A slow-path write makes it all dirty again. */
+    address_space_stb(&s.as, 0x80002010, 1, A, NULL);
+    CHECK(cpu_physical_memory_all_dirty(base + 0x2000, 0x1000));
+    /* Code pages never allow direct writes. */
+    tlb_protect_code(base + 0x4000);
+    CHECK(!cpu_physical_memory_all_dirty(base + 0x4000, 1));
+    address_space_stb(&s.as, 0x80004010, 1, A, NULL);
+    CHECK(!cpu_physical_memory_all_dirty(base + 0x4000, 1));
+    tlb_unprotect_code(base + 0x4000);
+    CHECK(cpu_physical_memory_all_dirty(base + 0x4000, 1));
+    reset_len = 0;
+    memory_region_test_and_clear_dirty(&s.ram, 0, 0x10000, DIRTY_MEMORY_VGA);
+    CHECK_EQ(reset_len, 0x10000);
+    memory_set_dirty_reset_hook(NULL);
+    sys_fini(&s);
+}
