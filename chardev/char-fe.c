@@ -145,3 +145,14 @@ void qemu_chr_fe_take_focus(CharBackend *b)
         mux_chr_set_focus(b->chr, b->tag);
     }
 }
+
+bool qemu_chr_fe_add_write_watch(CharBackend *b, ChrWritableFunc *cb, void *opaque)
+{
+    ChardevClass *cc;
+
+    if (!b->chr) {
+        return false;
+    }
+    cc = CHARDEV_GET_CLASS(b->chr);
+    return cc->chr_add_write_watch && cc->chr_add_write_watch(b->chr, cb, opaque);
+}

@@ -271,6 +271,12 @@ static void mux_chr_wait_writable(Chardev *chr)
     }
 }
 
+/* Output goes to the backend: so does the wait for it (the last caller's). */
+static bool mux_chr_add_write_watch(Chardev *chr, ChrWritableFunc *cb, void *opaque)
+{
+    return qemu_chr_fe_add_write_watch(&MUX_CHARDEV(chr)->drv_be, cb, opaque);
+}
+
 /* A frontend set handlers or accepts input again. */
 static void mux_chr_update_read_handler(Chardev *chr)
 {
@@ -335,6 +341,7 @@ static void mux_chr_class_init(ObjectClass *oc, void *data)
     cc->chr_write = mux_chr_write;
     cc->chr_wait_writable = mux_chr_wait_writable;
     cc->chr_update_read_handler = mux_chr_update_read_handler;
+    cc->chr_add_write_watch = mux_chr_add_write_watch;
 }
 
 static const TypeInfo mux_chardev_info = {

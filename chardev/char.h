@@ -62,6 +62,15 @@ void qemu_chr_fe_printf(CharBackend *b, const char *fmt, ...) PRINTF_FMT(2, 3);
 /* A mux frontend asks for the focus (the monitor does at start). */
 void qemu_chr_fe_take_focus(CharBackend *b);
 
+/*
+ * After a short qemu_chr_fe_write: call cb(opaque) once, in the frontend's
+ * loop, when the backend can take output again (a UART then raises its
+ * transmitter-empty interrupt).  One watch per chardev; NULL cb cancels.
+ * Returns false if the backend never blocks on output (retry at will).
+ */
+typedef void ChrWritableFunc(void *opaque);
+bool qemu_chr_fe_add_write_watch(CharBackend *b, ChrWritableFunc *cb, void *opaque);
+
 /* Backends. */
 typedef struct ChardevOpts ChardevOpts;   /* validated key/value options */
 
@@ -82,6 +91,8 @@ typedef struct ChardevClass {
     void (*chr_wait_writable)(Chardev *chr);
     /* The frontend's handlers, loop, or readiness (accept_input) changed. */
     void (*chr_update_read_handler)(Chardev *chr);
+    /* See qemu_chr_fe_add_write_watch; NULL: output never blocks. */
+    bool (*chr_add_write_watch)(Chardev *chr, ChrWritableFunc *cb, void *opaque);
     bool internal;                /* not offered by -chardev (mux) */
 } ChardevClass;
 

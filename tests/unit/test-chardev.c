@@ -754,3 +754,64 @@ UNIT_TEST(stdio_raw_terminal_restored)
         close(slave);
     }
 }
+
+static void count_writable(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+UNIT_TEST(write_watch_fires_when_writable)
+{
+    char *base = tmp_path("wwfifo");
+    char *pin = g_strdup_printf("%s.in", base), *pout = g_strdup_printf("%s.out", base);
+    char *arg = g_strdup_printf("path=%s", base);
+    uint8_t data[4096] = { 0 };
+    char sink[65536];
+    int fired = 0, rd;
+    Fe fe;
+
+    /* Separate .in/.out: with one FIFO the chardev would read its own output. */
+    CHECK(mkfifo(pin, 0600) == 0 && mkfifo(pout, 0600) == 0);
+    fe_attach(&fe, chardev_new_kv("ww0", "pipe", &error_abort, arg, NULL));
+    while (qemu_chr_fe_write(&fe.be, data, sizeof(data)) > 0) {
+    }
+    CHECK(qemu_chr_fe_add_write_watch(&fe.be, count_writable, &fired));
+    run_for(30);
+    CHECK_EQ(fired, 0);                 /* still full */
+    rd = open(pout, O_RDONLY | O_NONBLOCK);
+    CHECK(rd >= 0);
+    CHECK(read(rd, sink, sizeof(sink)) > 0);
+    RUN_UNTIL(fired == 1, 2000);
+    run_for(30);
+    CHECK_EQ(fired, 1);                 /* one-shot */
+    CHECK(qemu_chr_fe_write(&fe.be, data, 16) == 16);
+
+    /* Cancelled watches do not fire. */
+    while (qemu_chr_fe_write(&fe.be, data, sizeof(data)) > 0) {
+    }
+    CHECK(qemu_chr_fe_add_write_watch(&fe.be, count_writable, &fired));
+    CHECK(qemu_chr_fe_add_write_watch(&fe.be, NULL, NULL));
+    while (read(rd, sink, sizeof(sink)) > 0) {
+    }
+    run_for(30);
+    CHECK_EQ(fired, 1);
+    fe_detach(&fe, true);
+    close(rd);
+    unlink(pin);
+    unlink(pout);
+    g_free(pin);
+    g_free(pout);
+
+    /* Backends that never block say so; a socket without a peer fires at once. */
+    fe_attach(&fe, chardev_new_kv("ww1", "null", &error_abort, NULL));
+    CHECK(!qemu_chr_fe_add_write_watch(&fe.be, count_writable, &fired));
+    fe_detach(&fe, true);
+    g_free(arg);
+    arg = g_strdup_printf("path=%s", base);
+    fe_attach(&fe, chardev_new_kv("ww2", "socket", &error_abort, arg, "server=on",
+                                  "wait=off", NULL));
+    CHECK(qemu_chr_fe_add_write_watch(&fe.be, count_writable, &fired));
+    RUN_UNTIL(fired == 2, 2000);
+    fe_detach(&fe, true);
+    g_free(base); g_free(arg);
+}
