@@ -109,6 +109,9 @@ static void fd_chr_read(void *opaque)
     }
     n = read(s->fd_in, buf, MIN(len, FD_CHR_READ_MAX));
     if (n > 0) {
+        if (s->input_filter) {
+            n = s->input_filter(s, buf, n);
+        }
         qemu_chr_be_write(chr, buf, n);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         s->in_eof = true;

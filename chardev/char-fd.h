@@ -27,6 +27,8 @@ struct FDChardev {
     ChrWritableFunc *out_cb;   /* pending qemu_chr_fe_add_write_watch */
     void *out_opaque;
     QEMUBH *out_bh;            /* fires out_cb when there is no fd to wait on */
+    /* Rewrites input in place before delivery (telnet); returns the new length. */
+    int (*input_filter)(FDChardev *s, uint8_t *buf, int len);
     /* EOF or read error on fd_in (after the watch is gone); NULL: just stop. */
     void (*input_closed)(FDChardev *s);
 };

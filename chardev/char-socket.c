@@ -14,6 +14,7 @@
 #include "core/osdep.h"
 #include "chardev/char-fd.h"
 #include "chardev/char-internal.h"
+#include "chardev/char-telnet.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,7 +29,9 @@
 
 typedef struct SocketChardev {
     FDChardev parent_obj;
-    bool is_unix, is_server, wait, nodelay;
+    bool is_unix, is_server, wait, nodelay, telnet;
+    TelnetState tn;
+    bool tx_pending_iac;         /* telnet: second half of an escaped 0xFF */
     char *host, *port, *path;
     uint64_t reconnect;          /* seconds; 0: never */
     int listen_fd;
@@ -51,6 +54,7 @@ static const OptDesc socket_opts[] = {
     { "nodelay", OPT_BOOL, "TCP_NODELAY: send small writes at once" },
     { "ipv4", OPT_BOOL, "TCP: IPv4 only" },
     { "ipv6", OPT_BOOL, "TCP: IPv6 only" },
+    { "telnet", OPT_BOOL, "speak telnet (RFC 854) to the peer" },
     { NULL }
 };
 
@@ -102,7 +106,26 @@ static void socket_connected(SocketChardev *s, int fd, const char *peer)
     fd_chr_set_fds(FD_CHARDEV(s), fd, fd, false);
     pthread_mutex_unlock(&chr->write_lock);
     socket_update_filename(s, peer);
+    if (s->telnet) {
+        /* A fresh socket's buffer takes the few greeting bytes at once. */
+        telnet_reset(&s->tn);
+        s->tx_pending_iac = false;
+        if (send(fd, telnet_greeting, telnet_greeting_len, MSG_NOSIGNAL) < 0) {
+            /* The peer is gone already: the read side will notice. */
+        }
+    }
     qemu_chr_be_event(chr, CHR_EVENT_OPENED);
+}
+
+static int socket_telnet_filter(FDChardev *fs, uint8_t *buf, int len)
+{
+    SocketChardev *s = SOCKET_CHARDEV(fs);
+    int n = telnet_filter_input(&s->tn, buf, len, buf);
+
+    if (s->tn.got_break) {
+        qemu_chr_be_event(CHARDEV(s), CHR_EVENT_BREAK);
+    }
+    return n;
 }
 
 static void socket_disconnect(SocketChardev *s)
@@ -264,7 +287,8 @@ static bool socket_listen(SocketChardev *s, int family, Error **errp)
             g_free(s->port);
             s->port = g_strdup(colon ? colon + 1 : s->port);
             g_free(s->addr_str);
-            s->addr_str = g_strdup_printf("tcp:%s:%s,server=on",
+            s->addr_str = g_strdup_printf("%s:%s:%s,server=on",
+                                          s->telnet ? "telnet" : "tcp",
                                           s->host ? s->host : "", s->port);
             g_free(a);
         }
@@ -382,6 +406,10 @@ static bool socket_chr_open(Chardev *chr, ChardevOpts *opts, bool *be_opened,
     s->wait = chr_opt_get_bool(opts, "wait", true);
     s->nodelay = chr_opt_get_bool(opts, "nodelay", false);
     s->reconnect = chr_opt_get_number(opts, "reconnect", 0);
+    s->telnet = chr_opt_get_bool(opts, "telnet", false);
+    if (s->telnet) {
+        FD_CHARDEV(s)->input_filter = socket_telnet_filter;
+    }
     if (path && (host || port)) {
         error_setg(errp, "chardev: socket: path= excludes host= and port=");
         return false;
@@ -393,8 +421,8 @@ static bool socket_chr_open(Chardev *chr, ChardevOpts *opts, bool *be_opened,
     } else if (port && *port) {
         s->host = g_strdup(host ? host : "");
         s->port = g_strdup(port);
-        s->addr_str = g_strdup_printf("tcp:%s:%s%s", s->host, port,
-                                      s->is_server ? ",server=on" : "");
+        s->addr_str = g_strdup_printf("%s:%s:%s%s", s->telnet ? "telnet" : "tcp",
+                                      s->host, port, s->is_server ? ",server=on" : "");
     } else {
         error_setg(errp, "chardev: socket: needs path= (unix) or port= (tcp)");
         return false;
@@ -443,6 +471,42 @@ static bool socket_chr_open(Chardev *chr, ChardevOpts *opts, bool *be_opened,
     return true;
 }
 
+/*
+ * Telnet output: 0xFF goes out doubled.  Report how many input bytes the
+ * escaped bytes sent stand for; if the send stopped between the two halves
+ * of a pair, the second half is owed and goes first next time.
+ */
+static int socket_telnet_send(SocketChardev *s, const uint8_t *buf, int len)
+{
+    static const uint8_t iac = 0xff;
+    GByteArray *e;
+    ssize_t n;
+    int consumed = 0;
+
+    if (s->tx_pending_iac) {
+        n = send(s->sock, &iac, 1, MSG_NOSIGNAL);
+        if (n <= 0) {
+            return n;
+        }
+        s->tx_pending_iac = false;
+    }
+    e = telnet_escape_output(buf, len);
+    n = send(s->sock, e->data, e->len, MSG_NOSIGNAL);
+    g_byte_array_unref(e);
+    if (n <= 0) {
+        return n;
+    }
+    for (ssize_t pos = 0; pos < n; consumed++) {
+        if (buf[consumed] == iac && pos + 1 == n) {
+            s->tx_pending_iac = true;
+            pos++;
+        } else {
+            pos += buf[consumed] == iac ? 2 : 1;
+        }
+    }
+    return consumed;
+}
+
 static int socket_chr_write(Chardev *chr, const uint8_t *buf, int len)
 {
     SocketChardev *s = SOCKET_CHARDEV(chr);
@@ -452,7 +516,8 @@ static int socket_chr_write(Chardev *chr, const uint8_t *buf, int len)
         return len;     /* no peer: the bytes go nowhere, like an unplugged line */
     }
     /* MSG_NOSIGNAL: a vanished peer is an error, not a SIGPIPE. */
-    n = send(s->sock, buf, len, MSG_NOSIGNAL);
+    n = s->telnet ? socket_telnet_send(s, buf, len)
+                  : send(s->sock, buf, len, MSG_NOSIGNAL);
     if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
         /* The loop will see the hang-up and disconnect; drop meanwhile. */
         return len;

@@ -439,7 +439,7 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
     } else if (colon && !strcmp(head, "unix")) {
         type = "socket";
         add_opt(keys, values, "path", colon);
-    } else if (colon && !strcmp(head, "tcp")) {
+    } else if (colon && (!strcmp(head, "tcp") || !strcmp(head, "telnet"))) {
         /* tcp:HOST:PORT, HOST may be empty or a bracketed IPv6 address. */
         char *port = strrchr(colon, ':');
         char *host = colon;
@@ -456,6 +456,9 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
         type = "socket";
         add_opt(keys, values, "host", host);
         add_opt(keys, values, "port", port);
+        if (!strcmp(head, "telnet")) {
+            add_opt(keys, values, "telnet", "on");
+        }
     } else {
         error_setg(errp, "'%s' is not a valid char driver name", filename);
         goto out;

@@ -815,3 +815,73 @@ UNIT_TEST(write_watch_fires_when_writable)
     fe_detach(&fe, true);
     g_free(base); g_free(arg);
 }
+
+#include <arpa/inet.h>
+
+static int tcp_connect_port(int port)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read exactly len bytes (the test's side is blocking, with the loop run in between). */
+static void read_exact(int fd, uint8_t *buf, int len)
+{
+    int got = 0;
+
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    RUN_UNTIL(({
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n > 0) {
+            got += n;
+        }
+        got == len;
+    }), 2000);
+}
+
+UNIT_TEST(telnet_server_framing)
+{
+    Chardev *srv = qemu_chr_new("tn0", "telnet:127.0.0.1:0,server=on,wait=off",
+                                &error_abort);
+    static const uint8_t greeting[] = { 255, 251, 1, 255, 251, 3, 255, 251, 0,
+                                        255, 253, 0 };
+    static const uint8_t from_client[] = {
+        'a', 255, 255, 'b', '\r', 0, 'c',          /* data, IAC IAC, CR NUL */
+        255, 253, 1,                               /* DO ECHO: a reply, dropped */
+        255, 250, 24, 0, 'x', 't', 255, 240,       /* SB TERMINAL-TYPE ... SE */
+        255, 243,                                  /* BRK */
+        '\r', '\n',
+    };
+    uint8_t buf[64];
+    int port, fd;
+    Fe fe;
+
+    CHECK(g_str_has_prefix(srv->filename, "disconnected:telnet:127.0.0.1:"));
+    port = atoi(srv->filename + strlen("disconnected:telnet:127.0.0.1:"));
+    fe_attach(&fe, srv);
+    fd = tcp_connect_port(port);
+    CHECK(fd >= 0);
+    RUN_UNTIL(fe.events[CHR_EVENT_OPENED] == 1, 2000);
+    read_exact(fd, buf, sizeof(greeting));
+    CHECK(!memcmp(buf, greeting, sizeof(greeting)));
+
+    CHECK_EQ(write(fd, from_client, sizeof(from_client)), sizeof(from_client));
+    RUN_UNTIL(fe.in->len == 7, 2000);
+    CHECK(!memcmp(fe.in->str, "a\xff" "b\rc\r\n", 7));
+    CHECK_EQ(fe.events[CHR_EVENT_BREAK], 1);
+
+    /* Output: 0xFF doubled on the wire. */
+    CHECK_EQ(qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"x\xffy", 3), 3);
+    read_exact(fd, buf, 4);
+    CHECK(!memcmp(buf, "x\xff\xffy", 4));
+    close(fd);
+    RUN_UNTIL(fe.events[CHR_EVENT_CLOSED] == 1, 2000);
+    fe_detach(&fe, true);
+}
