@@ -178,7 +178,7 @@ UNIT_TEST(virtual_clock_stops_and_resumes)
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, false);
     CHECK(!qemu_clock_enabled(QEMU_CLOCK_VIRTUAL));
     v1 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    g_usleep(30 * 1000);
+    g_usleep(200 * 1000);
     v2 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     CHECK_EQ(v1, v2);                         /* stopped */
     CHECK(!event_loop_run_once(loop, false)); /* its timer does not fire */
@@ -186,8 +186,8 @@ UNIT_TEST(virtual_clock_stops_and_resumes)
 
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
     v3 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    /* Resumes where it stopped: no jump by the 30 ms it was off. */
-    CHECK(v3 >= v2 && v3 - v2 < 10 * SCALE_MS);
+    /* Resumes where it stopped: no jump by the 200 ms it was off (slack for load). */
+    CHECK(v3 >= v2 && v3 - v2 < 100 * SCALE_MS);
     while (norder < 1) {
         CHECK(event_loop_run_once(loop, true));
     }
