@@ -196,3 +196,120 @@ def test_chardev_help_lists_backends():
     for b in ('file', 'null', 'pipe', 'pty', 'ringbuf', 'socket', 'stdio'):
         assert b in names
     assert 'mux' not in names
+
+
+def test_pty_talks_to_socat(echo):
+    e = echo('pty,id=p0')
+    name = e.filename()
+    assert name.startswith('pty:/dev/pts/')
+    dev = name[4:]
+    deadline = time.monotonic() + 10
+    while 'char device redirected to %s (label p0)' % dev not in e.stderr_now():
+        assert time.monotonic() < deadline, e.err
+    peer = subprocess.Popen(['socat', '-t', '3', '-', dev + ',raw,echo=0'],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        # The backend notices the reader within its 1 s poll.
+        e.wait_line('event opened')
+        peer.stdin.write(b'serial line\n')
+        peer.stdin.flush()
+        got = b''
+        deadline = time.monotonic() + 10
+        while b'SERIAL LINE\n' not in got:
+            assert time.monotonic() < deadline, got
+            r, _, _ = select.select([peer.stdout], [], [], 0.5)
+            if r:
+                got += os.read(peer.stdout.fileno(), 4096)
+    finally:
+        peer.kill()
+        peer.wait()
+
+
+def test_stdio_pipe_echo():
+    # stdin at EOF does not end the program (a guest console outlives it), so
+    # drive it with a pipe and stop it with SIGTERM.
+    proc = subprocess.Popen([ECHO, 'stdio,id=s0'], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write(b'piped input\n')
+        proc.stdin.flush()
+        got = b''
+        deadline = time.monotonic() + 10
+        while b'PIPED INPUT\n' not in got:
+            assert time.monotonic() < deadline, got
+            r, _, _ = select.select([proc.stdout], [], [], 0.5)
+            if r:
+                got += os.read(proc.stdout.fileno(), 4096)
+        assert got.startswith(b'chardev stdio\n')
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
+
+
+def _tty_echo(spec):
+    """chardev-echo with a pseudo-terminal as its stdin/stdout."""
+    import pty
+    import termios
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen([ECHO, spec], stdin=slave, stdout=slave,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    return proc, master, slave, before
+
+
+def _read_until(fd, want, timeout=10):
+    got = b''
+    deadline = time.monotonic() + timeout
+    while want not in got:
+        assert time.monotonic() < deadline, got
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if r:
+            got += os.read(fd, 4096)
+    return got
+
+
+@pytest.mark.parametrize('sig', ['SIGTERM', 'SIGQUIT', 'SIGHUP'])
+def test_stdio_tty_raw_and_restored(sig):
+    import signal
+    import termios
+    proc, master, slave, before = _tty_echo('stdio,id=s0')
+    try:
+        _read_until(master, b'chardev stdio')
+        now = termios.tcgetattr(slave)
+        # Raw while running: no canonical mode, no local echo.
+        assert not now[3] & termios.ICANON
+        assert not now[3] & termios.ECHO
+        os.write(master, b'k')          # a single key, no newline needed
+        _read_until(master, b'K')
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(10)
+        # Whichever way it ended, the terminal is as it was.
+        assert termios.tcgetattr(slave) == before
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        os.close(slave)
+
+
+def test_mux_ctrl_a_x_terminates():
+    import termios
+    proc, master, slave, before = _tty_echo('stdio,id=m0,mux=on,signal=off')
+    try:
+        _read_until(master, b'chardev mux:m0-base')
+        assert not termios.tcgetattr(slave)[3] & termios.ISIG   # signal=off
+        os.write(master, b'abc\x01h')
+        got = _read_until(master, b'C-a x')
+        assert b'ABC' in got
+        os.write(master, b'\x01x')
+        _read_until(master, b'machina: terminated')
+        assert proc.wait(10) == 0
+        assert termios.tcgetattr(slave) == before
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+        os.close(slave)
