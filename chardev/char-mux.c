@@ -25,7 +25,7 @@ typedef struct MuxChardev {
     Chardev *drv;
     CharBackend drv_be;          /* the mux is the backend's frontend */
     CharBackend *backends[MUX_MAX];
-    int mux_cnt;                 /* tags handed out; NULL slots were detached */
+    int mux_cnt;                 /* slots in use or freed; NULL slots were detached */
     int focus;                   /* tag, or -1 */
     bool got_escape;
     uint8_t buf[MUX_MAX][MUX_BUFFER_SIZE];
@@ -89,12 +89,19 @@ int mux_chr_frontend_count(Chardev *chr)
 bool mux_chr_attach_frontend(Chardev *chr, CharBackend *b, Error **errp)
 {
     MuxChardev *d = MUX_CHARDEV(chr);
+    int tag;
 
-    if (d->mux_cnt >= MUX_MAX) {
+    /* A detached frontend's slot is reused before a new one is taken. */
+    for (tag = 0; tag < d->mux_cnt && d->backends[tag]; tag++) {
+    }
+    if (tag == MUX_MAX) {
         error_setg(errp, "too many uses of multiplexed chardev '%s'", chr->label);
         return false;
     }
-    b->tag = d->mux_cnt++;
+    if (tag == d->mux_cnt) {
+        d->mux_cnt++;
+    }
+    b->tag = tag;
     d->backends[b->tag] = b;
     d->buf_len[b->tag] = 0;
     /* The newest frontend (the UART after the monitor) starts with the focus. */

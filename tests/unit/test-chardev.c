@@ -885,3 +885,50 @@ UNIT_TEST(telnet_server_framing)
     RUN_UNTIL(fe.events[CHR_EVENT_CLOSED] == 1, 2000);
     fe_detach(&fe, true);
 }
+
+UNIT_TEST(frontend_attach_rules)
+{
+    Chardev *chr = chardev_new_kv("fa0", "ringbuf", &error_abort, NULL);
+    Chardev *mux;
+    CharBackend other, none, many[4];
+    Error *err = NULL;
+    Fe a, b;
+
+    /* One frontend per plain backend. */
+    fe_attach(&a, chr);
+    CHECK(!qemu_chr_fe_init(&other, chr, &err));
+    CHECK(strstr(error_get_pretty(err), "'fa0'") && strstr(error_get_pretty(err), "in use"));
+    error_free(err);
+    err = NULL;
+    fe_detach(&a, true);
+
+    /* A backend-less frontend: writes vanish, nothing is open. */
+    CHECK(qemu_chr_fe_init(&none, NULL, &error_abort));
+    CHECK(!qemu_chr_fe_backend_connected(&none));
+    CHECK_EQ(qemu_chr_fe_write_all(&none, (const uint8_t *)"x", 1), 1);
+    qemu_chr_fe_deinit(&none, false);
+
+    /* A mux takes up to four; focus moves on request and on detach. */
+    mux = chardev_new_kv("fa1", "ringbuf", &error_abort, "mux=on", NULL);
+    fe_attach(&a, mux);
+    fe_attach(&b, mux);
+    qemu_chr_fe_take_focus(&a.be);
+    CHECK_EQ(a.last_event, CHR_EVENT_MUX_IN);
+    CHECK_EQ(b.last_event, CHR_EVENT_MUX_OUT);
+    fe_detach(&a, false);
+    CHECK_EQ(b.last_event, CHR_EVENT_MUX_IN);
+    for (int i = 0; i < 3; i++) {
+        CHECK(qemu_chr_fe_init(&many[i], mux, &error_abort));
+    }
+    /* a's slot was reused: b plus three makes four, the limit. */
+    CHECK_EQ(many[0].tag, 0);
+    CHECK(!qemu_chr_fe_init(&many[3], mux, &err));
+    CHECK(strstr(error_get_pretty(err), "fa1") != NULL);
+    error_free(err);
+    for (int i = 0; i < 3; i++) {
+        qemu_chr_fe_deinit(&many[i], false);
+    }
+    fe_detach(&b, false);
+    CHECK(qemu_chr_delete("fa1", &error_abort));
+    CHECK(qemu_chr_delete("fa1-base", &error_abort));
+}
