@@ -417,8 +417,8 @@ Chardev *qemu_chr_new(const char *label, const char *filename, Error **errp)
             return NULL;
         }
         chr = mux_chr_new(label, base, errp);
-        if (!chr) {
-            chr_destroy(base);
+        if (!chr && !g_str_has_prefix(filename + 4, "chardev:")) {
+            chr_destroy(base);      /* made here; a named one is not ours */
         }
         return chr;
     }
