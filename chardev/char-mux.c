@@ -236,6 +236,10 @@ static void mux_read(void *opaque, const uint8_t *buf, int size)
 
         if (d->got_escape) {
             d->got_escape = false;
+            /* What was typed before the command reaches the frontend first. */
+            if (d->focus >= 0 && d->backends[d->focus]) {
+                mux_flush(d, d->focus);
+            }
             mux_escape(d, ch);
         } else if (ch == MUX_ESCAPE) {
             d->got_escape = true;
