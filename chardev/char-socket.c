@@ -531,7 +531,7 @@ static void socket_chr_update_read_handler(Chardev *chr)
 
     fd_chr_update_read_handler(chr);
     /* Move the listener to the frontend's loop, if it is listening. */
-    if (s->listen_loop) {
+    if (s->listen_loop && s->listen_loop != chr_loop(chr)) {
         socket_listen_watch(s, false);
         socket_listen_watch(s, true);
     }

@@ -932,3 +932,39 @@ UNIT_TEST(frontend_attach_rules)
     CHECK(qemu_chr_delete("fa1", &error_abort));
     CHECK(qemu_chr_delete("fa1-base", &error_abort));
 }
+
+UNIT_TEST(handlers_run_in_the_frontends_loop)
+{
+    char *base = tmp_path("lfifo");
+    char *pin = g_strdup_printf("%s.in", base), *pout = g_strdup_printf("%s.out", base);
+    char *arg = g_strdup_printf("path=%s", base);
+    EventLoop *io = event_loop_new(&error_abort);
+    int64_t end;
+    int win;
+    Fe fe;
+
+    CHECK(mkfifo(pin, 0600) == 0 && mkfifo(pout, 0600) == 0);
+    fe_attach(&fe, chardev_new_kv("lp0", "pipe", &error_abort, arg, NULL));
+    /* Move the handlers to another loop (an iothread's). */
+    qemu_chr_fe_set_handlers(&fe.be, fe_can_read, fe_read, fe_event, &fe, io, false);
+    win = open(pin, O_WRONLY | O_NONBLOCK);
+    CHECK(win >= 0);
+    CHECK_EQ(write(win, "io", 2), 2);
+    run_for(30);                        /* the main loop does not read it */
+    CHECK_EQ(fe.in->len, 0);
+    end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 2000;
+    while (fe.in->len < 2 && qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
+        event_loop_run_once(io, true);
+    }
+    CHECK_STREQ(fe.in->str, "io");
+    /* And back to the main loop. */
+    qemu_chr_fe_set_handlers(&fe.be, fe_can_read, fe_read, fe_event, &fe, NULL, false);
+    CHECK_EQ(write(win, "main", 4), 4);
+    RUN_UNTIL(fe.in->len == 6, 2000);
+    fe_detach(&fe, true);
+    event_loop_free(io);
+    close(win);
+    unlink(pin);
+    unlink(pout);
+    g_free(base); g_free(pin); g_free(pout); g_free(arg);
+}
