@@ -331,7 +331,14 @@ Chardev *qemu_chardev_new(const char *id, const char *type, GPtrArray *keys,
     if (chr_opt_get_bool(o, "mux", false)) {
         /* The backend itself gets "<id>-base"; frontends use the mux as <id>. */
         char *base_id = g_strdup_printf("%s-base", id);
-        Chardev *base = chr_create(base_id, cc, o, errp);
+        Chardev *base = NULL;
+
+        /* Checked before the open: a socket server may block in it. */
+        if (qemu_chr_find(base_id)) {
+            error_setg(errp, "Duplicate ID '%s' for chardev", base_id);
+        } else {
+            base = chr_create(base_id, cc, o, errp);
+        }
 
         g_free(base_id);
         chr = base ? mux_chr_new(id, base, errp) : NULL;
