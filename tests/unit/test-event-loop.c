@@ -588,3 +588,54 @@ UNIT_TEST(loop_survives_concurrent_scheduling)
     timer_free(s.timer);
     event_loop_free(s.loop);
 }
+
+#include "core/object.h"
+
+typedef struct IoCtx {
+    volatile bool ran;
+    pthread_t on;
+} IoCtx;
+
+static void io_bh(void *opaque)
+{
+    IoCtx *c = opaque;
+
+    c->on = pthread_self();
+    c->ran = true;
+}
+
+UNIT_TEST(iothread_runs_its_own_loop)
+{
+    Object *obj = user_creatable_add(TYPE_IOTHREAD, "io0", NULL, NULL, &error_abort);
+    EventLoop *loop = iothread_find_event_loop("io0", &error_abort);
+    Error *err = NULL;
+    IoCtx c = { .ran = false };
+    QEMUBH *bh;
+    char name[16] = "";
+    int64_t end;
+
+    CHECK(loop != NULL && loop != main_loop_get());
+    CHECK(iothread_get_event_loop(obj, &error_abort) == loop);
+    /* Scheduled from here, run there: nobody here runs that loop. */
+    bh = qemu_bh_new_loop(loop, io_bh, &c);
+    qemu_bh_schedule(bh);
+    end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 2000;
+    while (!c.ran && qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
+        g_usleep(1000);
+    }
+    CHECK(c.ran);
+    CHECK(!pthread_equal(c.on, pthread_self()));
+    pthread_getname_np(c.on, name, sizeof(name));
+    CHECK_STREQ(name, "IO io0");
+    qemu_bh_delete(bh);
+
+    CHECK(iothread_find_event_loop("nope", &err) == NULL);
+    CHECK(strstr(error_get_pretty(err), "nope") != NULL);
+    error_free(err);
+    err = NULL;
+    CHECK(iothread_get_event_loop(object_get_root(), &err) == NULL);
+    error_free(err);
+    /* Removing the object stops and joins the thread. */
+    object_unparent(obj);
+    CHECK(iothread_find_event_loop("io0", NULL) == NULL);
+}
