@@ -666,7 +666,8 @@ char *object_property_default_string(const Property *prop)
         return NULL;
     }
     if (i == &prop_info_bool) {
-        return g_strdup(prop->defval.u ? "on" : "off");
+        /* JSON spelling, as QEMU's -device NAME,help shows defaults. */
+        return g_strdup(prop->defval.u ? "true" : "false");
     }
     if (i == &prop_info_int32 || i == &prop_info_int64) {
         return g_strdup_printf("%" PRId64, prop->defval.i);
