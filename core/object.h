@@ -121,6 +121,13 @@ Object *object_resolve_path_component(Object *parent, const char *name);
  * creating TYPE_CONTAINER objects for missing components.
  */
 Object *object_container_get(Object *root, const char *path);
+/*
+ * "info qom-tree [PATH]" text (default /machine), children sorted by name:
+ *   /machine (virt-machine)
+ *     /unattached (container)
+ *       /device[0] (rv64-riscv-cpu)
+ */
+bool qom_tree_info(GString *out, const char *path, Error **errp);
 /* Calls fn on every child in insertion order; stops at the first non-zero return. */
 int object_child_foreach(Object *obj, int (*fn)(Object *child, void *opaque),
                          void *opaque);

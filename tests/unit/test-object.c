@@ -562,3 +562,25 @@ UNIT_TEST(object_property_introspection)
     CHECK(object_property_default_string(object_property_find(o, "name")) == NULL);
     object_unref(o);
 }
+
+UNIT_TEST(object_qom_tree_text)
+{
+    Object *box = object_container_get(object_get_root(), "test-qom/b");
+    Object *dog = object_new(TYPE_DOG);
+    GString *out = g_string_new("");
+    Error *err = NULL;
+
+    object_container_get(object_get_root(), "test-qom/a");
+    object_property_add_child(box, "rex", dog);
+    object_unref(dog);
+    CHECK(qom_tree_info(out, "/test-qom", NULL));
+    CHECK_STREQ(out->str, "/test-qom (container)\n"
+                          "  /a (container)\n"
+                          "  /b (container)\n"
+                          "    /rex (test-dog)\n");
+    CHECK(!qom_tree_info(out, "/nowhere", &err));
+    CHECK_STREQ(error_get_pretty(err), "Path '/nowhere' could not be resolved");
+    error_free(err);
+    g_string_free(out, true);
+    object_unparent(object_resolve_path("/test-qom"));
+}
