@@ -100,7 +100,7 @@ static bool qdev_attach_to_tree(DeviceState *dev, Error **errp)
 
         other = qdev_find_by_id(dev->id);
         if ((other && other != dev) || object_resolve_path_component(peripheral, dev->id)) {
-            error_setg(errp, "Duplicate device ID '%s'", dev->id);
+            error_setg(errp, "Duplicate ID '%s' for device", dev->id);
             return false;
         }
         object_property_add_child(peripheral, dev->id, obj);
@@ -159,6 +159,14 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         return false;
     }
 
+    if (bus) {
+        BusClass *bc = BUS_GET_CLASS(bus);
+
+        if (bc->max_dev && bus->children->len >= (guint)bc->max_dev) {
+            error_setg(errp, "Bus '%s' is full", bus->name);
+            return false;
+        }
+    }
     attached_here = !OBJECT(dev)->parent;
     if (!qdev_attach_to_tree(dev, errp)) {
         return false;
