@@ -10,6 +10,7 @@
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-internal.h"
 #include "hw/core/sysbus.h"
+#include "hw/core/machine.h"
 
 static GPtrArray *all_devices;        /* DeviceState*, weak, creation order */
 static unsigned unattached_count;     /* /machine/unattached/device[N] */
@@ -37,7 +38,14 @@ static NORETURN PRINTF_FMT(1, 2) void qdev_die(const char *fmt, ...)
 
 Object *qdev_get_machine(void)
 {
-    return object_container_get(object_get_root(), "machine");
+    Object *root = object_get_root();
+
+    /* system/ sets current_machine; the machine becomes "/machine" here if
+     * nobody put it in the tree, taking over the placeholder's children. */
+    if (current_machine && !OBJECT(current_machine)->parent) {
+        object_property_add_child(root, "machine", OBJECT(current_machine));
+    }
+    return object_container_get(root, "machine");
 }
 
 void qdev_machine_creation_done(void)
