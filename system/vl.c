@@ -460,6 +460,11 @@ static bool accel_try(MachineState *ms, MachineClass *mc, const char *spec,
     }
     name = opts_take(o, "accel");
     ops = name ? accel_find(name) : NULL;
+    if (!ops && !arg->opt) {
+        error_setg(errp, "the default accelerator '%s' is not built into this binary",
+                   name);
+        goto out;
+    }
     if (!ops) {
         error_setg(errp, "invalid accelerator %s", name ? name : "''");
         goto out;
@@ -507,7 +512,7 @@ out:
 static bool accel_choose(MachineState *ms, MachineClass *mc, const CliConfig *cfg,
                          GPtrArray *specs, GPtrArray *args, Error **errp)
 {
-    CliArg default_arg = { "-accel", NULL };
+    CliArg default_arg = { NULL, NULL };    /* no option: the machine's default */
     Error *err = NULL;
     bool ok = false;
 
