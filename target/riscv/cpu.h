@@ -102,6 +102,17 @@ typedef struct CPURISCVState {
     /* Time source for the time CSR and Sstc (the ACLINT's mtime). */
     uint64_t (*rdtime_fn)(void *opaque);
     void *rdtime_opaque;
+
+    /*
+     * Privileged-side state (csr.c, cpu_helper.c), not touched by generated
+     * code.  timebase_freq is the tick rate of rdtime_fn (property
+     * "timebase-frequency", 10 MHz by default as on the virt machine's
+     * ACLINT); the Sstc timer converts stimecmp deltas to ns with it.
+     */
+    uint64_t timebase_freq;
+    uint64_t mip_sw_seip;        /* SEIP as written by M-mode, ORed with the line */
+    QEMUTimer *stimer;           /* Sstc: fires when time reaches stimecmp */
+    bool tlb_has_superpage;      /* a >4K mapping is in the TLB (sfence.vma addr) */
 } CPURISCVState;
 
 typedef struct RISCVCPU {
@@ -140,6 +151,8 @@ static inline CPUState *env_cpu_riscv(CPURISCVState *env)
  * clears that mip bit and kicks the hart.
  */
 void riscv_cpu_set_rdtime_fn(CPURISCVState *env, uint64_t (*fn)(void *), void *opaque);
+/* Tick rate of the rdtime source in Hz (also the "timebase-frequency" property). */
+void riscv_cpu_set_timebase_freq(CPURISCVState *env, uint64_t hz);
 /* Set mip bits (mask) to value under the BQL; returns the old mip. */
 uint64_t riscv_cpu_update_mip(CPURISCVState *env, uint64_t mask, uint64_t value);
 /* "rv64imafdc_zicsr_zifencei..." for the device tree (exactly what is enabled). */
@@ -153,6 +166,14 @@ void riscv_raise_exception(CPURISCVState *env, int cause, uint64_t tval,
 /* CSR access: returns 0 or a RISCV_EXCP_* cause. */
 int riscv_csrrw(CPURISCVState *env, int csrno, uint64_t *ret_value, uint64_t new_value,
                 uint64_t write_mask);
+/*
+ * mmu_idx values: the effective privilege of an access, with S-mode split by
+ * mstatus.SUM so that toggling SUM needs no TLB flush.
+ */
+#define RISCV_MMU_IDX_U 0
+#define RISCV_MMU_IDX_S 1
+#define RISCV_MMU_IDX_S_SUM 2
+#define RISCV_MMU_IDX_M 3
 /* Current mmu_idx for data accesses (MPRV applied). */
 int riscv_env_mmu_index(CPURISCVState *env, bool ifetch);
 
