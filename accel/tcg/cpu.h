@@ -82,6 +82,7 @@ typedef struct CPUTLBEntryFull {
     MemTxAttrs attrs;
     uint8_t prot;
     uint8_t lg_page_size;
+    ram_addr_t ram_addr;            /* of the page, RAM_ADDR_INVALID if not RAM */
 } CPUTLBEntryFull;
 
 typedef struct CPUTLB {
