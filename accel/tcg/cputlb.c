@@ -95,10 +95,30 @@ void tlb_flush_all_cpus(void)
 
 static bool page_needs_notdirty(const MemoryRegion *mr, ram_addr_t ram_page)
 {
-    /* Dirty logging by other clients (display, migration) also needs every
-     * write to pass through the slow path, which marks the page dirty. */
+    /* Dirty logging by other clients (display, migration) also needs the
+     * writes to a clean page to pass through the slow path, which marks it. */
     return memory_page_has_code(ram_page) ||
-           (mr->dirty_log_mask & ~(1u << DIRTY_MEMORY_CODE));
+           !cpu_physical_memory_all_dirty(ram_page, TARGET_PAGE_SIZE);
+}
+
+/* A dirty-log client cleared bits in [start, start + len): direct writes to
+ * those pages must take the slow path again.  May run on any thread. */
+static void tlb_dirty_reset_hook(ram_addr_t start, ram_addr_t len)
+{
+    CPUState *cpu;
+
+    CPU_FOREACH(cpu) {
+        for (int i = 0; i < NB_MMU_MODES; i++) {
+            for (int j = 0; j < CPU_TLB_SIZE; j++) {
+                CPUTLBEntry *e = &cpu->tlb.table[i][j];
+                ram_addr_t ra = cpu->tlb.full[i][j].ram_addr;
+                if (ra != RAM_ADDR_INVALID && ra < start + len && start < ra + TARGET_PAGE_SIZE &&
+                    !(e->addr_write & TLB_MMIO)) {
+                    __atomic_fetch_or(&e->addr_write, (uint64_t)TLB_NOTDIRTY, __ATOMIC_RELAXED);
+                }
+            }
+        }
+    }
 }
 
 void tlb_set_page(CPUState *cpu, vaddr addr, hwaddr paddr, MemTxAttrs attrs, int prot,
@@ -108,8 +128,8 @@ void tlb_set_page(CPUState *cpu, vaddr addr, hwaddr paddr, MemTxAttrs attrs, int
     hwaddr ppage = paddr & TARGET_PAGE_MASK;
     hwaddr xlat = 0, plen = TARGET_PAGE_SIZE;
     unsigned idx = tlb_index(vpage);
-    CPUTLBEntry *e;
-    CPUTLBEntryFull *full;
+    CPUTLBEntry *e = NULL;
+    CPUTLBEntryFull *full = NULL;
     MemoryRegion *mr;
     bool ram, writable_ram;
     uint64_t sub = 0, rflags, wflags;
@@ -121,7 +141,8 @@ void tlb_set_page(CPUState *cpu, vaddr addr, hwaddr paddr, MemTxAttrs attrs, int
     mr = address_space_translate(cpu->as, ppage, &xlat, &plen, false, attrs);
     /* Only a whole page of RAM can be reached through the addend. */
     ram = memory_region_is_ram(mr) && plen >= TARGET_PAGE_SIZE &&
-          memory_region_get_ram_ptr(mr) != NULL;
+          memory_region_get_ram_ptr(mr) != NULL &&
+          (mr->kind != MR_ROMD || mr->romd_mode);
     writable_ram = ram && mr->kind == MR_RAM && !mr->readonly;
 
     if (size < TARGET_PAGE_SIZE) {
@@ -296,8 +317,8 @@ static uint64_t do_ld(CPUState *cpu, vaddr addr, MemOp op, int mmu_idx, MMUAcces
                       uintptr_t ra)
 {
     unsigned size = memop_size(op);
-    CPUTLBEntry *e;
-    CPUTLBEntryFull *full;
+    CPUTLBEntry *e = NULL;
+    CPUTLBEntryFull *full = NULL;
     uint64_t v;
 
     if (addr & (size - 1)) {
@@ -327,8 +348,8 @@ static void do_st(CPUState *cpu, vaddr addr, uint64_t val, MemOp op, int mmu_idx
                   uintptr_t ra)
 {
     unsigned size = memop_size(op);
-    CPUTLBEntry *e;
-    CPUTLBEntryFull *full;
+    CPUTLBEntry *e = NULL;
+    CPUTLBEntryFull *full = NULL;
     uint64_t tag;
 
     if (op & MO_BSWAP) {
@@ -386,8 +407,8 @@ uint16_t cpu_lduw_code(CPUState *cpu, vaddr addr)
 
 ram_addr_t get_page_addr_code(CPUState *cpu, vaddr addr, void **hostp)
 {
-    CPUTLBEntry *e;
-    CPUTLBEntryFull *full;
+    CPUTLBEntry *e = NULL;
+    CPUTLBEntryFull *full = NULL;
 
     tlb_lookup(cpu, addr, 1, MMU_INST_FETCH, cpu->tcg_ops->mmu_index(cpu, true), false, 0,
                &e, &full);
@@ -448,4 +469,5 @@ void tcg_runtime_init(void)
     tcg_runtime.qemu_ld = rt_qemu_ld;
     tcg_runtime.qemu_st = rt_qemu_st;
     tcg_runtime.lookup_tb = rt_lookup_tb;
+    memory_set_dirty_reset_hook(tlb_dirty_reset_hook);
 }
