@@ -10,6 +10,7 @@
  */
 #include "accel/tcg/internal.h"
 #include "core/log.h"
+#include "accel/accel.h"
 #include "tests/unit/unit.h"
 
 enum {
@@ -613,4 +614,100 @@ UNIT_TEST(tcg_exec_exit_from_another_thread)
     pthread_join(t, NULL);
     CHECK(env->r[0] > 0);
     CHECK(env->pc == 0xa008);
+}
+
+UNIT_TEST(tcg_exec_dumps_ir_with_d_op)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 5),
+        insn(OP_ADDI, 0, 0, 0),         /* x + 0: gone after optimization */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *saved = machina_logfile;
+    const char *opt;
+
+    load_program(0xb000, prog, ARRAY_SIZE(prog));
+    env->pc = 0xb000;
+    machina_logfile = open_memstream(&log, &loglen);
+    machina_loglevel = CPU_LOG_TB_OP | CPU_LOG_TB_OP_OPT | CPU_LOG_TB_OUT_ASM;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    machina_loglevel = 0;
+    fclose(machina_logfile);
+    machina_logfile = saved;
+    CHECK_EQ(env->r[0], 5);
+    CHECK(strstr(log, "OP:\n"));
+    CHECK(strstr(log, " ---- 000000000000b004 0000000000000000\n"));
+    CHECK(strstr(log, " add_i64 r0,r0,$0x0\n"));
+    opt = strstr(log, "OP after optimization and liveness analysis:\n");
+    CHECK(opt);
+    CHECK(!strstr(opt, " add_i64 r0,r0,$0x0\n"));
+    CHECK(strstr(opt, " mov_i64 r0,$0x5\n"));
+    CHECK(strstr(log, "OUT: [size="));
+    free(log);
+}
+
+/* The accelerator's vCPU thread: run, pause (parked), resume. */
+static unsigned dev_writes_locked(void)
+{
+    return __atomic_load_n(&dev.writes, __ATOMIC_SEQ_CST);
+}
+
+static bool wait_writes_above(unsigned n)
+{
+    for (int i = 0; i < 2000; i++) {
+        if (dev_writes_locked() > n) {
+            return true;
+        }
+        bql_unlock();
+        usleep(1000);
+        bql_lock();
+    }
+    return false;
+}
+
+UNIT_TEST(tcg_vcpu_thread_runs_pauses_resumes)
+{
+    FakeEnv *env = setup();
+    const AccelOps *ops = accel_find("tcg");
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* device */
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0xc010: loop */
+        insn(OP_ST, 0, 3, 0),           /* MMIO write each iteration */
+        insn(OP_BNE, 1, 2, -2),
+    };
+    Error *err = NULL;
+    unsigned seen;
+
+    CHECK(ops);
+    CHECK(ops->opts);
+    load_program(0xc000, prog, ARRAY_SIZE(prog));
+    env->pc = 0xc000;
+    dev = (FakeDev){.bql_held_always = true};
+    bql_lock();
+    CHECK(ops->start_vcpus(NULL, &err));
+    CHECK(err == NULL);
+    CHECK(cs->stopped);                 /* CPUs start parked */
+    usleep(20000);
+    CHECK_EQ(dev_writes_locked(), 0);
+    ops->resume_all_vcpus();
+    CHECK(wait_writes_above(1000));
+    ops->pause_all_vcpus();
+    CHECK(cs->stopped);
+    seen = dev_writes_locked();
+    bql_unlock();
+    usleep(20000);
+    bql_lock();
+    CHECK_EQ(dev_writes_locked(), seen);    /* really parked */
+    ops->resume_all_vcpus();
+    CHECK(wait_writes_above(seen + 1000));
+    ops->pause_all_vcpus();
+    CHECK(dev.bql_held_always);
+    CHECK_EQ(dev.reg, fenv(cs)->r[0]);
+    bql_unlock();
 }
