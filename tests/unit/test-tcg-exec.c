@@ -33,6 +33,9 @@ enum {
 #define RAM_SIZE 0x10000
 #define IO_BASE 0x20000
 #define ALIAS_BASE 0x40000       /* virtual window onto RAM */
+#define ROM_BASE 0x50000
+#define HOLE_BASE 0x60000        /* mapped by the MMU, nothing behind it */
+#define CROSS_BASE 0xe000        /* blocks here may span two pages */
 
 static uint32_t insn(int op, int rd, int rs, int imm)
 {
@@ -139,7 +142,8 @@ static void fake_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
             break;
         }
         pc += 4;
-        if (!done && (n >= max_insns || (pc & ~TARGET_PAGE_MASK) == 0)) {
+        if (!done && (n >= max_insns ||
+                      ((pc & ~TARGET_PAGE_MASK) == 0 && (pc < CROSS_BASE || n > 2)))) {
             gen_goto(tb, 0, pc);
             done = true;
         }
@@ -171,7 +175,8 @@ static bool fake_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType type
 {
     hwaddr pa;
 
-    if (addr < RAM_SIZE || (addr >= IO_BASE && addr < IO_BASE + 0x1000)) {
+    if (addr < RAM_SIZE || (addr >= IO_BASE && addr < IO_BASE + 0x1000) ||
+        (addr >= ROM_BASE && addr < HOLE_BASE + 0x1000)) {
         pa = addr;
     } else if (addr >= ALIAS_BASE && addr < ALIAS_BASE + RAM_SIZE) {
         pa = addr - ALIAS_BASE;
@@ -223,7 +228,17 @@ static void fake_restore_state_to_opc(CPUState *cs, const TranslationBlock *tb,
     fenv(cs)->pc = data[0];
 }
 
+static void fake_disas_log(CPUState *cs, vaddr pc, const uint8_t *code, size_t len)
+{
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t w;
+        memcpy(&w, code + i, 4);
+        qemu_log("0x%08" PRIx64 ":  %08x  fake op %u\n", pc + i, w, w & 0xff);
+    }
+}
+
 static const TCGCPUOps fake_tcg_ops = {
+    .disas_log = fake_disas_log,
     .get_tb_cpu_state = fake_get_tb_cpu_state,
     .translate_code = fake_translate,
     .do_interrupt = fake_do_interrupt,
@@ -292,7 +307,7 @@ static const MemoryRegionOps dev_ops = {
     .impl = {.min_access_size = 1, .max_access_size = 8},
 };
 
-static MemoryRegion sysmem, ram, io;
+static MemoryRegion sysmem, ram, io, rom;
 static AddressSpace as;
 static FakeDev dev;
 static CPUState *cs;
@@ -306,6 +321,8 @@ static FakeEnv *setup(void)
         memory_region_init_io(&io, NULL, &dev_ops, &dev, "dev", 0x1000);
         memory_region_add_subregion(&sysmem, 0, &ram);
         memory_region_add_subregion(&sysmem, IO_BASE, &io);
+        CHECK(memory_region_init_rom(&rom, NULL, "rom", 0x1000, &err));
+        memory_region_add_subregion(&sysmem, ROM_BASE, &rom);
         address_space_init(&as, &sysmem, "fake");
         tcg_exec_init(1, "interp", &err);
         CHECK(err == NULL);
@@ -632,12 +649,14 @@ UNIT_TEST(tcg_exec_dumps_ir_with_d_op)
     load_program(0xb000, prog, ARRAY_SIZE(prog));
     env->pc = 0xb000;
     machina_logfile = open_memstream(&log, &loglen);
-    machina_loglevel = CPU_LOG_TB_OP | CPU_LOG_TB_OP_OPT | CPU_LOG_TB_OUT_ASM;
+    machina_loglevel = CPU_LOG_TB_IN_ASM | CPU_LOG_TB_OP | CPU_LOG_TB_OP_OPT |
+                       CPU_LOG_TB_OUT_ASM;
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     machina_loglevel = 0;
     fclose(machina_logfile);
     machina_logfile = saved;
     CHECK_EQ(env->r[0], 5);
+    CHECK(strstr(log, "IN: \n0x0000b000:  00050001  fake op 1\n"));
     CHECK(strstr(log, "OP:\n"));
     CHECK(strstr(log, " ---- 000000000000b004 0000000000000000\n"));
     CHECK(strstr(log, " add_i64 r0,r0,$0x0\n"));
@@ -710,4 +729,94 @@ UNIT_TEST(tcg_vcpu_thread_runs_pauses_resumes)
     CHECK(dev.bql_held_always);
     CHECK_EQ(dev.reg, fenv(cs)->r[0]);
     bql_unlock();
+}
+
+UNIT_TEST(tcg_exec_rom_and_bus_errors)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 5),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x50000: ROM */
+        insn(OP_LI, 1, 0, 77),
+        insn(OP_ST, 1, 3, 0),           /* dropped */
+        insn(OP_LD, 2, 3, 0),
+        insn(OP_LI, 3, 0, 6),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x60000: nothing there */
+        insn(OP_LD, 4, 3, 0),           /* 0xf01c: bus error */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+    const uint64_t romval = 0xabcdef;
+
+    CHECK_EQ(address_space_write_rom(&as, ROM_BASE, MEMTXATTRS_UNSPECIFIED, &romval, 8),
+             MEMTX_OK);
+    load_program(0xf000, prog, ARRAY_SIZE(prog));
+    load_program(HANDLER_PC, handler, 1);
+    env->pc = 0xf000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[2], romval);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_BUS);
+    CHECK_EQ(env->excp_pc, 0xf01c);
+    CHECK_EQ(env->fault_addr, HOLE_BASE);
+}
+
+UNIT_TEST(tcg_exec_block_spanning_two_pages)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 1),           /* 0xeff8 */
+        insn(OP_LI, 1, 0, 2),           /* 0xeffc */
+        insn(OP_ADDI, 0, 0, 5),         /* 0xf000: second page */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    uint32_t patch = insn(OP_ADDI, 0, 0, 7);
+    unsigned before;
+
+    load_program(0xeff8, prog, ARRAY_SIZE(prog));
+    env->pc = 0xeff8;
+    before = n_translated;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 6);
+    CHECK_EQ(n_translated - before, 1);     /* one block over both pages */
+    /* A write to the second page drops the block. */
+    load_program(0xf000, &patch, 1);
+    setup()->pc = 0xeff8;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 8);
+}
+
+UNIT_TEST(tcg_accel_options)
+{
+    const AccelOps *ops = accel_find("tcg");
+    static const OptsList list = {.name = "accel", .implied_key = "accel"};
+    Error *err = NULL;
+    Opts *o;
+
+    CHECK(ops);
+    o = opts_parse(&list, "tcg,backend=llvm", &err);
+    CHECK(o);
+    CHECK(!ops->init(NULL, o, &err));
+    CHECK(err && strstr(error_get_pretty(err), "Invalid backend 'llvm'"));
+    error_free(err);
+    err = NULL;
+    opts_free(o);
+    o = opts_parse(&list, "tcg,thread=multi", &err);
+    CHECK(!ops->init(NULL, o, &err));
+    CHECK(err && strstr(error_get_pretty(err), "thread=single"));
+    error_free(err);
+    err = NULL;
+    opts_free(o);
+    o = opts_parse(&list, "tcg,tb-size=2,backend=interp,thread=single", &err);
+    CHECK(ops->init(NULL, o, &err));
+    CHECK(err == NULL);
+    opts_free(o);
+    /* The re-sized cache works. */
+    {
+        FakeEnv *env = setup();
+        const uint32_t prog[] = {insn(OP_LI, 0, 0, 42), insn(OP_EXIT, 0, 0, 0)};
+        load_program(0xa800, prog, 2);
+        env->pc = 0xa800;
+        CHECK_EQ(run_until_exit(), EXCP_HLT);
+        CHECK_EQ(env->r[0], 42);
+    }
 }
