@@ -7,9 +7,9 @@
  *    lowest-numbered temp), so that the copy itself becomes dead,
  *  - algebraic identities (x+0, x*1, x*0, x&0, x&-1, x|0, x|-1, x^x, x-x,
  *    x&x, x|x, shifts by 0, ...),
- *  - removal of branches decided at translation time and of the code that
- *    becomes unreachable after an unconditional branch or block exit,
- *    and of labels nobody branches to.
+ *  - removal of branches decided at translation time, of jumps to the
+ *    label that follows, of the code that becomes unreachable after an
+ *    unconditional branch or block exit, and of labels nobody branches to.
  * Knowledge is per basic block: a label resets it (another path may enter
  * there); a fall-through after a conditional branch keeps it.  Dead results
  * are removed afterwards by tcg_liveness().
@@ -397,7 +397,21 @@ void tcg_optimize(TCGContext *s)
                 }
                 continue;
             }
-            case INDEX_op_br:
+            case INDEX_op_br: {
+                /* A jump to the label that follows is a fall-through. */
+                unsigned j = i + 1;
+                while (j < s->nb_ops && s->ops[j].opc == INDEX_op_nop) {
+                    j++;
+                }
+                if (j < s->nb_ops && s->ops[j].opc == INDEX_op_set_label &&
+                    s->ops[j].args[0] == op->args[0]) {
+                    label_unref(c, op->args[0]);
+                    op->opc = INDEX_op_nop;
+                    continue;
+                }
+                unreachable = true;
+                continue;
+            }
             case INDEX_op_exit_tb:
             case INDEX_op_lookup_and_goto_ptr:
                 unreachable = true;
@@ -419,6 +433,28 @@ void tcg_optimize(TCGContext *s)
         }
         for (unsigned a = 0; a < op->nb_oargs; a++) {
             reset_temp(c, op->args[a]);
+        }
+    }
+    /* Unreachable code removal may have left a jump right before its label. */
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        TCGOp *op = &s->ops[i];
+        unsigned j = i + 1;
+
+        if (op->opc != INDEX_op_br) {
+            continue;
+        }
+        while (j < s->nb_ops && s->ops[j].opc == INDEX_op_nop) {
+            j++;
+        }
+        if (j < s->nb_ops && s->ops[j].opc == INDEX_op_set_label &&
+            s->ops[j].args[0] == op->args[0]) {
+            label_unref(c, op->args[0]);
+            op->opc = INDEX_op_nop;
+        }
+    }
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == INDEX_op_set_label && c->label_refs[s->ops[i].args[0]] == 0) {
+            s->ops[i].opc = INDEX_op_nop;
         }
     }
     g_free(ctx.info);

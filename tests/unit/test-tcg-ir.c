@@ -342,6 +342,32 @@ static void build_calls(void *opaque)
     tcg_gen_exit_tb(NULL, 0);
 }
 
+static void build_br_next(void *opaque)
+{
+    TCGLabel *l = gen_new_label(), *m = gen_new_label();
+
+    tcg_gen_brcondi(TCG_COND_EQ, tcg_constant(1), 1, l);   /* always: br l */
+    tcg_gen_movi(R[0], 1);                                  /* unreachable */
+    gen_set_label(l);
+    tcg_gen_br(m);                                          /* to the next op */
+    gen_set_label(m);
+    tcg_gen_addi(R[1], R[1], 2);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(tcg_optimizer_removes_decided_branches_and_labels)
+{
+    FakeEnv e1 = {.r = {5, 7}}, e2 = e1;
+    RunResult plain = run(build_br_next, NULL, &e1, false);
+    RunResult opt = run(build_br_next, NULL, &e2, true);
+
+    CHECK_EQ(e1.r[0], 5);
+    CHECK_EQ(e1.r[1], 9);
+    CHECK(memcmp(&e1, &e2, sizeof(e1)) == 0);
+    CHECK_EQ(plain.ops_after, 7);
+    CHECK_EQ(opt.ops_after, 2);         /* add_i64 r1,r1,$2; exit_tb */
+}
+
 UNIT_TEST(tcg_helper_calls_sync_globals)
 {
     static const TCGHelperInfo pi = TCG_HELPER(helper_pure_add, 2, true, TCG_CALL_PURE);
