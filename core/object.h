@@ -22,6 +22,8 @@ typedef struct TypeImpl *Type;
 typedef struct Property Property;
 
 #define TYPE_OBJECT "object"
+/* A plain node of the composition tree ("/machine/unattached", "/objects"). */
+#define TYPE_CONTAINER "container"
 
 struct ObjectClass {
     Type type;
@@ -31,6 +33,9 @@ struct ObjectClass {
      * the properties are set (e.g. a memory backend allocates here). */
     bool user_creatable;
     bool (*complete)(Object *obj, Error **errp);
+    /* Called by object_unparent before the object leaves its parent (a
+     * device unrealizes itself here).  Inherited like any class field. */
+    void (*unparent)(Object *obj);
 };
 
 struct Object {
@@ -95,13 +100,30 @@ void object_unref(Object *obj);     /* finalizes and frees at zero */
     ((class_type *)object_class_dynamic_cast_assert(OBJECT_CLASS(klass), (name), \
                                                     __FILE__, __LINE__))
 
-/* Composition tree. */
+/* Composition tree.  The parent holds a reference on each child. */
+/*
+ * Adding a child under a name taken by a TYPE_CONTAINER placeholder (for
+ * example "/machine", created on demand before the machine object exists)
+ * moves the placeholder's children into the new child.  Any other name
+ * clash aborts: names in the tree are chosen by code, not by users
+ * (user-supplied ids are checked by user_creatable_add and qdev).
+ */
 void object_property_add_child(Object *parent, const char *name, Object *child);
 void object_unparent(Object *obj);
 Object *object_resolve_path(const char *path);     /* "/machine/unattached/device[0]" */
 Object *object_get_root(void);                     /* "/" */
 Object *object_get_objects_root(void);             /* "/objects" (-object ...) */
 char *object_get_canonical_path(const Object *obj);
+/* The child called name of parent, or NULL. */
+Object *object_resolve_path_component(Object *parent, const char *name);
+/*
+ * The container at path below root ("unattached", "peripheral/x"),
+ * creating TYPE_CONTAINER objects for missing components.
+ */
+Object *object_container_get(Object *root, const char *path);
+/* Calls fn on every child in insertion order; stops at the first non-zero return. */
+int object_child_foreach(Object *obj, int (*fn)(Object *child, void *opaque),
+                         void *opaque);
 
 /*
  * Properties.  Every property has a type name ("bool", "uint32", "size",
@@ -128,7 +150,7 @@ struct Property {
         uint64_t u;
         const char *s;
     } defval;
-    bool set_default;
+    bool set_default;        /* apply defval at object_new (strings: defval.s) */
     const char *link_type;   /* for "link": required type of the target */
     const char *desc;
 };
@@ -188,10 +210,20 @@ bool object_property_set_link(Object *obj, const char *name, Object *target,
 bool object_property_get_bool(Object *obj, const char *name, Error **errp);
 int64_t object_property_get_int(Object *obj, const char *name, Error **errp);
 uint64_t object_property_get_uint(Object *obj, const char *name, Error **errp);
+/* g_strdup'ed value of a "str" property (NULL if unset or on error). */
+char *object_property_get_str(Object *obj, const char *name, Error **errp);
+Object *object_property_get_link(Object *obj, const char *name, Error **errp);
+/* "bool", "uint32", "size", "str", "link<memory-backend>"; g_free the result. */
+char *object_property_type_name(const Property *prop);
+/* Default value as -device NAME,help prints it, or NULL if there is none. */
+char *object_property_default_string(const Property *prop);
 
 /* Parsers shared with the option layer. */
 bool parse_bool(const char *str, bool *v);                  /* on/off/yes/no/true/false */
 bool parse_size(const char *str, uint64_t *v, Error **errp); /* 512, 4K, 1.5G, 2T */
+/* An id users may give (-object/-device/-chardev id=): a letter, then
+ * letters, digits, '-', '.', '_'. */
+bool id_wellformed(const char *id);
 
 /* User-creatable objects (-object TYPE,id=ID,...): children of /objects. */
 Object *user_creatable_add(const char *type, const char *id,

@@ -61,11 +61,26 @@ uint64_t opts_get_size(Opts *opts, const char *name, uint64_t defval, Error **er
 bool opts_has(Opts *opts, const char *name);
 /* Remove and return (caller frees) a key, e.g. "id" before passing the rest on. */
 char *opts_take(Opts *opts, const char *name);
-/* Every remaining key/value, for object properties (GPtrArray of char*). */
+/*
+ * Every remaining key/value, for object properties (GPtrArray of char*,
+ * owning their strings: release with g_ptr_array_unref).
+ */
 void opts_to_arrays(Opts *opts, GPtrArray **keys, GPtrArray **values);
 
 /* Strict parsers used everywhere values come from the user. */
 bool parse_uint64(const char *str, uint64_t *v, Error **errp);   /* dec, 0x hex */
 bool parse_int64(const char *str, int64_t *v, Error **errp);
+/*
+ * A size such as "512", "4K", "1.5G", "2T".  A number without a suffix is
+ * in units of default_unit (1 for bytes; MiB for -m, as QEMU does).
+ * Suffixes B K M G T P E (either case) are powers of 1024.
+ */
+bool parse_size_unit(const char *str, uint64_t default_unit, uint64_t *v,
+                     Error **errp);
+
+/* Key/value pairs as "key=value,..." with ',' escaped as ",," (for messages). */
+char *opts_to_string(Opts *opts);
+/* The accepted keys of a list, one per line, for "NAME,help" output. */
+void opts_print_help(const OptsList *list, FILE *f);
 
 #endif

@@ -124,6 +124,18 @@ void qemu_devices_reset(void);
 void qemu_register_reset(void (*fn)(void *opaque), void *opaque);
 void qemu_unregister_reset(void (*fn)(void *opaque), void *opaque);
 
+/*
+ * "/machine" in the composition tree: the machine object once system/ has
+ * added it there, or a placeholder container until then (the machine adopts
+ * its children, see object_property_add_child).
+ */
+Object *qdev_get_machine(void);
+/*
+ * The board is built: devices realized from now on (device_add) are reset
+ * at realize, since they missed the start-up qemu_devices_reset().
+ */
+void qdev_machine_creation_done(void);
+
 /* The root of the device tree (main-system-bus) and "info qtree". */
 BusState *sysbus_get_default(void);
 void qdev_print_tree(FILE *f);      /* "info qtree" text in QEMU's layout */
