@@ -257,7 +257,8 @@ def test_dumpdtb(tmp_path):
 
 @needs_machine
 def test_sigterm_exits_cleanly(machine):
-    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S')
+    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S', '-serial', 'pty')
+    m.wait_for('char device redirected to /dev/pts/', stderr=True)
     m.terminate()
     assert m.wait(timeout=20) == 0
     assert 'terminating on signal 15' in m.stderr
