@@ -5,7 +5,7 @@
  * so KVM can run.  When the real definitions are linked they win over these
  * weak ones, and the constructor below sees that and registers nothing.
  * The same holds for the system address spaces (hw/core/machine.c, owner:
- * object).  Delete this file once both have landed on main.
+ * object) and serial_hd (system/).  Delete this file once both have landed on main.
  */
 #include "core/osdep.h"
 #include "accel/tcg/cpu.h"
@@ -38,6 +38,11 @@ __attribute__((weak)) MemoryRegion *get_system_io(void)
         address_space_init(&fb_as_io, fb_sysio, "I/O");
     }
     return fb_sysio;
+}
+
+__attribute__((weak)) Chardev *serial_hd(int i)
+{
+    return NULL;                /* system/ supplies the -serial chardevs */
 }
 
 __attribute__((weak)) AddressSpace *get_address_space_io(void)
