@@ -125,13 +125,12 @@ void helper_sfence_vma(CPURISCVState *env, uint64_t addr, uint64_t asid,
         riscv_raise_exception(env, RISCV_EXCP_ILLEGAL_INST, 0, GETPC());
     }
     /*
-     * The TLB holds superpages one 4K page at a time, so a per-address
-     * flush can only be exact while no superpage is cached.  ASIDs are not
-     * tagged: any asid flushes the address in every address space.
+     * ASIDs are not tagged in the TLB: any asid flushes the address in every
+     * address space.  tlb_flush_page also drops a superpage cached around
+     * the address (the soft TLB tracks large mappings).
      */
-    if (rs1_is_x0 || env->tlb_has_superpage) {
+    if (rs1_is_x0) {
         tlb_flush(cs);
-        env->tlb_has_superpage = false;
     } else {
         tlb_flush_page(cs, addr);
     }

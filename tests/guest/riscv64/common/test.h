@@ -17,6 +17,7 @@
 #define GUEST_RISCV64_TEST_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SIFIVE_TEST_BASE 0x100000UL

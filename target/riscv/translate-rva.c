@@ -1,0 +1,178 @@
+/*
+ * A extension (unprivileged spec ch. 8): LR/SC and the AMOs, W and D.
+ *
+ * Design.  The JIT runs all harts round-robin on one host thread and a hart
+ * only yields between blocks, so the read-modify-write of an AMO emitted
+ * inside one block is atomic with respect to the other harts.  LR/SC are
+ * inline: LR records the address and the loaded value in load_res/load_val;
+ * SC succeeds iff its address equals load_res and memory still holds
+ * load_val (an intervening store of the same value is not detected, which
+ * the spec's forward-progress rules allow: SC may succeed whenever no
+ * other hart could observe the difference).  Every SC, successful or not,
+ * clears the reservation (8.2); the trap path leaves it to the privileged
+ * code (an xRET need not clear it).
+ *
+ * Alignment: all of them use MO_ALIGN.  LR faults as a load; SC and AMOs
+ * check alignment first so a misaligned one raises store/AMO
+ * address-misaligned (8.4) even though they load before they store.  A page
+ * fault on an AMO's first access is reported as a load page fault (the
+ * store fault follows when the page is present but read-only); OS handlers
+ * treat both as "map the page" so this only costs an extra trap.
+ */
+#include "target/riscv/translate-internal.h"
+
+enum {
+    AMO_ADD = 0x00, AMO_SWAP = 0x01, AMO_LR = 0x02, AMO_SC = 0x03,
+    AMO_XOR = 0x04, AMO_OR = 0x08, AMO_AND = 0x0c, AMO_MIN = 0x10,
+    AMO_MAX = 0x14, AMO_MINU = 0x18, AMO_MAXU = 0x1c,
+};
+
+static void gen_check_align(DisasContext *ctx, TCGv addr, unsigned size)
+{
+    TCGv low = tcg_temp_new();
+    TCGLabel *ok = gen_new_label();
+
+    tcg_gen_andi(low, addr, size - 1);
+    tcg_gen_brcondi(TCG_COND_EQ, low, 0, ok);
+    gen_exception_tval(ctx, RISCV_EXCP_STORE_AMO_ADDR_MIS, addr);
+    gen_set_label(ok);
+    ctx->is_jmp = DISAS_NEXT;     /* the aligned path continues */
+}
+
+static void gen_lr(DisasContext *ctx, uint32_t insn, MemOp op)
+{
+    TCGv addr = tcg_temp_new();
+    TCGv val = tcg_temp_new();
+
+    tcg_gen_mov(addr, get_gpr(ctx, insn_rs1(insn)));
+    tcg_gen_qemu_ld(val, addr, ctx->mem_idx, op | MO_ALIGN);
+    tcg_gen_mov(cpu_load_res, addr);
+    tcg_gen_mov(cpu_load_val, val);
+    gen_set_gpr(ctx, insn_rd(insn), val);
+}
+
+static void gen_sc(DisasContext *ctx, uint32_t insn, MemOp op)
+{
+    TCGv addr = tcg_temp_new();
+    TCGv cur = tcg_temp_new();
+    TCGv res = tcg_temp_new();
+    TCGLabel *fail = gen_new_label();
+    TCGLabel *done = gen_new_label();
+
+    tcg_gen_mov(addr, get_gpr(ctx, insn_rs1(insn)));
+    gen_check_align(ctx, addr, memop_size(op));
+    tcg_gen_brcond(TCG_COND_NE, addr, cpu_load_res, fail);
+    tcg_gen_qemu_ld(cur, addr, ctx->mem_idx, op | MO_ALIGN);
+    tcg_gen_brcond(TCG_COND_NE, cur, cpu_load_val, fail);
+    tcg_gen_qemu_st(get_gpr(ctx, insn_rs2(insn)), addr, ctx->mem_idx,
+                    (op & MO_SIZE) | MO_ALIGN);
+    tcg_gen_movi(res, 0);
+    tcg_gen_br(done);
+    gen_set_label(fail);
+    tcg_gen_movi(res, 1);
+    gen_set_label(done);
+    tcg_gen_movi(cpu_load_res, -1);
+    gen_set_gpr(ctx, insn_rd(insn), res);
+}
+
+static bool amo_known(int funct5)
+{
+    switch (funct5) {
+    case AMO_ADD: case AMO_SWAP: case AMO_XOR: case AMO_OR: case AMO_AND:
+    case AMO_MIN: case AMO_MAX: case AMO_MINU: case AMO_MAXU:
+    case AMO_LR: case AMO_SC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void gen_amo(DisasContext *ctx, uint32_t insn, int funct5, MemOp op)
+{
+    TCGv addr = tcg_temp_new();
+    TCGv old = tcg_temp_new();
+    TCGv val = tcg_temp_new();
+    TCGv src = tcg_temp_new();
+    bool word = (op & MO_SIZE) == MO_32;
+
+    tcg_gen_mov(addr, get_gpr(ctx, insn_rs1(insn)));
+    tcg_gen_mov(src, get_gpr(ctx, insn_rs2(insn)));
+    gen_check_align(ctx, addr, memop_size(op));
+    tcg_gen_qemu_ld(old, addr, ctx->mem_idx, op | MO_ALIGN);   /* W: sign-extended */
+    switch (funct5) {
+    case AMO_ADD:
+        tcg_gen_add(val, old, src);
+        break;
+    case AMO_SWAP:
+        tcg_gen_mov(val, src);
+        break;
+    case AMO_XOR:
+        tcg_gen_xor(val, old, src);
+        break;
+    case AMO_OR:
+        tcg_gen_or(val, old, src);
+        break;
+    case AMO_AND:
+        tcg_gen_and(val, old, src);
+        break;
+    case AMO_MIN:
+    case AMO_MAX: {
+        /* W compares the 32-bit values as signed: both sign-extended. */
+        TCGv s = tcg_temp_new();
+        if (word) {
+            tcg_gen_ext32s(s, src);
+        } else {
+            tcg_gen_mov(s, src);
+        }
+        tcg_gen_movcond(funct5 == AMO_MIN ? TCG_COND_LT : TCG_COND_GT, val, old, s, old, s);
+        break;
+    }
+    case AMO_MINU:
+    case AMO_MAXU: {
+        TCGv o = tcg_temp_new(), s = tcg_temp_new();
+        if (word) {
+            tcg_gen_ext32u(o, old);
+            tcg_gen_ext32u(s, src);
+        } else {
+            tcg_gen_mov(o, old);
+            tcg_gen_mov(s, src);
+        }
+        tcg_gen_movcond(funct5 == AMO_MINU ? TCG_COND_LTU : TCG_COND_GTU, val, o, s, o, s);
+        break;
+    }
+    }
+    tcg_gen_qemu_st(val, addr, ctx->mem_idx, (op & MO_SIZE) | MO_ALIGN);
+    gen_set_gpr(ctx, insn_rd(insn), old);
+}
+
+bool decode_rva(DisasContext *ctx, uint32_t insn)
+{
+    int f3 = insn_funct3(insn);
+    int funct5 = extract32(insn, 27, 5);
+    bool aq = extract32(insn, 26, 1), rl = extract32(insn, 25, 1);
+    MemOp op;
+
+    if (!ctx->cfg->ext_a || (f3 != 2 && f3 != 3)) {
+        return false;
+    }
+    op = (f3 == 2 ? MO_SL : MO_UQ) | MO_LE;
+    if (!amo_known(funct5) || (funct5 == AMO_LR && insn_rs2(insn) != 0)) {
+        return false;
+    }
+    /* aq/rl order this access with the others of this hart; one host
+     * thread runs every hart, so a full barrier is more than enough. */
+    if (rl) {
+        tcg_gen_mb();
+    }
+    if (funct5 == AMO_LR) {
+        gen_lr(ctx, insn, op);
+    } else if (funct5 == AMO_SC) {
+        gen_sc(ctx, insn, op);
+    } else {
+        gen_amo(ctx, insn, funct5, op);
+    }
+    if (aq) {
+        tcg_gen_mb();
+    }
+    return true;
+}
