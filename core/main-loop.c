@@ -186,9 +186,10 @@ void event_loop_set_fd_handler(EventLoop *loop, int fd, IOHandler *fd_read,
             /*
              * EPERM: regular files and some character devices (/dev/null)
              * have no poll support; they never block, so treat them as
-             * always ready.  Anything else is a caller bug (bad fd).
+             * always ready.  Any other failure (a closed fd 0, say) is
+             * treated alike: the handler's own read sees the error and
+             * removes itself, instead of the whole process aborting.
              */
-            assert(errno == EPERM);
             h->always_ready = true;
             loop->n_always_ready++;
         }

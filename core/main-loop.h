@@ -24,6 +24,8 @@ EventLoop *main_loop_get(void);
  * Watch fd for readability and/or writability.  Passing NULL for both
  * handlers removes the fd.  Calling it again for the same fd replaces the
  * handlers.  Safe to call from inside a handler, also for other fds.
+ * Remove an fd before closing it.  Regular files (which epoll refuses) are
+ * treated as always ready: their read handler should remove itself at EOF.
  */
 void event_loop_set_fd_handler(EventLoop *loop, int fd, IOHandler *fd_read,
                                IOHandler *fd_write, void *opaque);
@@ -79,6 +81,7 @@ QEMUTimer *timer_new_loop(EventLoop *loop, QEMUClockType type, int scale,
 void timer_mod(QEMUTimer *t, int64_t expire_time);
 void timer_del(QEMUTimer *t);
 bool timer_pending(QEMUTimer *t);
+/* In the timer's scale; -1 when not pending. */
 int64_t timer_expire_time(QEMUTimer *t);
 void timer_free(QEMUTimer *t);
 

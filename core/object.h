@@ -121,6 +121,13 @@ Object *object_resolve_path_component(Object *parent, const char *name);
  * creating TYPE_CONTAINER objects for missing components.
  */
 Object *object_container_get(Object *root, const char *path);
+/*
+ * "info qom-tree [PATH]" text (default /machine), children sorted by name:
+ *   /machine (virt-machine)
+ *     /unattached (container)
+ *       /device[0] (rv64-riscv-cpu)
+ */
+bool qom_tree_info(GString *out, const char *path, Error **errp);
 /* Calls fn on every child in insertion order; stops at the first non-zero return. */
 int object_child_foreach(Object *obj, int (*fn)(Object *child, void *opaque),
                          void *opaque);
@@ -213,6 +220,15 @@ uint64_t object_property_get_uint(Object *obj, const char *name, Error **errp);
 /* g_strdup'ed value of a "str" property (NULL if unset or on error). */
 char *object_property_get_str(Object *obj, const char *name, Error **errp);
 Object *object_property_get_link(Object *obj, const char *name, Error **errp);
+/*
+ * qom-list: every property of obj as (name, type): "type" (string, the
+ * type name, as every QEMU object has), the class properties ("uint32",
+ * "link<memory-backend>", ...) and the children ("child<virtio-mmio>").
+ * object_property_print also answers "type".
+ */
+void object_property_list(Object *obj,
+                          void (*fn)(const char *name, const char *type, void *opaque),
+                          void *opaque);
 /* "bool", "uint32", "size", "str", "link<memory-backend>"; g_free the result. */
 char *object_property_type_name(const Property *prop);
 /* Default value as -device NAME,help prints it, or NULL if there is none. */

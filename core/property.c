@@ -521,7 +521,12 @@ bool object_property_parse(Object *obj, const char *name, const char *value,
 
 char *object_property_print(Object *obj, const char *name, Error **errp)
 {
-    const Property *p = prop_find_err(obj, name, errp);
+    const Property *p;
+
+    if (!strcmp(name, "type") && !object_property_find(obj, name)) {
+        return g_strdup(object_get_typename(obj));
+    }
+    p = prop_find_err(obj, name, errp);
 
     return p ? p->info->print(obj, p) : NULL;
 }
@@ -666,7 +671,8 @@ char *object_property_default_string(const Property *prop)
         return NULL;
     }
     if (i == &prop_info_bool) {
-        return g_strdup(prop->defval.u ? "on" : "off");
+        /* JSON spelling, as QEMU's -device NAME,help shows defaults. */
+        return g_strdup(prop->defval.u ? "true" : "false");
     }
     if (i == &prop_info_int32 || i == &prop_info_int64) {
         return g_strdup_printf("%" PRId64, prop->defval.i);
@@ -675,4 +681,45 @@ char *object_property_default_string(const Property *prop)
         return g_strdup_printf("%" PRIu64, prop->defval.u);
     }
     return NULL;
+}
+
+typedef struct PropListCtx {
+    void (*fn)(const char *name, const char *type, void *opaque);
+    void *opaque;
+    GHashTable *seen;
+} PropListCtx;
+
+static void prop_list_one(const Property *prop, void *opaque)
+{
+    PropListCtx *c = opaque;
+    char *type;
+
+    /* A redeclared field appears once, with the most derived declaration. */
+    if (g_hash_table_contains(c->seen, prop->name)) {
+        return;
+    }
+    g_hash_table_add(c->seen, (gpointer)prop->name);
+    type = object_property_type_name(prop);
+    c->fn(prop->name, type, c->opaque);
+    g_free(type);
+}
+
+void object_property_list(Object *obj,
+                          void (*fn)(const char *name, const char *type, void *opaque),
+                          void *opaque)
+{
+    PropListCtx c = { fn, opaque, g_hash_table_new(g_str_hash, g_str_equal) };
+
+    if (!object_property_find(obj, "type")) {
+        fn("type", "string", opaque);
+    }
+    object_class_property_foreach(obj->class, prop_list_one, &c);
+    for (guint i = 0; obj->children && i < obj->children->len; i++) {
+        Object *child = g_ptr_array_index(obj->children, i);
+        char *type = g_strdup_printf("child<%s>", object_get_typename(child));
+
+        fn(child->name, type, opaque);
+        g_free(type);
+    }
+    g_hash_table_destroy(c.seen);
 }

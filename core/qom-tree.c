@@ -251,3 +251,43 @@ Object *object_resolve_path(const char *path)
     g_strfreev(parts);
     return ambiguous ? NULL : found;
 }
+
+static gint child_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp((*(Object *const *)a)->name, (*(Object *const *)b)->name);
+}
+
+static void qom_tree_print(GString *out, Object *obj, const char *name, int indent)
+{
+    GPtrArray *kids;
+
+    g_string_append_printf(out, "%*s/%s (%s)\n", indent, "", name,
+                           object_get_typename(obj));
+    if (!obj->children || !obj->children->len) {
+        return;
+    }
+    kids = g_ptr_array_copy(obj->children, NULL, NULL);
+    g_ptr_array_sort(kids, child_name_cmp);
+    for (guint i = 0; i < kids->len; i++) {
+        Object *child = g_ptr_array_index(kids, i);
+
+        qom_tree_print(out, child, child->name, indent + 2);
+    }
+    g_ptr_array_free(kids, true);
+}
+
+bool qom_tree_info(GString *out, const char *path, Error **errp)
+{
+    Object *obj = object_resolve_path(path ? path : "/machine");
+
+    if (!obj) {
+        error_setg(errp, "Path '%s' could not be resolved", path ? path : "/machine");
+        return false;
+    }
+    if (obj == object_get_root()) {
+        qom_tree_print(out, obj, "", 0);
+        return true;
+    }
+    qom_tree_print(out, obj, obj->name, 0);
+    return true;
+}

@@ -50,4 +50,15 @@ typedef void ThreadPoolDone(void *opaque, int ret);
 void thread_pool_submit(EventLoop *loop, ThreadPoolFunc *fn, void *arg,
                         ThreadPoolDone *done, void *opaque);
 
+/*
+ * IOThreads: -object iothread,id=ID runs an EventLoop on its own thread
+ * (named "IO ID"), so a device can move its backend handlers off the main
+ * loop.  Stopped and joined when the object goes.
+ */
+#define TYPE_IOTHREAD "iothread"
+/* The loop of an iothread object; NULL (and an error) if obj is not one. */
+EventLoop *iothread_get_event_loop(void *obj, Error **errp);
+/* The iothread /objects/ID, or NULL with "IOThread 'ID' not found". */
+EventLoop *iothread_find_event_loop(const char *id, Error **errp);
+
 #endif

@@ -94,8 +94,10 @@ struct MemoryRegion {
     bool enabled;
     bool readonly;                  /* RAM made read-only */
     bool terminates;                /* a leaf: RAM/ROM/IO, also with subregions */
+    bool romd_mode;                 /* ROMD: reads from RAM (true) or ops (false) */
     uint8_t dirty_log_mask;         /* clients logging on this region */
     GPtrArray *subregions;          /* sorted: priority desc, later-added first */
+    GArray *ioeventfds;             /* MemoryRegionIoeventfd, see add_eventfd */
     unsigned ref;
 };
 
@@ -141,6 +143,9 @@ void memory_region_set_address(MemoryRegion *mr, hwaddr addr);
 void memory_region_set_alias_offset(MemoryRegion *mr, hwaddr offset);
 void memory_region_set_readonly(MemoryRegion *mr, bool readonly);
 void memory_region_set_size(MemoryRegion *mr, uint64_t size);
+/* ROMD: true (the default) reads from RAM; false sends reads to the ops too
+ * (a flash in command mode). */
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode);
 
 static inline uint64_t memory_region_size(MemoryRegion *mr)
 {
@@ -175,8 +180,24 @@ bool cpu_physical_memory_get_dirty(ram_addr_t start, ram_addr_t length,
                                    unsigned client);
 void cpu_physical_memory_reset_dirty(ram_addr_t start, ram_addr_t length,
                                      unsigned client);
+/*
+ * For a JIT whose TLB writes RAM directly: such a write sets no dirty bit,
+ * so a page may be written directly only while it is dirty for every
+ * client and holds no code (otherwise its writes take the slow path through
+ * memory_region_dispatch_write, which marks them).  The reset hook runs
+ * after any client's bits were cleared in a range, so the JIT can send that
+ * range's writes back to the slow path.
+ */
+bool cpu_physical_memory_all_dirty(ram_addr_t start, ram_addr_t length);
+typedef void DirtyResetHook(ram_addr_t start, ram_addr_t len);
+void memory_set_dirty_reset_hook(DirtyResetHook *hook);
 /* Host pointer for a ram_addr_t (NULL if it is not RAM). */
 void *qemu_map_ram_ptr(ram_addr_t addr);
+/* The reverse: ram_addr_t of a host pointer into RAM (RAM_ADDR_INVALID if
+ * it points elsewhere). */
+ram_addr_t qemu_ram_addr_from_host(const void *ptr);
+/* Total bytes of the ram_addr_t space in use (bitmap walkers' bound). */
+ram_addr_t last_ram_addr(void);
 
 /*
  * Code pages: the JIT marks a page as holding translated code
@@ -275,6 +296,17 @@ typedef struct MemoryListener {
     void (*region_nop)(struct MemoryListener *l, MemoryRegionSection *s);
     void (*log_start)(struct MemoryListener *l, MemoryRegionSection *s, int old, int new);
     void (*log_stop)(struct MemoryListener *l, MemoryRegionSection *s, int old, int new);
+    /* Global dirty logging (migration) starts/stops for all RAM. */
+    void (*log_global_start)(struct MemoryListener *l);
+    void (*log_global_stop)(struct MemoryListener *l);
+    /* Fold dirty bits the accelerator keeps (KVM) into our bitmaps for s. */
+    void (*log_sync)(struct MemoryListener *l, MemoryRegionSection *s);
+    /* An ioeventfd appears/disappears at s->offset_within_address_space
+     * (s->size bytes wide; s->mr and s->offset_within_region name it). */
+    void (*eventfd_add)(struct MemoryListener *l, MemoryRegionSection *s,
+                        bool match_data, uint64_t data, int fd);
+    void (*eventfd_del)(struct MemoryListener *l, MemoryRegionSection *s,
+                        bool match_data, uint64_t data, int fd);
     int priority;
     const char *name;
     AddressSpace *address_space;
@@ -283,6 +315,33 @@ typedef struct MemoryListener {
 /* Registration replays region_add for the current map. */
 void memory_listener_register(MemoryListener *l, AddressSpace *as);
 void memory_listener_unregister(MemoryListener *l);
+
+/*
+ * Dirty logging for migration: while active, every RAM range is logged for
+ * DIRTY_MEMORY_MIGRATION (listeners see log_global_start and log_start on
+ * each RAM range).  Sync asks listeners to fold the dirty bits they keep
+ * (KVM's) into the bitmaps; call it before reading them.
+ */
+void memory_global_dirty_log_start(void);
+void memory_global_dirty_log_stop(void);
+bool memory_global_dirty_log_active(void);
+void memory_global_dirty_log_sync(void);
+/* The same for the ranges of one region (a display before a refresh). */
+void memory_region_sync_dirty_bitmap(MemoryRegion *mr);
+
+/*
+ * ioeventfds (QEMU's memory_region_add_eventfd): a guest write of size
+ * bytes at addr of mr (with value data, if match_data) signals the eventfd
+ * fd instead of reaching the device.  An accelerator that can catch such
+ * writes itself (KVM) learns of them through eventfd_add/eventfd_del and
+ * calls memory_set_ioeventfd_offload(true); otherwise the memory core
+ * signals fd when the write is dispatched.
+ */
+void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+void memory_set_ioeventfd_offload(bool offload);
 
 /* Walk the rendered ranges of an address space in address order. */
 typedef void FlatRangeCB(const MemoryRegionSection *s, void *opaque);

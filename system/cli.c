@@ -148,7 +148,7 @@ void cli_config_free(CliConfig *cfg)
 
 void cli_error_prepend(Error **errp, const CliArg *arg)
 {
-    if (arg) {
+    if (arg && arg->opt) {
         error_prepend(errp, "%s %s: ", arg->opt, arg->value);
     }
 }

@@ -65,7 +65,7 @@ void cli_config_free(CliConfig *cfg);
  */
 bool cli_parse(CliConfig *cfg, int argc, char **argv, Error **errp);
 
-/* "-opt value: " prefix for later (semantic) errors about a CliArg. */
+/* "-opt value: " prefix for later (semantic) errors about a CliArg (none if opt is NULL). */
 void cli_error_prepend(Error **errp, const CliArg *arg);
 
 /* -h text. */

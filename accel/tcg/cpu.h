@@ -59,12 +59,15 @@ typedef enum MMUAccessType {
 /*
  * One soft-TLB entry: page-aligned guest virtual tags with flag bits in the
  * low bits (TLB_INVALID, TLB_MMIO, TLB_NOTDIRTY), and the addend that turns a
- * guest virtual address into a host pointer for RAM pages.
+ * guest virtual address into a host pointer for RAM pages.  The flags sit at
+ * the top of the page offset, above any alignment bits, so that one compare
+ * of (addr & (page mask | size - 1)) with the tag checks page, flags and
+ * natural alignment at once (the inline fast path).  An empty entry is -1.
  */
-#define TLB_INVALID_MASK (1 << 0)
-#define TLB_MMIO (1 << 1)           /* go through the slow path to the device */
-#define TLB_NOTDIRTY (1 << 2)       /* page has translated code: writes invalidate */
-#define TLB_FLAGS_MASK 0x7
+#define TLB_INVALID_MASK (1 << 11)
+#define TLB_MMIO (1 << 10)          /* go through the slow path to the device */
+#define TLB_NOTDIRTY (1 << 9)       /* page has translated code: writes invalidate */
+#define TLB_FLAGS_MASK (TLB_INVALID_MASK | TLB_MMIO | TLB_NOTDIRTY)
 typedef struct CPUTLBEntry {
     uint64_t addr_read;
     uint64_t addr_write;
@@ -79,11 +82,15 @@ typedef struct CPUTLBEntryFull {
     MemTxAttrs attrs;
     uint8_t prot;
     uint8_t lg_page_size;
+    ram_addr_t ram_addr;            /* of the page, RAM_ADDR_INVALID if not RAM */
 } CPUTLBEntryFull;
 
 typedef struct CPUTLB {
     CPUTLBEntry table[NB_MMU_MODES][CPU_TLB_SIZE];
     CPUTLBEntryFull full[NB_MMU_MODES][CPU_TLB_SIZE];
+    /* Region covered by mappings larger than a page (flush_page flushes all). */
+    vaddr large_page_addr[NB_MMU_MODES];
+    vaddr large_page_mask[NB_MMU_MODES];
 } CPUTLB;
 
 /* The hooks a guest architecture provides. */
@@ -152,6 +159,8 @@ struct CPUState {
     TranslationBlock *tb_jmp_cache[TB_JMP_CACHE_SIZE];
     uint64_t singlestep_enabled;
     void *accel_data;               /* per-accelerator state */
+    /* cflags for the next block only (e.g. 1 insn after self-modifying code) */
+    uint32_t cflags_next_tb;
 };
 
 #define CPU(obj) OBJECT_CHECK(CPUState, (obj), TYPE_CPU)
@@ -199,8 +208,18 @@ void cpu_loop_exit(CPUState *cpu) NORETURN;
 void cpu_loop_exit_restore(CPUState *cpu, uintptr_t retaddr) NORETURN;
 /* Raise exception excp (target number) from a helper. */
 void cpu_raise_exception_ra(CPUState *cpu, int excp, uintptr_t retaddr) NORETURN;
-/* The retaddr a helper passes down: identifies the generated code calling it. */
-#define GETPC() ((uintptr_t)__builtin_return_address(0))
+/*
+ * The retaddr a helper passes down: identifies the generated code calling it.
+ * The interpreter publishes its position in tcg_helper_retaddr around helper
+ * calls; native code is identified by the host return address.  0 (outside
+ * generated code) means "no state to restore".
+ */
+extern __thread uintptr_t tcg_helper_retaddr;
+static inline uintptr_t tcg_getpc(uintptr_t host_ra)
+{
+    return tcg_helper_retaddr ? tcg_helper_retaddr : host_ra;
+}
+#define GETPC() tcg_getpc((uintptr_t)__builtin_return_address(0))
 
 /* Request an interrupt check / exit from any thread (with or without the BQL). */
 void cpu_interrupt(CPUState *cpu, uint32_t mask);

@@ -10,6 +10,7 @@
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-internal.h"
 #include "hw/core/sysbus.h"
+#include "hw/core/machine.h"
 
 static GPtrArray *all_devices;        /* DeviceState*, weak, creation order */
 static unsigned unattached_count;     /* /machine/unattached/device[N] */
@@ -37,7 +38,14 @@ static NORETURN PRINTF_FMT(1, 2) void qdev_die(const char *fmt, ...)
 
 Object *qdev_get_machine(void)
 {
-    return object_container_get(object_get_root(), "machine");
+    Object *root = object_get_root();
+
+    /* system/ sets current_machine; the machine becomes "/machine" here if
+     * nobody put it in the tree, taking over the placeholder's children. */
+    if (current_machine && !OBJECT(current_machine)->parent) {
+        object_property_add_child(root, "machine", OBJECT(current_machine));
+    }
+    return object_container_get(root, "machine");
 }
 
 void qdev_machine_creation_done(void)
@@ -100,7 +108,7 @@ static bool qdev_attach_to_tree(DeviceState *dev, Error **errp)
 
         other = qdev_find_by_id(dev->id);
         if ((other && other != dev) || object_resolve_path_component(peripheral, dev->id)) {
-            error_setg(errp, "Duplicate device ID '%s'", dev->id);
+            error_setg(errp, "Duplicate ID '%s' for device", dev->id);
             return false;
         }
         object_property_add_child(peripheral, dev->id, obj);
@@ -159,6 +167,14 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         return false;
     }
 
+    if (bus) {
+        BusClass *bc = BUS_GET_CLASS(bus);
+
+        if (bc->max_dev && bus->children->len >= (guint)bc->max_dev) {
+            error_setg(errp, "Bus '%s' is full", bus->name);
+            return false;
+        }
+    }
     attached_here = !OBJECT(dev)->parent;
     if (!qdev_attach_to_tree(dev, errp)) {
         return false;

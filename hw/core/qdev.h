@@ -69,6 +69,8 @@ typedef struct BusClass {
     /* Extra per-device lines for info qtree ("mmio 0000000010000000/0000000000000100"). */
     void (*print_dev)(FILE *f, DeviceState *dev, int indent);
     char *(*get_dev_path)(DeviceState *dev);
+    /* Devices the bus takes (0: no limit); a virtio-mmio transport takes 1. */
+    int max_dev;
 } BusClass;
 
 struct BusState {
@@ -139,6 +141,21 @@ void qdev_machine_creation_done(void);
 /* The root of the device tree (main-system-bus) and "info qtree". */
 BusState *sysbus_get_default(void);
 void qdev_print_tree(FILE *f);      /* "info qtree" text in QEMU's layout */
+/*
+ * -device DRIVER,key=val,... and QMP device_add: keys/values as the option
+ * layer gives them ("driver" not included).  "id" names the device, "bus"
+ * picks a bus by name ("virtio-mmio-bus.3") or path; without it the device
+ * goes on the first bus of its type with room, newest bus first (so QEMU's
+ * virtio-mmio numbering is reproduced).  Errors use QEMU's wording:
+ * "'foo' is not a valid device model name", "Property 'T.x' not found", ...
+ */
+DeviceState *qdev_device_add(const char *driver, GPtrArray *keys, GPtrArray *values,
+                             Error **errp);
+/* device_del: unrealize and remove a device the user added, by id. */
+bool qdev_device_del(const char *id, Error **errp);
+/* A bus by name anywhere in the tree, or by path to a bus; NULL if none. */
+BusState *qbus_find(const char *path);
+
 /* -device help / -device NAME,help texts. */
 void qdev_print_device_list(FILE *f);
 bool qdev_print_device_props(FILE *f, const char *typename, Error **errp);

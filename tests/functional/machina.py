@@ -1,10 +1,33 @@
 """The shared harness of the functional tests: find binaries, start machines,
-wait for serial output, and always clean up."""
+wait for serial output, and always clean up.
+
+    from machina import Machine, binary, run, linux_guest
+
+    def test_boot(machine):                     # the pytest fixture (conftest.py)
+        m = machine('riscv64', '-M', 'virt', '-kernel', k, '-append', '...')
+        m.wait_for('MACHINA-INIT-READY', timeout=60)
+        m.send('poweroff -f\\n')
+        assert m.wait() == 0
+
+Machines run with -nographic unless told otherwise, so the first serial port
+is the process's stdin/stdout.  Nothing here sleeps for a fixed time: every
+wait is on output, on process exit, or on a deadline.
+"""
+import hashlib
 import os
+import re
+import shutil
+import signal
 import subprocess
+import tempfile
+import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get('MACHINA_BUILD', os.path.join(ROOT, 'build'))
+CACHE = os.environ.get('MACHINA_CACHE',
+                       os.path.join(os.path.expanduser('~'), '.cache', 'machina'))
+TAIL = 2048          # bytes of output quoted in a failure message
 
 
 def binary(target):
@@ -16,3 +39,211 @@ def run(argv, timeout=60, **kw):
     """Run a command to completion, capturing text output."""
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                           stdin=subprocess.DEVNULL, **kw)
+
+
+class MachineError(AssertionError):
+    """A wait failed; the message carries the end of the machine's output."""
+
+
+class Machine:
+    """One emulator process with its serial console on stdin/stdout.
+
+    args: the command-line arguments after the binary.  nographic: add
+    -nographic (serial 0 on a mux over stdio) unless args already choose
+    the serial port or display.  The process starts on start() or when used
+    as a context manager, and is always killed by close().
+    """
+
+    def __init__(self, target='riscv64', *args, nographic=True, binary_path=None,
+                 env=None):
+        self.argv = [binary_path or binary(target)] + [str(a) for a in args]
+        if nographic and not ({'-nographic', '-serial', '-display'} & set(self.argv)):
+            self.argv.append('-nographic')
+        self.env = env
+        self.proc = None
+        self.tmpdir = tempfile.mkdtemp(prefix='machina-test-')
+        self._out = bytearray()          # all stdout (the serial console)
+        self._err = bytearray()
+        self._pos = 0                    # wait_for consumes up to here
+        self._err_pos = 0
+        self._cond = threading.Condition()
+        self._threads = []
+        self._eof = 0                    # streams at end of file
+        self._out_eof = False
+
+    # -------------------------------------------------------------- life
+    def start(self):
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=self.env, start_new_session=True)
+        for stream, buf in ((self.proc.stdout, self._out), (self.proc.stderr, self._err)):
+            t = threading.Thread(target=self._reader, args=(stream, buf), daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def _reader(self, stream, buf):
+        fd = stream.fileno()
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b''
+            with self._cond:
+                if not data:
+                    self._eof += 1
+                    if buf is self._out:
+                        self._out_eof = True
+                    self._cond.notify_all()
+                    return
+                buf.extend(data)
+                self._cond.notify_all()
+
+    def __enter__(self):
+        if self.proc is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Kill the process (if still running) and remove the temp dir."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.proc.kill()
+        if self.proc is not None:
+            self.proc.wait()
+            for t in self._threads:
+                t.join(timeout=5)
+            for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                try:
+                    f.close()
+                except (OSError, ValueError):
+                    pass
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    # ------------------------------------------------------------ output
+    @property
+    def output(self):
+        """Everything the guest printed so far (text)."""
+        with self._cond:
+            return self._out.decode(errors='replace')
+
+    @property
+    def stderr(self):
+        with self._cond:
+            return self._err.decode(errors='replace')
+
+    def _tail(self):
+        out = self._out[-TAIL:].decode(errors='replace')
+        err = self._err[-TAIL:].decode(errors='replace')
+        return ('\n--- last %d bytes of serial output ---\n%s\n--- stderr ---\n%s'
+                % (TAIL, out, err))
+
+    def wait_for(self, pattern, timeout=30, stderr=False):
+        """Wait until pattern (a str, or a compiled regex) appears in the
+        serial output (or stderr) after the previous match there; returns
+        the regex match."""
+        rx = pattern if hasattr(pattern, 'search') else re.compile(re.escape(pattern))
+        deadline = time.monotonic() + timeout
+        buf = self._err if stderr else self._out
+        with self._cond:
+            while True:
+                pos = self._err_pos if stderr else self._pos
+                text = buf[pos:].decode(errors='replace')
+                m = rx.search(text)
+                if m:
+                    pos += len(text[:m.end()].encode(errors='replace'))
+                    if stderr:
+                        self._err_pos = pos
+                    else:
+                        self._pos = pos
+                    return m
+                # Only once the serial output is drained: the process may be
+                # gone while its last bytes are still in the pipe.
+                if (self._err_eof_done() if stderr else self._out_eof) and \
+                        self.proc.poll() is not None:
+                    raise MachineError('machine exited (status %s) before %r appeared%s'
+                                       % (self.proc.returncode, rx.pattern, self._tail()))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise MachineError('timeout after %ss waiting for %r%s'
+                                       % (timeout, rx.pattern, self._tail()))
+                self._cond.wait(min(left, 1.0))
+
+    def _err_eof_done(self):
+        return self._eof - (1 if self._out_eof else 0) >= 1
+
+    def send(self, text):
+        """Type text on the serial console."""
+        data = text.encode() if isinstance(text, str) else text
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def wait(self, timeout=30):
+        """Wait for the process to exit; returns its exit status."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with self._cond:
+                tail = self._tail()
+            raise MachineError('machine still running after %ss%s' % (timeout, tail))
+
+    def wait_output_closed(self, timeout=30):
+        """Wait until both output pipes are closed (process gone)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._eof < 2:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise MachineError('output still open after %ss%s'
+                                       % (timeout, self._tail()))
+                self._cond.wait(min(left, 1.0))
+
+    def terminate(self, sig=signal.SIGTERM):
+        """Send a signal to the emulator (not its process group)."""
+        self.proc.send_signal(sig)
+
+
+# ------------------------------------------------------------ guest images
+
+def _recipe_hash(paths):
+    h = hashlib.sha256()
+    for p in paths:
+        with open(p, 'rb') as f:
+            h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def linux_guest(build=True, timeout=1800):
+    """The riscv64 Linux test guest (tests/guest/riscv64/build-linux.sh).
+
+    Returns a dict with 'dir', 'kernel', 'initrd', 'checksum' (the expected
+    MACHINA-CHECKSUM of machina.run=test).  The images are cached under
+    ~/.cache/machina/ by recipe hash; with build=False, returns None if they
+    are not built yet instead of spending minutes building them.
+    """
+    script = os.path.join(ROOT, 'tests', 'guest', 'riscv64', 'build-linux.sh')
+    argv = [script] + ([] if build else ['--cached'])
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    if r.returncode == 2 and not build:
+        return None
+    if r.returncode != 0:
+        raise RuntimeError('guest image build failed:\n' + r.stderr[-TAIL:])
+    d = r.stdout.strip().splitlines()[-1]
+    with open(os.path.join(d, 'expected-checksum')) as f:
+        checksum = f.read().strip()
+    return {'dir': d, 'kernel': os.path.join(d, 'Image'),
+            'initrd': os.path.join(d, 'initramfs.cpio.gz'), 'checksum': checksum}
+
+
+def cache_dir(*recipe_files):
+    """~/.cache/machina/<hash of the recipe files>/ for a test's own artefacts
+    (created if missing)."""
+    d = os.path.join(CACHE, _recipe_hash(recipe_files))
+    os.makedirs(d, exist_ok=True)
+    return d

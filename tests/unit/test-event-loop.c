@@ -178,7 +178,7 @@ UNIT_TEST(virtual_clock_stops_and_resumes)
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, false);
     CHECK(!qemu_clock_enabled(QEMU_CLOCK_VIRTUAL));
     v1 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    g_usleep(30 * 1000);
+    g_usleep(200 * 1000);
     v2 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     CHECK_EQ(v1, v2);                         /* stopped */
     CHECK(!event_loop_run_once(loop, false)); /* its timer does not fire */
@@ -186,8 +186,8 @@ UNIT_TEST(virtual_clock_stops_and_resumes)
 
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
     v3 = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    /* Resumes where it stopped: no jump by the 30 ms it was off. */
-    CHECK(v3 >= v2 && v3 - v2 < 10 * SCALE_MS);
+    /* Resumes where it stopped: no jump by the 200 ms it was off (slack for load). */
+    CHECK(v3 >= v2 && v3 - v2 < 100 * SCALE_MS);
     while (norder < 1) {
         CHECK(event_loop_run_once(loop, true));
     }
@@ -496,4 +496,146 @@ UNIT_TEST(regular_file_is_always_ready)
     CHECK(!event_loop_run_once(p.loop, false));
     close(p.fds[0]);
     event_loop_free(p.loop);
+}
+
+UNIT_TEST(host_clock_timer_fires)
+{
+    EventLoop *loop = event_loop_new(&error_abort);
+    QEMUTimer *t = timer_new_loop(loop, QEMU_CLOCK_HOST, SCALE_MS, record_timer,
+                                  GINT_TO_POINTER(9));
+    int64_t start = qemu_clock_get_ms(QEMU_CLOCK_HOST);
+
+    norder = 0;
+    timer_mod(t, start + 15);
+    while (norder < 1) {
+        CHECK(event_loop_run_once(loop, true));
+    }
+    CHECK_EQ(order[0], 9);
+    CHECK(qemu_clock_get_ms(QEMU_CLOCK_HOST) >= start + 15);
+    timer_free(t);
+    event_loop_free(loop);
+}
+
+#define STRESS_THREADS 4
+#define STRESS_ROUNDS 2000
+
+typedef struct Stress {
+    EventLoop *loop;
+    QEMUBH *bh;
+    QEMUTimer *timer;
+    int bh_runs;
+    int timer_runs;
+    volatile int threads_done;
+} Stress;
+
+static void stress_bh(void *opaque)
+{
+    ((Stress *)opaque)->bh_runs++;
+}
+
+static void stress_timer(void *opaque)
+{
+    ((Stress *)opaque)->timer_runs++;
+}
+
+static void *stress_thread(void *opaque)
+{
+    Stress *s = opaque;
+
+    for (int i = 0; i < STRESS_ROUNDS; i++) {
+        qemu_bh_schedule(s->bh);
+        if (i % 3 == 0) {
+            timer_mod(s->timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + 1000);
+        } else if (i % 3 == 1) {
+            timer_del(s->timer);
+        } else {
+            /* Create and delete BHs concurrently with the loop's walk. */
+            qemu_bh_delete(qemu_bh_new_loop(s->loop, stress_bh, s));
+        }
+    }
+    __atomic_add_fetch(&s->threads_done, 1, __ATOMIC_SEQ_CST);
+    event_loop_kick(s->loop);
+    return NULL;
+}
+
+UNIT_TEST(loop_survives_concurrent_scheduling)
+{
+    Stress s = { .loop = event_loop_new(&error_abort) };
+    QemuThread th[STRESS_THREADS];
+
+    s.bh = qemu_bh_new_loop(s.loop, stress_bh, &s);
+    s.timer = timer_new_loop(s.loop, QEMU_CLOCK_REALTIME, SCALE_NS, stress_timer, &s);
+    for (int i = 0; i < STRESS_THREADS; i++) {
+        CHECK(qemu_thread_create(&th[i], "stress", stress_thread, &s, &error_abort));
+    }
+    while (__atomic_load_n(&s.threads_done, __ATOMIC_SEQ_CST) < STRESS_THREADS) {
+        event_loop_run_once(s.loop, true);
+    }
+    for (int i = 0; i < STRESS_THREADS; i++) {
+        qemu_thread_join(&th[i]);
+    }
+    /* A schedule after the last run is still pending: one more round takes it. */
+    event_loop_run_once(s.loop, false);
+    CHECK(s.bh_runs >= 1);
+    /* Nothing is left scheduled: a non-blocking round runs no BH. */
+    {
+        int before = s.bh_runs;
+        timer_del(s.timer);
+        event_loop_run_once(s.loop, false);
+        CHECK_EQ(s.bh_runs, before);
+    }
+    qemu_bh_delete(s.bh);
+    timer_free(s.timer);
+    event_loop_free(s.loop);
+}
+
+#include "core/object.h"
+
+typedef struct IoCtx {
+    volatile bool ran;
+    pthread_t on;
+} IoCtx;
+
+static void io_bh(void *opaque)
+{
+    IoCtx *c = opaque;
+
+    c->on = pthread_self();
+    c->ran = true;
+}
+
+UNIT_TEST(iothread_runs_its_own_loop)
+{
+    Object *obj = user_creatable_add(TYPE_IOTHREAD, "io0", NULL, NULL, &error_abort);
+    EventLoop *loop = iothread_find_event_loop("io0", &error_abort);
+    Error *err = NULL;
+    IoCtx c = { .ran = false };
+    QEMUBH *bh;
+    char name[16] = "";
+    int64_t end;
+
+    CHECK(loop != NULL && loop != main_loop_get());
+    CHECK(iothread_get_event_loop(obj, &error_abort) == loop);
+    /* Scheduled from here, run there: nobody here runs that loop. */
+    bh = qemu_bh_new_loop(loop, io_bh, &c);
+    qemu_bh_schedule(bh);
+    end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 2000;
+    while (!c.ran && qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
+        g_usleep(1000);
+    }
+    CHECK(c.ran);
+    CHECK(!pthread_equal(c.on, pthread_self()));
+    pthread_getname_np(c.on, name, sizeof(name));
+    CHECK_STREQ(name, "IO io0");
+    qemu_bh_delete(bh);
+
+    CHECK(iothread_find_event_loop("nope", &err) == NULL);
+    CHECK(strstr(error_get_pretty(err), "nope") != NULL);
+    error_free(err);
+    err = NULL;
+    CHECK(iothread_get_event_loop(object_get_root(), &err) == NULL);
+    error_free(err);
+    /* Removing the object stops and joins the thread. */
+    object_unparent(obj);
+    CHECK(iothread_find_event_loop("io0", NULL) == NULL);
 }

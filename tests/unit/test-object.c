@@ -562,3 +562,50 @@ UNIT_TEST(object_property_introspection)
     CHECK(object_property_default_string(object_property_find(o, "name")) == NULL);
     object_unref(o);
 }
+
+UNIT_TEST(object_qom_tree_text)
+{
+    Object *box = object_container_get(object_get_root(), "test-qom/b");
+    Object *dog = object_new(TYPE_DOG);
+    GString *out = g_string_new("");
+    Error *err = NULL;
+
+    object_container_get(object_get_root(), "test-qom/a");
+    object_property_add_child(box, "rex", dog);
+    object_unref(dog);
+    CHECK(qom_tree_info(out, "/test-qom", NULL));
+    CHECK_STREQ(out->str, "/test-qom (container)\n"
+                          "  /a (container)\n"
+                          "  /b (container)\n"
+                          "    /rex (test-dog)\n");
+    CHECK(!qom_tree_info(out, "/nowhere", &err));
+    CHECK_STREQ(error_get_pretty(err), "Path '/nowhere' could not be resolved");
+    error_free(err);
+    g_string_free(out, true);
+    object_unparent(object_resolve_path("/test-qom"));
+}
+
+static void list_cb(const char *name, const char *type, void *opaque)
+{
+    g_string_append_printf(opaque, "%s:%s ", name, type);
+}
+
+UNIT_TEST(object_qom_list)
+{
+    Object *dog = object_new(TYPE_DOG);
+    Object *cat = object_new(TYPE_CAT);
+    GString *out = g_string_new("");
+    char *s;
+
+    object_property_add_child(dog, "kitten", cat);
+    object_unref(cat);
+    object_property_list(dog, list_cb, out);
+    CHECK_STREQ(out->str, "type:string bark-volume:uint32 u8:uint8 tame:bool u16:uint16 "
+                "u32:uint32 u64:uint64 i32:int32 i64:int64 size:size name:str nick:str "
+                "backend:link<test-backend> kitten:child<test-cat> ");
+    s = object_property_print(cat, "type", NULL);
+    CHECK_STREQ(s, TYPE_CAT);
+    g_free(s);
+    g_string_free(out, true);
+    object_unref(dog);
+}

@@ -1,6 +1,7 @@
 /* Devices and buses: realize, tree names, GPIOs, reset, qtree and help text. */
 #include "core/osdep.h"
 #include "hw/core/sysbus.h"
+#include "hw/core/qdev-properties-system.h"
 #include "tests/unit/unit.h"
 
 #define TYPE_TEST_DEV "test-dev"
@@ -145,6 +146,7 @@ static void test_disk_class_init(ObjectClass *oc, void *data)
     dc->category = DEVICE_CATEGORY_STORAGE;
     dc->user_creatable = true;
     dc->desc = "a test disk";
+    dc->hotpluggable = true;
     object_class_set_props(oc, test_disk_props);
 }
 
@@ -156,6 +158,7 @@ static void test_bus_print_dev(FILE *f, DeviceState *dev, int indent)
 static void test_bus_class_init(ObjectClass *oc, void *data)
 {
     ((BusClass *)oc)->print_dev = test_bus_print_dev;
+    ((BusClass *)oc)->max_dev = 1;      /* one disk per controller */
 }
 
 static const TypeInfo qdev_test_types[] = {
@@ -233,7 +236,7 @@ UNIT_TEST(qdev_realize_names_and_ids)
     DeviceState *d = new_dev(TYPE_TEST_DEV, 4);
     CHECK(object_property_parse(OBJECT(d), "id", "mydev", NULL));
     CHECK(!qdev_realize(d, NULL, &err));
-    CHECK_STREQ(error_get_pretty(err), "Duplicate device ID 'mydev'");
+    CHECK_STREQ(error_get_pretty(err), "Duplicate ID 'mydev' for device");
     error_free(err);
     err = NULL;
     object_unref(OBJECT(d));
@@ -469,4 +472,155 @@ UNIT_TEST(qdev_device_help_texts)
     CHECK_STREQ(error_get_pretty(err),
                 "Parameter 'driver' expects a non-abstract device type");
     error_free(err);
+}
+
+static DeviceState *add(const char *driver, const char *opts, Error **errp)
+{
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
+    gchar **kv = g_strsplit(opts, ",", -1);
+    DeviceState *dev;
+
+    for (int i = 0; kv[i] && *kv[i]; i++) {
+        char *eq = strchr(kv[i], '=');
+
+        g_ptr_array_add(keys, g_strndup(kv[i], eq - kv[i]));
+        g_ptr_array_add(vals, g_strdup(eq + 1));
+    }
+    g_strfreev(kv);
+    dev = qdev_device_add(driver, keys, vals, errp);
+    g_ptr_array_free(keys, true);
+    g_ptr_array_free(vals, true);
+    return dev;
+}
+
+static void check_add_error(const char *driver, const char *opts, const char *msg)
+{
+    Error *err = NULL;
+
+    CHECK(add(driver, opts, &err) == NULL);
+    CHECK(err != NULL);
+    CHECK_STREQ(error_get_pretty(err), msg);
+    error_free(err);
+}
+
+UNIT_TEST(qdev_device_add_and_del)
+{
+    DeviceState *a = new_dev(TYPE_TEST_CTRL, 1), *b = new_dev(TYPE_TEST_CTRL, 2);
+    DeviceState *d1, *d2, *d3;
+    Error *err = NULL;
+
+    CHECK(object_property_parse(OBJECT(a), "id", "ctlA", NULL));
+    CHECK(object_property_parse(OBJECT(b), "id", "ctlB", NULL));
+    CHECK(qdev_realize_and_unref(a, NULL, NULL));
+    CHECK(qdev_realize_and_unref(b, NULL, NULL));
+    CHECK(qbus_find("ctlA.0") == qdev_get_child_bus(a, "ctlA.0"));
+    CHECK(qbus_find("ctlB/ctlB.0") == qdev_get_child_bus(b, "ctlB.0"));
+    CHECK(qbus_find("/machine/peripheral/ctlA/ctlA.0") == qdev_get_child_bus(a, "ctlA.0"));
+    CHECK(qbus_find("main-system-bus") == sysbus_get_default());
+    CHECK(qbus_find("nope") == NULL);
+
+    /* No bus given: the newest bus of the right type with room. */
+    d1 = add(TYPE_TEST_DISK, "id=disk1,num=3", &err);
+    CHECK(err == NULL);
+    CHECK(d1 && d1->parent_bus == qdev_get_child_bus(b, "ctlB.0"));
+    CHECK_EQ(((TestDev *)d1)->num, 3);
+    CHECK(qdev_find_by_id("disk1") == d1);
+    d2 = add(TYPE_TEST_DISK, "", NULL);
+    CHECK(d2 && d2->parent_bus == qdev_get_child_bus(a, "ctlA.0"));
+    check_add_error(TYPE_TEST_DISK, "", "No 'test-bus' bus found for device 'test-disk'");
+    check_add_error(TYPE_TEST_DISK, "bus=ctlA.0", "Bus 'ctlA.0' is full");
+
+    check_add_error("foo", "", "'foo' is not a valid device model name");
+    check_add_error(TYPE_DEVICE, "", "Parameter 'driver' expects a non-abstract device type");
+    check_add_error(TYPE_TEST_LEAF, "", "Parameter 'driver' expects a pluggable device type");
+    check_add_error(TYPE_TEST_DEV, "colour=red", "Property 'test-dev.colour' not found");
+    check_add_error(TYPE_TEST_DEV, "num=x", "Property 'test-dev.num' doesn't take value 'x'");
+    check_add_error(TYPE_TEST_DISK, "bus=nope", "Bus 'nope' not found");
+    check_add_error(TYPE_TEST_DISK, "bus=main-system-bus",
+                    "Device 'test-disk' can't go on System bus");
+    check_add_error(TYPE_TEST_DEV, "id=disk1", "Duplicate ID 'disk1' for device");
+    check_add_error(TYPE_TEST_DEV, "id=1bad", "Parameter 'id' expects an identifier");
+    check_add_error(TYPE_TEST_DEV, "fail=on", "test-dev 0: refusing to realize");
+
+    /* device_del frees the slot; the next disk takes it. */
+    log_take();
+    CHECK(qdev_device_del("disk1", &err));
+    CHECK_STREQ(log_take(), "unrealize3 ");
+    CHECK(qdev_find_by_id("disk1") == NULL);
+    d3 = add(TYPE_TEST_DISK, "", NULL);
+    CHECK(d3 && d3->parent_bus == qdev_get_child_bus(b, "ctlB.0"));
+    CHECK(!qdev_device_del("disk1", &err));
+    CHECK_STREQ(error_get_pretty(err), "Device 'disk1' not found");
+    CHECK_EQ(error_get_class(err), ERROR_CLASS_DEVICE_NOT_FOUND);
+    error_free(err);
+    err = NULL;
+    CHECK(!qdev_device_del("ctlA", &err));
+    CHECK_STREQ(error_get_pretty(err), "Device 'test-ctrl' does not support hotplugging");
+    error_free(err);
+    object_unparent(OBJECT(a));
+    object_unparent(OBJECT(b));
+    CHECK_EQ(sysbus_get_default()->children->len, 0);
+    log_take();
+}
+
+#define TYPE_TEST_UART "test-uart"
+
+typedef struct TestUart {
+    DeviceState parent_obj;
+    CharBackend chr;
+} TestUart;
+
+static const Property test_uart_props[] = {
+    DEFINE_PROP_CHR("chardev", TestUart, chr),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void test_uart_class_init(ObjectClass *oc, void *data)
+{
+    DEVICE_CLASS(oc)->user_creatable = true;
+    object_class_set_props(oc, test_uart_props);
+}
+
+static const TypeInfo test_uart_info = {
+    .name = TYPE_TEST_UART, .parent = TYPE_DEVICE, .instance_size = sizeof(TestUart),
+    .class_init = test_uart_class_init,
+};
+
+static void test_uart_register(void)
+{
+    type_register_static(&test_uart_info);
+}
+
+type_init(test_uart_register)
+
+UNIT_TEST(qdev_chardev_property)
+{
+    Error *err = NULL;
+    Chardev *chr = qemu_chr_new("tc0", "null", &err);
+    DeviceState *u1, *u2;
+    char *s;
+
+    CHECK(chr != NULL);
+    u1 = add(TYPE_TEST_UART, "chardev=tc0,id=uart1", &err);
+    CHECK(err == NULL);
+    CHECK(((TestUart *)u1)->chr.chr == chr);
+    s = object_property_print(OBJECT(u1), "chardev", NULL);
+    CHECK_STREQ(s, "tc0");
+    g_free(s);
+    /* One frontend per chardev; unknown ids are refused. */
+    check_add_error(TYPE_TEST_UART, "chardev=tc0", "Device 'tc0' is in use");
+    check_add_error(TYPE_TEST_UART, "chardev=ghost",
+                    "Property 'test-uart.chardev' can't find value 'ghost'");
+    s = props_text(TYPE_TEST_UART, NULL);
+    CHECK_STREQ(s, "test-uart options:\n"
+                   "  chardev=<str>          - ID of a chardev to use as a backend\n");
+    free(s);
+    /* Removing the device frees the chardev for the next one. */
+    object_unparent(OBJECT(u1));
+    CHECK(chr->be == NULL);
+    u2 = add(TYPE_TEST_UART, "chardev=tc0", &err);
+    CHECK(u2 && ((TestUart *)u2)->chr.chr == chr);
+    object_unparent(OBJECT(u2));
+    CHECK(qemu_chr_delete("tc0", NULL));
 }

@@ -1,0 +1,194 @@
+/*
+ * Dead code elimination by liveness of block temporaries.
+ *
+ * Temps live until the end of the translation block and survive labels
+ * (tcg-op.h), so liveness is a real data-flow problem over the block's
+ * control-flow graph: basic blocks start at labels and end after branches
+ * and exits; live_out(b) = union of live_in(successors); iterate to a fixed
+ * point (backward branches are rare, two rounds usually suffice).
+ *
+ * Globals are treated as always live (they are visible to helpers, to the
+ * next block and to the exception path), so only ops whose outputs are all
+ * dead block temps, and that have no side effects, are removed: arithmetic,
+ * host loads, and calls of helpers flagged TCG_CALL_PURE.
+ */
+#include "tcg/tcg.h"
+
+typedef struct BB {
+    unsigned first, last;     /* op indices, inclusive */
+    int succ[2];              /* -1: none */
+    uint64_t *live_in;
+} BB;
+
+static bool op_removable(const TCGOp *op)
+{
+    const TCGOpDef *def = &tcg_op_defs[op->opc];
+
+    if (op->opc == INDEX_op_call) {
+        uint32_t fl = tcg_call_info(op)->flags;
+        return op->nb_oargs == 1 && (fl & TCG_CALL_NO_SIDE_EFFECTS) &&
+               (fl & TCG_CALL_NO_WRITE_GLOBALS) && !(fl & TCG_CALL_MAY_RAISE);
+    }
+    return !(def->flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_NOT_PRESENT)) &&
+           op->nb_oargs > 0;
+}
+
+static inline bool bit_test(const uint64_t *set, unsigned i)
+{
+    return (set[i / 64] >> (i % 64)) & 1;
+}
+static inline void bit_set(uint64_t *set, unsigned i)
+{
+    set[i / 64] |= 1ULL << (i % 64);
+}
+static inline void bit_clear(uint64_t *set, unsigned i)
+{
+    set[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/*
+ * Walk op backwards from live (live-out of the op) to its live-in.
+ * With remove, dead removable ops become nops.
+ */
+static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
+{
+    unsigned g = s->nb_globals;
+    unsigned nt = op->nb_oargs + op->nb_iargs;
+
+    if (op->opc == INDEX_op_nop) {
+        return;
+    }
+    if (op_removable(op)) {
+        bool dead = true;
+        for (unsigned a = 0; a < op->nb_oargs; a++) {
+            unsigned t = op->args[a];
+            if (t < g || s->temps[t].kind != TEMP_TB || bit_test(live, t - g)) {
+                dead = false;
+            }
+        }
+        if (dead) {
+            if (remove) {
+                op->opc = INDEX_op_nop;
+            }
+            return;
+        }
+    }
+    for (unsigned a = 0; a < op->nb_oargs; a++) {
+        unsigned t = op->args[a];
+        if (s->temps[t].kind == TEMP_TB) {
+            bit_clear(live, t - g);
+        }
+    }
+    for (unsigned a = op->nb_oargs; a < nt; a++) {
+        unsigned t = op->args[a];
+        if (s->temps[t].kind == TEMP_TB) {
+            bit_set(live, t - g);
+        }
+    }
+}
+
+void tcg_liveness(TCGContext *s)
+{
+    unsigned nbits = s->nb_temps - s->nb_globals;
+    unsigned nw = nbits / 64 + 1;
+    GArray *bbs = g_array_new(false, true, sizeof(BB));
+    int *label_bb = g_new(int, s->nb_labels + 1);
+    uint64_t *live = g_new(uint64_t, nw);
+    bool changed = true;
+
+    if (s->nb_ops == 0) {
+        goto out;
+    }
+    for (unsigned i = 0; i <= s->nb_labels; i++) {
+        label_bb[i] = -1;
+    }
+    /* Split into basic blocks. */
+    for (unsigned i = 0; i < s->nb_ops;) {
+        BB b = {.first = i, .succ = {-1, -1}};
+        unsigned j = i;
+        if (s->ops[i].opc == INDEX_op_set_label) {
+            label_bb[s->ops[i].args[0]] = bbs->len;
+        }
+        for (; j < s->nb_ops; j++) {
+            TCGOpcode opc = s->ops[j].opc;
+            if (j > i && opc == INDEX_op_set_label) {
+                j--;
+                break;
+            }
+            if (tcg_op_defs[opc].flags & TCG_OPF_BB_END) {
+                break;
+            }
+        }
+        b.last = j < s->nb_ops ? j : s->nb_ops - 1;
+        b.live_in = g_new0(uint64_t, nw);
+        g_array_append_val(bbs, b);
+        i = b.last + 1;
+    }
+    /* Successors (label ids are resolved now that every label has a block). */
+    for (unsigned k = 0; k < bbs->len; k++) {
+        BB *b = &g_array_index(bbs, BB, k);
+        const TCGOp *last = &s->ops[b->last];
+        switch (last->opc) {
+        case INDEX_op_br:
+            b->succ[0] = label_bb[last->args[0]];
+            break;
+        case INDEX_op_brcond:
+            b->succ[0] = label_bb[last->args[3]];
+            b->succ[1] = k + 1 < bbs->len ? (int)k + 1 : -1;
+            break;
+        case INDEX_op_exit_tb:
+        case INDEX_op_lookup_and_goto_ptr:
+            break;
+        default:
+            b->succ[0] = k + 1 < bbs->len ? (int)k + 1 : -1;
+            break;
+        }
+    }
+    /* Fixed point of live_in, blocks visited last to first. */
+    while (changed) {
+        changed = false;
+        for (int k = bbs->len - 1; k >= 0; k--) {
+            BB *b = &g_array_index(bbs, BB, k);
+            memset(live, 0, nw * sizeof(uint64_t));
+            for (int e = 0; e < 2; e++) {
+                if (b->succ[e] >= 0) {
+                    BB *sb = &g_array_index(bbs, BB, b->succ[e]);
+                    for (unsigned w = 0; w < nw; w++) {
+                        live[w] |= sb->live_in[w];
+                    }
+                }
+            }
+            for (int i = b->last; i >= (int)b->first; i--) {
+                step_op(s, &s->ops[i], live, false);
+            }
+            if (memcmp(live, b->live_in, nw * sizeof(uint64_t))) {
+                memcpy(b->live_in, live, nw * sizeof(uint64_t));
+                changed = true;
+            }
+        }
+    }
+    /* Final backward walk that removes dead ops. */
+    for (int k = bbs->len - 1; k >= 0; k--) {
+        BB *b = &g_array_index(bbs, BB, k);
+        memset(live, 0, nw * sizeof(uint64_t));
+        for (int e = 0; e < 2; e++) {
+            if (b->succ[e] >= 0) {
+                BB *sb = &g_array_index(bbs, BB, b->succ[e]);
+                for (unsigned w = 0; w < nw; w++) {
+                    live[w] |= sb->live_in[w];
+                }
+            }
+        }
+        for (int i = b->last; i >= (int)b->first; i--) {
+            step_op(s, &s->ops[i], live, true);
+        }
+    }
+    tcg_compact_ops(s);
+out:
+    for (unsigned k = 0; k < bbs->len; k++) {
+        g_free(g_array_index(bbs, BB, k).live_in);
+    }
+    g_array_free(bbs, true);
+    g_free(label_bb);
+    g_free(live);
+}

@@ -1,0 +1,61 @@
+/*
+ * The interface between the IR (tcg/) and a code generator: the portable
+ * bytecode interpreter (tcg/interp/) today, a native x86_64 emitter later.
+ *
+ * accel/tcg/ drives a back end: after the optimizer it calls gen_code()
+ * into its code buffer, runs blocks with exec(), patches chain slots with
+ * set_jmp(), and maps a faulting host position back to the guest
+ * instruction with find_insn().  A back end calls back into the soft-MMU
+ * and the block lookup through tcg_runtime, which accel/tcg/ fills in, so
+ * tcg/ never depends on accel/ or target/ code.
+ */
+#ifndef TCG_TCG_BACKEND_H
+#define TCG_TCG_BACKEND_H
+
+#include "tcg/tcg.h"
+
+/* Services a back end's generated code calls (set by accel/tcg). */
+typedef struct TCGRuntime {
+    /* Soft-MMU slow paths; ra identifies the calling position in the block. */
+    uint64_t (*qemu_ld)(void *env, uint64_t addr, MemOpIdx oi, uintptr_t ra);
+    void (*qemu_st)(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra);
+    /* lookup_and_goto_ptr: the block for the current guest state, or NULL. */
+    TranslationBlock *(*lookup_tb)(void *env);
+} TCGRuntime;
+extern TCGRuntime tcg_runtime;
+
+typedef struct TCGBackend {
+    const char *name;
+    /*
+     * Generate code for s's (optimized) ops at buf, at most size bytes.
+     * Returns the bytes used, -1 if the buffer is too small, -2 if the
+     * block is too large for the back end (retry with fewer instructions).
+     */
+    ptrdiff_t (*gen_code)(TCGContext *s, TranslationBlock *tb, void *buf, size_t size);
+    /* Run tb (and blocks chained to it) until an exit; returns (tb | n) or 0. */
+    uintptr_t (*exec)(void *env, TranslationBlock *tb);
+    /* Point chain slot n of tb at dest (NULL: unchain). */
+    void (*set_jmp)(TranslationBlock *tb, unsigned n, TranslationBlock *dest);
+    /*
+     * Guest instruction of tb that contains host position ra: its index,
+     * with its insn_start words in data; -1 if ra is not inside tb.
+     */
+    int (*find_insn)(const TranslationBlock *tb, uintptr_t ra, uint64_t data[2]);
+    /* insn_start words of instruction i of tb (false if out of range). */
+    bool (*insn_data)(const TranslationBlock *tb, unsigned i, uint64_t data[2]);
+    /* -d out_asm */
+    void (*dump)(const TranslationBlock *tb, FILE *f);
+} TCGBackend;
+
+extern const TCGBackend tcg_backend_interp;
+/* "interp" (the only one so far); NULL if unknown. */
+const TCGBackend *tcg_backend_find(const char *name);
+
+/*
+ * The block the calling thread is executing (NULL outside generated code),
+ * and for the interpreter the position GETPC() reports to helpers.
+ */
+extern __thread TranslationBlock *tcg_current_tb;
+extern __thread uintptr_t tcg_helper_retaddr;
+
+#endif

@@ -1,0 +1,822 @@
+/*
+ * The execution loop end to end with a tiny made-up guest ("fake" ISA)
+ * defined here: 32-bit instructions in RAM, translated to IR by the
+ * translate_code hook below, run by cpu_exec over a real MemoryRegion tree.
+ * Checks block caching and chaining, self-modifying code, TLB fill/miss,
+ * the MMIO slow path, page-crossing accesses, invalidation by DMA-style
+ * writes, and precise pc restore on a fault in the middle of a block.
+ *
+ * Encoding: op[7:0] rd[10:8] rs[13:11] w32[14] imm[31:16] (signed).
+ */
+#include "accel/tcg/internal.h"
+#include "core/log.h"
+#include "accel/accel.h"
+#include "tests/unit/unit.h"
+
+enum {
+    OP_LI = 1,      /* rd = imm */
+    OP_ADDI = 2,    /* rd = rs + imm */
+    OP_SHLI = 3,    /* rd = rs << imm */
+    OP_LD = 4,      /* rd = mem[rs + imm] (64-bit, or 32 with w32) */
+    OP_ST = 5,      /* mem[rs + imm] = rd */
+    OP_BNE = 6,     /* if rd != rs: pc += imm * 4 */
+    OP_EXIT = 7,    /* halt (cpu_exec returns EXCP_HLT) */
+    OP_LDA = 8,     /* 64-bit load that must be aligned (MO_ALIGN) */
+    OP_ADD = 9,     /* rd = rd + rs */
+};
+
+#define EXCP_FAKE_FAULT 1
+#define EXCP_FAKE_UNALIGNED 2
+#define EXCP_FAKE_BUS 3
+#define HANDLER_PC 0x800
+
+#define RAM_SIZE 0x10000
+#define IO_BASE 0x20000
+#define ALIAS_BASE 0x40000       /* virtual window onto RAM */
+#define ROM_BASE 0x50000
+#define HOLE_BASE 0x60000        /* mapped by the MMU, nothing behind it */
+#define CROSS_BASE 0xe000        /* blocks here may span two pages */
+
+static uint32_t insn(int op, int rd, int rs, int imm)
+{
+    return (uint32_t)op | (uint32_t)rd << 8 | (uint32_t)rs << 11 | (uint32_t)(uint16_t)imm << 16;
+}
+
+static uint32_t insn_w32(int op, int rd, int rs, int imm)
+{
+    return insn(op, rd, rs, imm) | 1u << 14;
+}
+
+typedef struct FakeEnv {
+    uint64_t r[8];
+    uint64_t pc;
+    uint64_t excp_pc, excp_cause, fault_addr;
+} FakeEnv;
+
+typedef struct FakeCPU {
+    CPUState parent_obj;
+    FakeEnv env;
+} FakeCPU;
+
+#define TYPE_FAKE_CPU "fake-cpu"
+
+static TCGv cpu_r[8], cpu_pc;
+static unsigned n_translated, n_fills;
+
+/* ---- helpers ---- */
+
+static void helper_halt(void *envp)
+{
+    FakeCPU *fc = container_of((FakeEnv *)envp, FakeCPU, env);
+    CPUState *cs = &fc->parent_obj;
+
+    cs->halted = true;
+    cs->exception_index = EXCP_HLT;
+    cpu_loop_exit(cs);
+}
+static const TCGHelperInfo info_halt = TCG_HELPER(helper_halt, 1, false, TCG_CALL_MAY_RAISE);
+
+/* ---- translator ---- */
+
+static void gen_goto(TranslationBlock *tb, unsigned n, uint64_t dest)
+{
+    tcg_gen_goto_tb(n);
+    tcg_gen_movi(cpu_pc, (int64_t)dest);
+    tcg_gen_exit_tb(tb, n);
+}
+
+static void fake_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
+{
+    uint64_t pc = tb->pc;
+    int n = 0;
+    bool done = false;
+
+    n_translated++;
+    while (!done) {
+        uint32_t w = cpu_ldl_code(cs, pc);
+        int op = w & 0xff, rd = (w >> 8) & 7, rs = (w >> 11) & 7;
+        int64_t imm = (int16_t)(w >> 16);
+        MemOp mo = (w & (1u << 14)) ? MO_UL : MO_UQ;
+        TCGv addr;
+        TCGLabel *l;
+
+        tcg_gen_insn_start(pc, 0);
+        n++;
+        switch (op) {
+        case OP_LI:
+            tcg_gen_movi(cpu_r[rd], imm);
+            break;
+        case OP_ADDI:
+            tcg_gen_addi(cpu_r[rd], cpu_r[rs], imm);
+            break;
+        case OP_ADD:
+            tcg_gen_add(cpu_r[rd], cpu_r[rd], cpu_r[rs]);
+            break;
+        case OP_SHLI:
+            tcg_gen_shli(cpu_r[rd], cpu_r[rs], imm & 63);
+            break;
+        case OP_LD:
+        case OP_LDA:
+        case OP_ST:
+            addr = tcg_temp_new();
+            tcg_gen_addi(addr, cpu_r[rs], imm);
+            if (op == OP_ST) {
+                tcg_gen_qemu_st(cpu_r[rd], addr, 0, mo);
+            } else {
+                tcg_gen_qemu_ld(cpu_r[rd], addr, 0, op == OP_LDA ? MO_UQ | MO_ALIGN : mo);
+            }
+            break;
+        case OP_BNE:
+            l = gen_new_label();
+            tcg_gen_brcond(TCG_COND_EQ, cpu_r[rd], cpu_r[rs], l);
+            gen_goto(tb, 0, pc + imm * 4);
+            gen_set_label(l);
+            gen_goto(tb, 1, pc + 4);
+            done = true;
+            break;
+        case OP_EXIT:
+        default:
+            tcg_gen_movi(cpu_pc, (int64_t)pc + 4);
+            tcg_gen_call1(&info_halt, TCG_NO_RET, tcg_env);
+            done = true;
+            break;
+        }
+        pc += 4;
+        if (!done && (n >= max_insns ||
+                      ((pc & ~TARGET_PAGE_MASK) == 0 && (pc < CROSS_BASE || n > 2)))) {
+            gen_goto(tb, 0, pc);
+            done = true;
+        }
+    }
+    tb->size = (uint16_t)(pc - tb->pc);
+    tb->icount = (uint16_t)n;
+}
+
+/* ---- the other hooks ---- */
+
+static FakeEnv *fenv(CPUState *cs)
+{
+    return cs->env_ptr;
+}
+
+static void fake_get_tb_cpu_state(CPUState *cs, vaddr *pc, uint32_t *flags)
+{
+    *pc = fenv(cs)->pc;
+    *flags = 0;
+}
+
+static int fake_mmu_index(CPUState *cs, bool ifetch)
+{
+    return 0;
+}
+
+static bool fake_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType type,
+                          int mmu_idx, bool probe, uintptr_t ra)
+{
+    hwaddr pa;
+
+    if (addr < RAM_SIZE || (addr >= IO_BASE && addr < IO_BASE + 0x1000) ||
+        (addr >= ROM_BASE && addr < HOLE_BASE + 0x1000)) {
+        pa = addr;
+    } else if (addr >= ALIAS_BASE && addr < ALIAS_BASE + RAM_SIZE) {
+        pa = addr - ALIAS_BASE;
+    } else {
+        if (probe) {
+            return false;
+        }
+        fenv(cs)->fault_addr = addr;
+        cpu_raise_exception_ra(cs, EXCP_FAKE_FAULT, ra);
+    }
+    n_fills++;
+    tlb_set_page(cs, addr, pa, MEMTXATTRS_UNSPECIFIED, PAGE_READ | PAGE_WRITE | PAGE_EXEC,
+                 mmu_idx, TARGET_PAGE_SIZE);
+    return true;
+}
+
+static void fake_do_interrupt(CPUState *cs)
+{
+    FakeEnv *env = fenv(cs);
+
+    env->excp_pc = env->pc;
+    env->excp_cause = (uint64_t)cs->exception_index;
+    env->pc = HANDLER_PC;
+}
+
+static bool fake_has_work(CPUState *cs)
+{
+    return false;
+}
+
+static NORETURN void fake_do_unaligned_access(CPUState *cs, vaddr addr, MMUAccessType type,
+                                     int mmu_idx, uintptr_t ra)
+{
+    fenv(cs)->fault_addr = addr;
+    cpu_raise_exception_ra(cs, EXCP_FAKE_UNALIGNED, ra);
+}
+
+static void fake_do_transaction_failed(CPUState *cs, hwaddr pa, vaddr addr, unsigned size,
+                                       MMUAccessType type, int mmu_idx, MemTxResult r,
+                                       uintptr_t ra)
+{
+    fenv(cs)->fault_addr = addr;
+    cpu_raise_exception_ra(cs, EXCP_FAKE_BUS, ra);
+}
+
+static void fake_restore_state_to_opc(CPUState *cs, const TranslationBlock *tb,
+                                      const uint64_t *data)
+{
+    fenv(cs)->pc = data[0];
+}
+
+static void fake_disas_log(CPUState *cs, vaddr pc, const uint8_t *code, size_t len)
+{
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t w;
+        memcpy(&w, code + i, 4);
+        qemu_log("0x%08" PRIx64 ":  %08x  fake op %u\n", pc + i, w, w & 0xff);
+    }
+}
+
+static const TCGCPUOps fake_tcg_ops = {
+    .disas_log = fake_disas_log,
+    .get_tb_cpu_state = fake_get_tb_cpu_state,
+    .translate_code = fake_translate,
+    .do_interrupt = fake_do_interrupt,
+    .mmu_index = fake_mmu_index,
+    .has_work = fake_has_work,
+    .tlb_fill = fake_tlb_fill,
+    .do_unaligned_access = fake_do_unaligned_access,
+    .do_transaction_failed = fake_do_transaction_failed,
+    .restore_state_to_opc = fake_restore_state_to_opc,
+};
+
+static void fake_cpu_instance_init(Object *obj)
+{
+    FakeCPU *fc = (FakeCPU *)obj;
+
+    fc->parent_obj.env_ptr = &fc->env;
+    fc->parent_obj.tcg_ops = &fake_tcg_ops;
+}
+
+static const TypeInfo fake_cpu_info = {
+    .name = TYPE_FAKE_CPU,
+    .parent = TYPE_CPU,
+    .instance_size = sizeof(FakeCPU),
+    .instance_init = fake_cpu_instance_init,
+};
+
+static void fake_register(void)
+{
+    type_register_static(&fake_cpu_info);
+}
+type_init(fake_register)
+
+/* ---- the machine: RAM at 0, a register device at IO_BASE ---- */
+
+typedef struct FakeDev {
+    uint64_t reg;
+    unsigned reads, writes;
+    bool bql_held_always;
+} FakeDev;
+
+static uint64_t dev_read(void *opaque, hwaddr addr, unsigned size)
+{
+    FakeDev *d = opaque;
+
+    d->reads++;
+    d->bql_held_always &= bql_locked();
+    return addr == 0 ? d->reg + 1 : 0xdead;
+}
+
+static void dev_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    FakeDev *d = opaque;
+
+    d->writes++;
+    d->bql_held_always &= bql_locked();
+    if (addr == 0) {
+        d->reg = val;
+    }
+}
+
+static const MemoryRegionOps dev_ops = {
+    .read = dev_read,
+    .write = dev_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {.min_access_size = 1, .max_access_size = 8},
+    .impl = {.min_access_size = 1, .max_access_size = 8},
+};
+
+static MemoryRegion sysmem, ram, io, rom;
+static AddressSpace as;
+static FakeDev dev;
+static CPUState *cs;
+
+static FakeEnv *setup(void)
+{
+    if (!cs) {
+        Error *err = NULL;
+        memory_region_init(&sysmem, NULL, "sys", UINT64_MAX);
+        CHECK(memory_region_init_ram(&ram, NULL, "ram", RAM_SIZE, &err));
+        memory_region_init_io(&io, NULL, &dev_ops, &dev, "dev", 0x1000);
+        memory_region_add_subregion(&sysmem, 0, &ram);
+        memory_region_add_subregion(&sysmem, IO_BASE, &io);
+        CHECK(memory_region_init_rom(&rom, NULL, "rom", 0x1000, &err));
+        memory_region_add_subregion(&sysmem, ROM_BASE, &rom);
+        address_space_init(&as, &sysmem, "fake");
+        tcg_exec_init(1, "interp", &err);
+        CHECK(err == NULL);
+        for (int i = 0; i < 8; i++) {
+            static const char *const names[] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"};
+            cpu_r[i] = tcg_global_mem_new(offsetof(FakeEnv, r) + 8 * i, names[i]);
+        }
+        cpu_pc = tcg_global_mem_new(offsetof(FakeEnv, pc), "pc");
+        cs = CPU(object_new(TYPE_FAKE_CPU));
+        cs->as = &as;
+        cpu_exec_realizefn(cs, &err);
+        CHECK(err == NULL);
+    }
+    memset(fenv(cs), 0, sizeof(FakeEnv));
+    cs->halted = false;
+    cs->exception_index = EXCP_NONE;
+    return fenv(cs);
+}
+
+static void load_program(hwaddr at, const uint32_t *code, size_t n)
+{
+    /* Through the address space, as a loader or DMA would write. */
+    CHECK_EQ(address_space_write(&as, at, MEMTXATTRS_UNSPECIFIED, code, n * 4), MEMTX_OK);
+}
+
+static uint64_t ram_q(hwaddr a)
+{
+    uint64_t v = 0;
+
+    address_space_read(&as, a, MEMTXATTRS_UNSPECIFIED, &v, 8);
+    return v;
+}
+
+static int run_until_exit(void)
+{
+    int r;
+
+    for (int i = 0; i < 1000; i++) {
+        r = cpu_exec(cs);
+        if (r != EXCP_INTERRUPT) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+/* ---- tests ---- */
+
+static unsigned count_lines(const char *text, const char *prefix)
+{
+    unsigned n = 0;
+
+    for (const char *p = text; p && (p = strstr(p, prefix)); p++) {
+        n++;
+    }
+    return n;
+}
+
+UNIT_TEST(tcg_exec_loop_caches_and_chains)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 0),
+        insn(OP_LI, 1, 0, 100),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 3),         /* 0x0c: loop */
+        insn(OP_ADDI, 1, 1, -1),
+        insn(OP_BNE, 1, 2, -2),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *saved = machina_logfile;
+    unsigned before;
+
+    load_program(0, prog, ARRAY_SIZE(prog));
+    before = n_translated;
+    machina_logfile = open_memstream(&log, &loglen);
+    machina_loglevel = CPU_LOG_EXEC;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    machina_loglevel = 0;
+    fclose(machina_logfile);
+    machina_logfile = saved;
+    CHECK_EQ(env->r[0], 300);
+    CHECK_EQ(env->pc, 0x1c);
+    /* Blocks: [0x0,0x14], the loop [0xc,0x14], the exit: each translated once. */
+    CHECK_EQ(n_translated - before, 3);
+    /* The loop block chains to itself: 100 iterations, only a few trips
+     * through the execution loop (each traced with -d exec). */
+    CHECK(count_lines(log, "Trace 0:") >= 3);
+    CHECK(count_lines(log, "Trace 0:") <= 5);
+    CHECK(strstr(log, "/0000000c/") || strstr(log, "000000000000000c/"));
+    free(log);
+
+    /* Run again: everything comes from the cache. */
+    setup();
+    before = n_translated;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_translated, before);
+    CHECK_EQ(fenv(cs)->r[0], 300);
+}
+
+UNIT_TEST(tcg_exec_self_modifying_code)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 1, 0, 3),           /* 0x00: three iterations */
+        insn(OP_LI, 3, 0, 0x1000),      /* 0x04: data page */
+        insn_w32(OP_LD, 2, 3, 0),       /* 0x08: r2 = "addi r0, r0, 100" */
+        insn(OP_LI, 5, 0, 1),           /* 0x0c */
+        insn(OP_SHLI, 5, 5, 16),        /* 0x10: r5 = 1 in the imm field */
+        insn(OP_LI, 0, 0, 0),           /* 0x14 */
+        insn_w32(OP_ST, 2, 3, 0x1c - 0x1000),  /* 0x18: loop: patch the next insn */
+        insn(OP_ADDI, 0, 0, 1),         /* 0x1c: the patched instruction */
+        insn(OP_ADD, 2, 5, 0),          /* 0x20: next patch adds one more */
+        insn(OP_ADDI, 1, 1, -1),        /* 0x24 */
+        insn(OP_BNE, 1, 4, -4),         /* 0x28: r4 = 0 */
+        insn(OP_EXIT, 0, 0, 0),         /* 0x2c */
+    };
+    const uint32_t patch = insn(OP_ADDI, 0, 0, 100);
+
+    load_program(0, prog, ARRAY_SIZE(prog));
+    load_program(0x1000, &patch, 1);
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    /*
+     * Each store rewrites the instruction right after it in the running
+     * block: the block must stop and the new instruction run (100, 101,
+     * 102).  Stale code would give 1 + 100 + 101.
+     */
+    CHECK_EQ(env->r[0], 303);
+    CHECK_EQ(env->r[1], 0);
+    CHECK_EQ(env->pc, 0x30);
+}
+
+UNIT_TEST(tcg_exec_dma_write_invalidates)
+{
+    FakeEnv *env = setup();
+    uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 7),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+
+    load_program(0x2000, prog, ARRAY_SIZE(prog));
+    env->pc = 0x2000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 7);
+    prog[0] = insn(OP_LI, 0, 0, 9);
+    load_program(0x2000, prog, 1);         /* the code write hook fires */
+    setup()->pc = 0x2000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 9);
+}
+
+UNIT_TEST(tcg_exec_tlb_fill_and_mmio)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* r3 = 0x20000 (device) */
+        insn(OP_LI, 1, 0, 0x1234),
+        insn(OP_ST, 1, 3, 0),           /* device reg = 0x1234 */
+        insn(OP_LD, 2, 3, 0),           /* reads reg + 1 */
+        insn(OP_LI, 4, 0, 4),
+        insn(OP_SHLI, 4, 4, 16),        /* r4 = 0x40000: RAM through the alias window */
+        insn(OP_LD, 5, 4, 0x3000),      /* RAM 0x3000 */
+        insn(OP_LD, 6, 4, 0x3008),      /* same page: no new fill */
+        insn(OP_ST, 2, 4, 0x3010),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    uint64_t q1 = 0x1111222233334444ULL, q2 = 0x5555666677778888ULL;
+    unsigned fills;
+
+    load_program(0x3000 - 0x3000 + 0x4000, prog, ARRAY_SIZE(prog));
+    address_space_write(&as, 0x3000, MEMTXATTRS_UNSPECIFIED, &q1, 8);
+    address_space_write(&as, 0x3008, MEMTXATTRS_UNSPECIFIED, &q2, 8);
+    dev = (FakeDev){.bql_held_always = true};
+    tlb_flush(cs);
+    n_fills = 0;
+    env->pc = 0x4000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(dev.writes, 1);
+    CHECK_EQ(dev.reads, 1);
+    CHECK(dev.bql_held_always);
+    CHECK(!bql_locked());
+    CHECK_EQ(env->r[2], 0x1235);
+    CHECK_EQ(env->r[5], q1);
+    CHECK_EQ(env->r[6], q2);
+    CHECK_EQ(ram_q(0x3010), 0x1235);
+    /* Code page (fetch), device page, alias data page (load; the store hits
+     * the same entry's write tag, filled by the first access). */
+    fills = n_fills;
+    CHECK(fills >= 3 && fills <= 4);
+
+    /* Again without a flush: every translation is cached. */
+    setup()->pc = 0x4000;
+    n_fills = 0;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 0);
+    /* After a flush the pages are filled again. */
+    tlb_flush(cs);
+    setup()->pc = 0x4000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, fills);
+}
+
+UNIT_TEST(tcg_exec_precise_fault_mid_block)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 1, 0, 5),           /* 0x5000 */
+        insn(OP_ADDI, 1, 1, 1),         /* 0x5004: done before the fault */
+        insn(OP_LI, 3, 0, 3),
+        insn(OP_SHLI, 3, 3, 16),        /* r3 = 0x30000: unmapped */
+        insn(OP_LD, 2, 3, 8),           /* 0x5010: faults */
+        insn(OP_ADDI, 1, 1, 1),         /* never runs */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+
+    load_program(0x5000, prog, ARRAY_SIZE(prog));
+    load_program(HANDLER_PC, handler, 1);
+    env->pc = 0x5000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_FAULT);
+    CHECK_EQ(env->excp_pc, 0x5010);
+    CHECK_EQ(env->fault_addr, 0x30008);
+    CHECK_EQ(env->r[1], 6);
+    CHECK_EQ(env->pc, HANDLER_PC + 4);
+}
+
+UNIT_TEST(tcg_exec_unaligned_and_page_crossing)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 0x6ffc),
+        insn(OP_LD, 1, 3, 0),           /* crosses into the next page */
+        insn(OP_ADDI, 1, 1, 1),
+        insn(OP_ST, 1, 3, 0x10),        /* 0x700c: misaligned within a page */
+        insn(OP_LDA, 2, 3, 0),          /* MO_ALIGN: unaligned fault */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+    const uint8_t bytes[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    load_program(0x7f00, prog, ARRAY_SIZE(prog));
+    load_program(HANDLER_PC, handler, 1);
+    address_space_write(&as, 0x6ffc, MEMTXATTRS_UNSPECIFIED, bytes, 8);
+    env->pc = 0x7f00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[1], 0x0807060504030202ULL);
+    CHECK_EQ(ram_q(0x700c), 0x0807060504030202ULL);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_UNALIGNED);
+    CHECK_EQ(env->excp_pc, 0x7f10);
+    CHECK_EQ(env->fault_addr, 0x6ffc);
+}
+
+UNIT_TEST(tcg_exec_exit_request_and_flush)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0x9008: endless loop */
+        insn(OP_BNE, 1, 2, -1),
+    };
+
+    load_program(0x9000, prog, ARRAY_SIZE(prog));
+    env->pc = 0x9000;
+    /* An exit request already pending: the first block leaves at entry. */
+    cpu_exit(cs);
+    CHECK_EQ(cpu_exec(cs), EXCP_INTERRUPT);
+    CHECK_EQ(env->pc, 0x9000);
+    CHECK_EQ(env->r[0], 0);
+    /* A full flush drops every block; the loop still runs afterwards. */
+    tb_flush(cs);
+    cpu_interrupt(cs, CPU_INTERRUPT_EXITTB);
+    CHECK_EQ(cpu_exec(cs), EXCP_INTERRUPT);
+    CHECK_EQ(env->pc, 0x9000);
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_EXITTB);
+}
+
+/* ---- the vCPU thread ---- */
+
+static void *exit_later(void *arg)
+{
+    usleep(20000);
+    cpu_exit(arg);
+    return NULL;
+}
+
+UNIT_TEST(tcg_exec_exit_from_another_thread)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0xa008: endless chained loop */
+        insn(OP_BNE, 1, 2, -1),
+    };
+    pthread_t t;
+
+    load_program(0xa000, prog, ARRAY_SIZE(prog));
+    env->pc = 0xa000;
+    pthread_create(&t, NULL, exit_later, cs);
+    CHECK_EQ(cpu_exec(cs), EXCP_INTERRUPT);
+    pthread_join(t, NULL);
+    CHECK(env->r[0] > 0);
+    CHECK(env->pc == 0xa008);
+}
+
+UNIT_TEST(tcg_exec_dumps_ir_with_d_op)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 5),
+        insn(OP_ADDI, 0, 0, 0),         /* x + 0: gone after optimization */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *saved = machina_logfile;
+    const char *opt;
+
+    load_program(0xb000, prog, ARRAY_SIZE(prog));
+    env->pc = 0xb000;
+    machina_logfile = open_memstream(&log, &loglen);
+    machina_loglevel = CPU_LOG_TB_IN_ASM | CPU_LOG_TB_OP | CPU_LOG_TB_OP_OPT |
+                       CPU_LOG_TB_OUT_ASM;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    machina_loglevel = 0;
+    fclose(machina_logfile);
+    machina_logfile = saved;
+    CHECK_EQ(env->r[0], 5);
+    CHECK(strstr(log, "IN: \n0x0000b000:  00050001  fake op 1\n"));
+    CHECK(strstr(log, "OP:\n"));
+    CHECK(strstr(log, " ---- 000000000000b004 0000000000000000\n"));
+    CHECK(strstr(log, " add_i64 r0,r0,$0x0\n"));
+    opt = strstr(log, "OP after optimization and liveness analysis:\n");
+    CHECK(opt);
+    CHECK(!strstr(opt, " add_i64 r0,r0,$0x0\n"));
+    CHECK(strstr(opt, " mov_i64 r0,$0x5\n"));
+    CHECK(strstr(log, "OUT: [size="));
+    free(log);
+}
+
+/* The accelerator's vCPU thread: run, pause (parked), resume. */
+static unsigned dev_writes_locked(void)
+{
+    return __atomic_load_n(&dev.writes, __ATOMIC_SEQ_CST);
+}
+
+static bool wait_writes_above(unsigned n)
+{
+    for (int i = 0; i < 2000; i++) {
+        if (dev_writes_locked() > n) {
+            return true;
+        }
+        bql_unlock();
+        usleep(1000);
+        bql_lock();
+    }
+    return false;
+}
+
+UNIT_TEST(tcg_vcpu_thread_runs_pauses_resumes)
+{
+    FakeEnv *env = setup();
+    const AccelOps *ops = accel_find("tcg");
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* device */
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0xc010: loop */
+        insn(OP_ST, 0, 3, 0),           /* MMIO write each iteration */
+        insn(OP_BNE, 1, 2, -2),
+    };
+    Error *err = NULL;
+    unsigned seen;
+
+    CHECK(ops);
+    CHECK(ops->opts);
+    load_program(0xc000, prog, ARRAY_SIZE(prog));
+    env->pc = 0xc000;
+    dev = (FakeDev){.bql_held_always = true};
+    bql_lock();
+    CHECK(ops->start_vcpus(NULL, &err));
+    CHECK(err == NULL);
+    CHECK(cs->stopped);                 /* CPUs start parked */
+    usleep(20000);
+    CHECK_EQ(dev_writes_locked(), 0);
+    ops->resume_all_vcpus();
+    CHECK(wait_writes_above(1000));
+    ops->pause_all_vcpus();
+    CHECK(cs->stopped);
+    seen = dev_writes_locked();
+    bql_unlock();
+    usleep(20000);
+    bql_lock();
+    CHECK_EQ(dev_writes_locked(), seen);    /* really parked */
+    ops->resume_all_vcpus();
+    CHECK(wait_writes_above(seen + 1000));
+    ops->pause_all_vcpus();
+    CHECK(dev.bql_held_always);
+    CHECK_EQ(dev.reg, fenv(cs)->r[0]);
+    bql_unlock();
+}
+
+UNIT_TEST(tcg_exec_rom_and_bus_errors)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 5),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x50000: ROM */
+        insn(OP_LI, 1, 0, 77),
+        insn(OP_ST, 1, 3, 0),           /* dropped */
+        insn(OP_LD, 2, 3, 0),
+        insn(OP_LI, 3, 0, 6),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x60000: nothing there */
+        insn(OP_LD, 4, 3, 0),           /* 0xf01c: bus error */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+    const uint64_t romval = 0xabcdef;
+
+    CHECK_EQ(address_space_write_rom(&as, ROM_BASE, MEMTXATTRS_UNSPECIFIED, &romval, 8),
+             MEMTX_OK);
+    load_program(0xf000, prog, ARRAY_SIZE(prog));
+    load_program(HANDLER_PC, handler, 1);
+    env->pc = 0xf000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[2], romval);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_BUS);
+    CHECK_EQ(env->excp_pc, 0xf01c);
+    CHECK_EQ(env->fault_addr, HOLE_BASE);
+}
+
+UNIT_TEST(tcg_exec_block_spanning_two_pages)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 0, 0, 1),           /* 0xeff8 */
+        insn(OP_LI, 1, 0, 2),           /* 0xeffc */
+        insn(OP_ADDI, 0, 0, 5),         /* 0xf000: second page */
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    uint32_t patch = insn(OP_ADDI, 0, 0, 7);
+    unsigned before;
+
+    load_program(0xeff8, prog, ARRAY_SIZE(prog));
+    env->pc = 0xeff8;
+    before = n_translated;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 6);
+    CHECK_EQ(n_translated - before, 1);     /* one block over both pages */
+    /* A write to the second page drops the block. */
+    load_program(0xf000, &patch, 1);
+    setup()->pc = 0xeff8;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 8);
+}
+
+UNIT_TEST(tcg_accel_options)
+{
+    const AccelOps *ops = accel_find("tcg");
+    static const OptsList list = {.name = "accel", .implied_key = "accel"};
+    Error *err = NULL;
+    Opts *o;
+
+    CHECK(ops);
+    o = opts_parse(&list, "tcg,backend=llvm", &err);
+    CHECK(o);
+    CHECK(!ops->init(NULL, o, &err));
+    CHECK(err && strstr(error_get_pretty(err), "Invalid backend 'llvm'"));
+    error_free(err);
+    err = NULL;
+    opts_free(o);
+    o = opts_parse(&list, "tcg,thread=multi", &err);
+    CHECK(!ops->init(NULL, o, &err));
+    CHECK(err && strstr(error_get_pretty(err), "thread=single"));
+    error_free(err);
+    err = NULL;
+    opts_free(o);
+    o = opts_parse(&list, "tcg,tb-size=2,backend=interp,thread=single", &err);
+    CHECK(ops->init(NULL, o, &err));
+    CHECK(err == NULL);
+    opts_free(o);
+    /* The re-sized cache works. */
+    {
+        FakeEnv *env = setup();
+        const uint32_t prog[] = {insn(OP_LI, 0, 0, 42), insn(OP_EXIT, 0, 0, 0)};
+        load_program(0xa800, prog, 2);
+        env->pc = 0xa800;
+        CHECK_EQ(run_until_exit(), EXCP_HLT);
+        CHECK_EQ(env->r[0], 42);
+    }
+}
