@@ -79,6 +79,18 @@ static const uint16_t code_smc[] = {
     0x147d, 0xf46d, 0x0073, 0x1050, 0x0513, 0x0645, 0x8082
 };
 
+/* auipc	t0,0x0; add	t0,t0,108; csrw	mtvec,t0; li	t0,-1; csrw	pmpaddr0,t0; li	t0,31; csrw	pmpcfg0,t0; auipc	t0,0x0; add	t0,t0,42; csrw	mepc,t0; lui	t1,0x2; addw	t1,t1,-2048; csrc	mstatus,t1; lui	t1,0x1; addw	t1,t1,-2048; csrs	mstatus,t1; li	a0,1; mret; li	a0,99; li	a1,2; auipc	t0,0x0; add	t0,t0,28; csrw	sepc,t0; li	t1,256; csrc	sstatus,t1; sret; li	a0,98; li	a2,3; ecall; li	a0,97; nop; csrr	a4,mcause; csrr	a5,mepc; wfi */
+static const uint16_t code_xret[] = {
+    0x0297, 0x0000, 0x8293, 0x06c2, 0x9073, 0x3052, 0x52fd, 0x9073,
+    0x3b02, 0x42fd, 0x9073, 0x3a02, 0x0297, 0x0000, 0x8293, 0x02a2,
+    0x9073, 0x3412, 0x6309, 0x031b, 0x8003, 0x3073, 0x3003, 0x6305,
+    0x031b, 0x8003, 0x2073, 0x3003, 0x4505, 0x0073, 0x3020, 0x0513,
+    0x0630, 0x4589, 0x0297, 0x0000, 0x8293, 0x01c2, 0x9073, 0x1412,
+    0x0313, 0x1000, 0x3073, 0x1003, 0x0073, 0x1020, 0x0513, 0x0620,
+    0x460d, 0x0073, 0x0000, 0x0513, 0x0610, 0x0001, 0x2773, 0x3420,
+    0x27f3, 0x3410, 0x0073, 0x1050
+};
+
 static MemoryRegion sysmem, ram;
 static AddressSpace as;
 static RISCVCPU *cpu;
@@ -222,4 +234,18 @@ UNIT_TEST(translate_self_modifying_code_with_fence_i)
     /* The callee adds 100, is then patched to "addi a0, a0, 1". */
     RUN(smc);
     CHECK_EQ(X(A0), 101);
+}
+
+UNIT_TEST(translate_mret_sret_ecall_from_user)
+{
+    CPURISCVState *env;
+    /* M --mret--> S --sret--> U --ecall--> M: each xRET lands on its target
+     * pc, the instruction after it never runs. */
+    RUN(xret);
+    CHECK_EQ(X(A0), 1);
+    CHECK_EQ(X(A1), 2);
+    CHECK_EQ(X(A2), 3);
+    CHECK_EQ(X(A4), RISCV_EXCP_U_ECALL);
+    CHECK_EQ(X(A5), RAM_BASE + 0x62);
+    CHECK_EQ(env->priv, PRV_M);
 }
