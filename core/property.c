@@ -723,3 +723,60 @@ void object_property_list(Object *obj,
     }
     g_hash_table_destroy(c.seen);
 }
+
+typedef struct PropHelpCtx {
+    GPtrArray *props;
+    GHashTable *seen;
+    const char *skip;
+} PropHelpCtx;
+
+static void prop_help_collect(const Property *prop, void *opaque)
+{
+    PropHelpCtx *c = opaque;
+
+    /* The walk starts at the class itself: a redeclared field keeps the
+     * most derived declaration. */
+    if ((c->skip && !strcmp(prop->name, c->skip)) ||
+        g_hash_table_contains(c->seen, prop->name)) {
+        return;
+    }
+    g_hash_table_add(c->seen, (gpointer)prop->name);
+    g_ptr_array_add(c->props, (gpointer)prop);
+}
+
+static gint prop_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp((*(const Property *const *)a)->name,
+                  (*(const Property *const *)b)->name);
+}
+
+void object_class_props_help(GString *out, ObjectClass *klass, const char *skip)
+{
+    PropHelpCtx c = { g_ptr_array_new(), g_hash_table_new(g_str_hash, g_str_equal), skip };
+
+    object_class_property_foreach(klass, prop_help_collect, &c);
+    g_ptr_array_sort(c.props, prop_name_cmp);
+    for (guint i = 0; i < c.props->len; i++) {
+        const Property *p = g_ptr_array_index(c.props, i);
+        const char *desc = p->desc ? p->desc : p->info->desc;
+        char *type = object_property_type_name(p);
+        char *head = g_strdup_printf("  %s=<%s>", p->name, type);
+        char *def = object_property_default_string(p);
+
+        /* QEMU's layout: name=<type> padded to 24, " - desc (default: X)". */
+        if (desc || def) {
+            g_string_append_printf(out, "%-24s - %s", head, desc ? desc : "");
+            if (def) {
+                g_string_append_printf(out, " (default: %s)", def);
+            }
+            g_string_append_c(out, '\n');
+        } else {
+            g_string_append_printf(out, "%s\n", head);
+        }
+        g_free(type);
+        g_free(head);
+        g_free(def);
+    }
+    g_hash_table_destroy(c.seen);
+    g_ptr_array_free(c.props, true);
+}
