@@ -366,9 +366,15 @@ UNIT_TEST(qdev_qtree_text_and_child_buses)
     CHECK(bus->realized);
     CHECK(object_resolve_path("/machine/peripheral/ctl/ctl.0") == OBJECT(bus));
     CHECK(qdev_realize_and_unref(disk, bus, NULL));
+    /* Without a parent id: the type and a counter per bus type. */
     bus = qbus_new(TYPE_TEST_BUS, NULL, NULL);      /* not in the qtree */
     CHECK_STREQ(bus->name, "test-bus.0");
     object_unref(OBJECT(bus));
+    bus = qbus_new(TYPE_TEST_BUS, disk, NULL);
+    CHECK_STREQ(bus->name, "test-bus.1");
+    bus = qbus_new(TYPE_TEST_BUS, disk, NULL);
+    CHECK_STREQ(bus->name, "test-bus.2");
+    CHECK(qdev_get_child_bus(disk, "test-bus.2") == bus);
 
     text = print_to_string(qdev_print_tree);
     CHECK_STREQ(text,
@@ -396,6 +402,10 @@ UNIT_TEST(qdev_qtree_text_and_child_buses)
         "        label = \"\"\n"
         "        size = 1048576 (1 MiB)\n"
         "        slot 5\n"
+        "        bus: test-bus.1\n"
+        "          type test-bus\n"
+        "        bus: test-bus.2\n"
+        "          type test-bus\n"
         "  dev: test-leaf, id \"\"\n"
         "    gpio-out \"alarm\" 1\n"
         "    gpio-in \"wake\" 1\n"
