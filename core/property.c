@@ -172,8 +172,8 @@ static bool prop_bool_parse(Object *obj, const Property *prop, const char *str,
     bool v;
 
     if (!parse_bool(str, &v)) {
-        prop_error_value(errp, obj, prop, str);
-        error_append_hint(errp, "Expected 'on' or 'off'\n");
+        /* QEMU's wording for a boolean, as the option layer says it too. */
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", prop->name);
         return false;
     }
     *FIELD(obj, prop, bool) = v;
@@ -340,8 +340,9 @@ static bool prop_size_parse(Object *obj, const Property *prop, const char *str,
     uint64_t v;
 
     if (!parse_size(str, &v, NULL)) {
-        prop_error_value(errp, obj, prop, str);
-        error_append_hint(errp, "Expected a size such as 512, 64K, 1.5G\n");
+        error_setg(errp, "Parameter '%s' expects a size value", prop->name);
+        error_append_hint(errp, "Sizes are a number with an optional K, M, G, T, P or E "
+                          "suffix, such as 512, 64K, 1.5G\n");
         return false;
     }
     *FIELD(obj, prop, uint64_t) = v;
@@ -750,7 +751,8 @@ static gint prop_name_cmp(gconstpointer a, gconstpointer b)
                   (*(const Property *const *)b)->name);
 }
 
-void object_class_props_help(GString *out, ObjectClass *klass, const char *skip)
+void object_class_props_help(GString *out, ObjectClass *klass, const char *skip,
+                             bool qom_type_names)
 {
     PropHelpCtx c = { g_ptr_array_new(), g_hash_table_new(g_str_hash, g_str_equal), skip };
 
@@ -760,7 +762,8 @@ void object_class_props_help(GString *out, ObjectClass *klass, const char *skip)
         const Property *p = g_ptr_array_index(c.props, i);
         const char *desc = p->desc ? p->desc : p->info->desc;
         char *type = object_property_type_name(p);
-        char *head = g_strdup_printf("  %s=<%s>", p->name, type);
+        char *head = g_strdup_printf("  %s=<%s>", p->name,
+                                     qom_type_names && !strcmp(type, "str") ? "string" : type);
         char *def = object_property_default_string(p);
 
         /* QEMU's layout: name=<type> padded to 24, " - desc (default: X)". */

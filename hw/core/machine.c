@@ -135,7 +135,7 @@ bool machine_print_props(FILE *f, const char *name, Error **errp)
         return false;
     }
     lines = g_string_new("");
-    object_class_props_help(lines, OBJECT_CLASS(mc), NULL);
+    object_class_props_help(lines, OBJECT_CLASS(mc), NULL, true);
     fprintf(f, "%s options:\n%s", object_class_get_name(OBJECT_CLASS(mc)), lines->str);
     g_string_free(lines, true);
     return true;

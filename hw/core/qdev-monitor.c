@@ -170,17 +170,18 @@ bool qdev_print_device_props(FILE *f, const char *typename, Error **errp)
     ObjectClass *oc = typename ? object_class_by_name(typename) : NULL;
     GString *lines;
 
+    /* QEMU's wording for -device NAME,help (it differs from -device NAME's). */
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
-        error_setg(errp, "'%s' is not a valid device model name", typename ? typename : "");
+        error_setg(errp, "Device '%s' not found", typename ? typename : "");
         return false;
     }
     if (object_class_is_abstract(oc)) {
-        error_setg(errp, "Parameter 'driver' expects a non-abstract device type");
+        error_setg(errp, "Parameter 'typename' expects a non-abstract device type");
         return false;
     }
     /* id is a -device option of every device, not a property of this one. */
     lines = g_string_new("");
-    object_class_props_help(lines, oc, "id");
+    object_class_props_help(lines, oc, "id", false);
     if (!lines->len) {
         fprintf(f, "There are no options for %s.\n", typename);
     } else {

@@ -126,13 +126,13 @@ UNIT_TEST(machine_props_help)
     fclose(f);
     CHECK(ok);
     CHECK_STREQ(buf, "board-b-machine options:\n"
-                "  append=<str>           - Linux kernel command line\n"
-                "  dtb=<str>              - Linux kernel device tree file\n"
-                "  dumpdtb=<str>          - Dump current dtb to a file and quit\n"
-                "  firmware=<str>         - Firmware image\n"
-                "  initrd=<str>           - Linux initial ramdisk file\n"
-                "  kernel=<str>           - Linux kernel image file\n"
-                "  memory-backend=<str>   - Set RAM backend. Valid value is ID of "
+                "  append=<string>        - Linux kernel command line\n"
+                "  dtb=<string>           - Linux kernel device tree file\n"
+                "  dumpdtb=<string>       - Dump current dtb to a file and quit\n"
+                "  firmware=<string>      - Firmware image\n"
+                "  initrd=<string>        - Linux initial ramdisk file\n"
+                "  kernel=<string>        - Linux kernel image file\n"
+                "  memory-backend=<string> - Set RAM backend. Valid value is ID of "
                 "hostmem based backend\n");
     free(buf);
     f = open_memstream(&buf, &len);

@@ -471,16 +471,16 @@ UNIT_TEST(qdev_device_help_texts)
     free(text);
 
     CHECK(props_text("foo", &err) == NULL);
-    CHECK_STREQ(error_get_pretty(err), "'foo' is not a valid device model name");
+    CHECK_STREQ(error_get_pretty(err), "Device 'foo' not found");
     error_free(err);
     err = NULL;
     CHECK(props_text(TYPE_OBJECT, &err) == NULL);
-    CHECK_STREQ(error_get_pretty(err), "'object' is not a valid device model name");
+    CHECK_STREQ(error_get_pretty(err), "Device 'object' not found");
     error_free(err);
     err = NULL;
     CHECK(props_text(TYPE_DEVICE, &err) == NULL);
     CHECK_STREQ(error_get_pretty(err),
-                "Parameter 'driver' expects a non-abstract device type");
+                "Parameter 'typename' expects a non-abstract device type");
     error_free(err);
 }
 
