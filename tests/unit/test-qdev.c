@@ -519,6 +519,7 @@ UNIT_TEST(qdev_device_add_and_del)
     DeviceState *a = new_dev(TYPE_TEST_CTRL, 1), *b = new_dev(TYPE_TEST_CTRL, 2);
     DeviceState *d1, *d2, *d3;
     Error *err = NULL;
+    char *pa;
 
     CHECK(object_property_parse(OBJECT(a), "id", "ctlA", NULL));
     CHECK(object_property_parse(OBJECT(b), "id", "ctlB", NULL));
@@ -538,6 +539,12 @@ UNIT_TEST(qdev_device_add_and_del)
     CHECK(qdev_find_by_id("disk1") == d1);
     d2 = add(TYPE_TEST_DISK, "", NULL);
     CHECK(d2 && d2->parent_bus == qdev_get_child_bus(a, "ctlA.0"));
+    pa = object_get_canonical_path(OBJECT(d2));
+    CHECK(g_str_has_prefix(pa, "/machine/peripheral-anon/device["));
+    g_free(pa);
+    pa = object_get_canonical_path(OBJECT(d1));
+    CHECK_STREQ(pa, "/machine/peripheral/disk1");
+    g_free(pa);
     check_add_error(TYPE_TEST_DISK, "", "No 'test-bus' bus found for device 'test-disk'");
     check_add_error(TYPE_TEST_DISK, "bus=ctlA.0", "Bus 'ctlA.0' is full");
 
