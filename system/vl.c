@@ -109,6 +109,25 @@ static int object_print_help(FILE *f, const char *type)
     return 0;
 }
 
+/* -M help, or -M NAME,help: the machine's properties. */
+static int machine_print_help(FILE *f, const char *name)
+{
+    MachineClass *mc;
+
+    if (!name) {
+        machine_print_list(f);
+        return 0;
+    }
+    mc = machine_find_class(name);
+    if (!mc) {
+        error_report("-machine %s,help: unsupported machine type '%s'", name, name);
+        return 1;
+    }
+    fprintf(f, "%s options:\n", object_class_get_name(OBJECT_CLASS(mc)));
+    object_class_property_foreach(OBJECT_CLASS(mc), print_prop, f);
+    return 0;
+}
+
 static int accel_print_help(FILE *f, const char *name)
 {
     const AccelOps *ops;
@@ -147,8 +166,7 @@ static int print_help(const CliConfig *cfg)
         printf("%s version %s\n", machina_prog_name, MACHINA_VERSION);
         break;
     case CLI_HELP_MACHINE:
-        machine_print_list(stdout);
-        break;
+        return machine_print_help(stdout, cfg->help_arg);
     case CLI_HELP_CPU:
         cpu_print_list(stdout);
         break;
