@@ -285,17 +285,20 @@ static void notdirty_write(CPUState *cpu, CPUTLBEntry *e, CPUTLBEntryFull *full,
 {
     ram_addr_t ram = full->ram_addr + (addr & ~TARGET_PAGE_MASK);
     TranslationBlock *cur = tcg_current_tb;
+    bool has_code = memory_page_has_code(full->ram_addr);
 
-    if (memory_page_has_code(full->ram_addr)) {
+    /* Data next to code on one page: the byte bitmap spares the lookup. */
+    if (has_code && tb_page_write_hits_code(ram, size)) {
         if (tb_invalidate_phys_range_cur(ram, ram + size, cur) && cur &&
             (cur->cflags & CF_COUNT_MASK) != 1 && ra) {
             cpu_restore_state(cpu, ra);
             cpu->cflags_next_tb = 1 | CF_NOIRQ;
             cpu_loop_exit(cpu);
         }
+        has_code = memory_page_has_code(full->ram_addr);
     }
     cpu_physical_memory_set_dirty_range(ram, size);
-    if (!page_needs_notdirty(full->mr, full->ram_addr)) {
+    if (!has_code && cpu_physical_memory_all_dirty(full->ram_addr, TARGET_PAGE_SIZE)) {
         e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;   /* fast path again */
     }
 }
