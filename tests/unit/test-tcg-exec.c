@@ -820,3 +820,35 @@ UNIT_TEST(tcg_accel_options)
         CHECK_EQ(env->r[0], 42);
     }
 }
+
+UNIT_TEST(tcg_exec_code_buffer_full_flushes)
+{
+    enum { NBLOCKS = 4000 };
+    uint32_t *prog = g_new(uint32_t, 2 * NBLOCKS + 3);
+    unsigned gen0;
+    FakeEnv *env;
+    Error *err = NULL;
+
+    /* The smallest cache (1 MiB) and thousands of one-branch blocks. */
+    tcg_exec_init(1, "interp", &err);
+    CHECK(err == NULL);
+    env = setup();
+    prog[0] = insn(OP_LI, 1, 0, 1);
+    prog[1] = insn(OP_LI, 2, 0, 0);
+    for (int i = 0; i < NBLOCKS; i++) {
+        prog[2 + 2 * i] = insn(OP_ADDI, 0, 0, 1);
+        prog[3 + 2 * i] = insn(OP_BNE, 1, 2, 1);     /* taken: the next insn */
+    }
+    prog[2 + 2 * NBLOCKS] = insn(OP_EXIT, 0, 0, 0);
+    load_program(0x8000, prog, 2 * NBLOCKS + 3);
+    gen0 = tb_flush_generation();
+    env->pc = 0x8000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], NBLOCKS);
+    CHECK(tb_flush_generation() > gen0);        /* the buffer filled up */
+    env = setup();
+    env->pc = 0x8000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], NBLOCKS);
+    g_free(prog);
+}
