@@ -38,6 +38,10 @@ bool tb_page_write_hits_code(ram_addr_t addr, unsigned size);
 ram_addr_t get_page_addr_code(CPUState *cpu, vaddr addr, void **hostp);
 /* Same without filling the TLB: RAM_ADDR_INVALID on a miss. */
 ram_addr_t probe_page_addr_code(CPUState *cpu, vaddr addr);
+/* Follow the CPU's address space: map changes flush its TLB. */
+void tlb_as_listen(CPUState *cpu);
+void tlb_as_unlisten(CPUState *cpu);
+void tlb_flush_if_pending(CPUState *cpu);
 /* A page now holds code: make writes to it through any TLB take the slow path. */
 void tlb_set_notdirty_all(ram_addr_t page);
 void tcg_runtime_init(void);
