@@ -70,7 +70,7 @@ void cpu_interrupt(CPUState *cpu, uint32_t mask)
 {
     __atomic_fetch_or(&cpu->interrupt_request, mask, __ATOMIC_SEQ_CST);
     cpu_exit(cpu);
-    tcg_kick_vcpu_thread();
+    tcg_kick_vcpu_thread(cpu);
 }
 
 void cpu_reset_interrupt(CPUState *cpu, uint32_t mask)

@@ -50,7 +50,8 @@ void tcg_runtime_init(void);
 /* Restore the guest state of the instruction at host position ra. */
 bool cpu_restore_state(CPUState *cpu, uintptr_t ra);
 
-/* tcg-accel-ops.c: wake the vCPU thread if it sleeps. */
-void tcg_kick_vcpu_thread(void);
+/* tcg-accel-ops.c: a request for cpu: wake the vCPU thread if it sleeps,
+ * end the slice of another CPU it is running. */
+void tcg_kick_vcpu_thread(CPUState *cpu);
 
 #endif
