@@ -4,8 +4,9 @@
  * Transmission is immediate: a byte written to THR goes to the chardev at
  * once (a real UART would take a character time; guests only need THRE/TEMT
  * to be truthful).  If the backend is busy, the byte stays in the shift
- * register and a timer retries, so nothing is lost and THRE stays clear as
- * long as the FIFO is full, which is what flow control looks like to the
+ * register until the backend's write watch (or, for backends without one, a
+ * short timer) says it can take more, so nothing is lost and THRE stays
+ * clear while the FIFO is full: that is what flow control looks like to the
  * guest.  Reception is paced by the backend through can_read.
  */
 #include "hw/char/serial.h"
@@ -225,6 +226,24 @@ static void serial_fifo_timeout(void *opaque)
     }
 }
 
+static void serial_xmit(SerialState *s);
+
+static void serial_backend_writable(void *opaque)
+{
+    SerialState *s = opaque;
+
+    s->watch_pending = false;
+    serial_xmit(s);
+}
+
+static void serial_cancel_watch(SerialState *s)
+{
+    if (s->watch_pending) {
+        qemu_chr_fe_add_write_watch(&s->be, NULL, NULL);
+        s->watch_pending = false;
+    }
+}
+
 static bool serial_tx_empty(const SerialState *s)
 {
     return fifo_enabled(s) ? s->xmit_fifo.num == 0 : (s->lsr & UART_LSR_THRE);
@@ -268,9 +287,16 @@ static void serial_xmit(SerialState *s)
         } else if (qemu_chr_fe_backend_connected(&s->be)) {
             int r = qemu_chr_fe_write(&s->be, &s->tsr, 1);
             if (r != 1 && (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK)) {
-                /* Backend full: keep the byte, try again shortly. */
-                timer_mod(s->retry_timer,
-                          qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + SERIAL_RETRY_NS);
+                /* Backend full: keep the byte until it can take more. */
+                if (!s->watch_pending) {
+                    if (qemu_chr_fe_add_write_watch(&s->be, serial_backend_writable, s)) {
+                        s->watch_pending = true;
+                    } else {
+                        timer_mod(s->retry_timer,
+                                  qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
+                                  SERIAL_RETRY_NS);
+                    }
+                }
                 return;
             }
             /* Any other error: the line is down and the byte is lost. */
@@ -522,6 +548,7 @@ void serial_reset(SerialState *s)
     if (s->retry_timer) {
         timer_del(s->retry_timer);
     }
+    serial_cancel_watch(s);
     serial_update_parameters(s);
     s->last_irq_level = -1;      /* force the line to a known state */
     serial_update_irq(s);
@@ -551,6 +578,7 @@ void serial_unrealize_core(SerialState *s)
     if (!s->realized) {
         return;
     }
+    serial_cancel_watch(s);
     qemu_chr_fe_deinit(&s->be, false);
     timer_free(s->fifo_timeout_timer);
     timer_free(s->retry_timer);

@@ -57,7 +57,8 @@ typedef struct SerialState {
     uint32_t baudbase;      /* input clock / 16 */
     int64_t char_transmit_time;   /* ns per character at the current setting */
     QEMUTimer *fifo_timeout_timer; /* character timeout interrupt */
-    QEMUTimer *retry_timer;        /* backend was busy: try the transmit again */
+    QEMUTimer *retry_timer;        /* busy backend without write watches: poll */
+    bool watch_pending;            /* a write watch will call us back */
     bool realized;
 } SerialState;
 

@@ -172,7 +172,7 @@ static void virt_fdt_cpus(RISCVVirtState *s, FdtBuilder *b)
         fb_str(b, path, "riscv,isa", isa ? isa : "rv64");
         fb_str(b, path, "compatible", "riscv");
         fb_str(b, path, "status", "okay");
-        fb_cell(b, path, "reg", cpu->env.mhartid ? (uint32_t)cpu->env.mhartid : (uint32_t)i);
+        fb_cell(b, path, "reg", (uint32_t)cpu->env.mhartid);
         fb_str(b, path, "device_type", "cpu");
         fb_cell(b, path, "phandle", s->cpu_phandle[i]);
 

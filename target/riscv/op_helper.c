@@ -70,7 +70,9 @@ uint64_t helper_mret(CPURISCVState *env)
     env->mstatus = s;
     env->load_res = -1;
     riscv_cpu_set_mode(env, prev);
-    return env->mepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    /* Also in env->pc: the caller may re-read its globals from env after us */
+    env->pc = env->mepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    return env->pc;
 }
 
 uint64_t helper_sret(CPURISCVState *env)
@@ -91,7 +93,8 @@ uint64_t helper_sret(CPURISCVState *env)
     env->mstatus = s;
     env->load_res = -1;
     riscv_cpu_set_mode(env, prev);
-    return env->sepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    env->pc = env->sepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    return env->pc;
 }
 
 void helper_wfi(CPURISCVState *env)

@@ -405,3 +405,25 @@ UNIT_TEST(riscv_xret_helpers)
     CHECK(env->mstatus & MSTATUS_MPRV);
     free_cpu(cpu);
 }
+
+UNIT_TEST(riscv_dump_state_layout)
+{
+    RISCVCPU *cpu = new_cpu("resetvec=0x80000000,hartid=1");
+    CPUState *cs = CPU(cpu);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    cpu->env.gpr[2] = 0x1234;
+    cs->tcg_ops->dump_state(cs, f);
+    fclose(f);
+    /* QEMU's "info registers" layout: one CSR per line, then 4 GPRs a line */
+    CHECK(g_str_has_prefix(text, " pc       0000000080000000\n"
+                                 " mhartid  0000000000000001\n"
+                                 " mstatus  0000000a00000000\n"));
+    CHECK(strstr(text, " x0/zero  0000000000000000 x1/ra    0000000000000000"
+                       " x2/sp    0000000000001234 x3/gp    0000000000000000\n") != NULL);
+    CHECK(strstr(text, " f31/ft11 ") != NULL);
+    free(text);
+    free_cpu(cpu);
+}

@@ -283,3 +283,195 @@ UNIT_TEST(serial_bad_regshift_is_an_error)
     error_free(err);
     object_unref(OBJECT(dev));
 }
+
+/* ---- through a chardev ---- */
+
+static Chardev *chardev_new(const char *id, const char *backend)
+{
+    Error *err = NULL;
+    GPtrArray *keys = g_ptr_array_new(), *values = g_ptr_array_new();
+    Chardev *chr = qemu_chardev_new(id, backend, keys, values, &err);
+
+    if (!chr) {
+        unit_fail(__FILE__, __LINE__, "chardev %s: %s", backend, error_get_pretty(err));
+    }
+    g_ptr_array_free(keys, true);
+    g_ptr_array_free(values, true);
+    return chr;
+}
+
+static void chardev_delete(const char *id)
+{
+    Error *err = NULL;
+
+    CHECK(qemu_chr_delete(id, &err));
+}
+
+static GString *ringbuf_take(Chardev *chr)
+{
+    uint8_t buf[256];
+    int64_t n = qemu_chr_ringbuf_read(chr, buf, sizeof(buf), NULL);
+    GString *s = g_string_new(NULL);
+
+    CHECK(n >= 0);
+    g_string_append_len(s, (const char *)buf, n);
+    return s;
+}
+
+UNIT_TEST(serial_output_reaches_the_chardev)
+{
+    SerialFixture f;
+    Chardev *chr = chardev_new("ser-out", "ringbuf");
+
+    serial_setup(&f, 0, chr);
+    wr(&f, THR, 'h');                      /* non-FIFO mode */
+    wr(&f, FCR, 0x07);                     /* FIFO mode */
+    wr(&f, THR, 'i');
+    wr(&f, THR, '!');
+    CHECK_EQ(rd(&f, LSR) & 0x60, 0x60);
+    g_autoptr(GString) got = ringbuf_take(chr);
+    CHECK_STREQ(got->str, "hi!");
+    /* Loopback output stays inside the UART. */
+    wr(&f, MCR, 0x10);
+    wr(&f, THR, 'x');
+    g_autoptr(GString) none = ringbuf_take(chr);
+    CHECK_EQ(none->len, 0);
+    CHECK_EQ(rd(&f, RBR), 'x');
+    serial_teardown(&f);
+    chardev_delete("ser-out");
+}
+
+UNIT_TEST(serial_input_is_paced_by_can_read)
+{
+    SerialFixture f;
+    Chardev *chr = chardev_new("ser-in", "ringbuf");
+
+    serial_setup(&f, 0, chr);
+    wr(&f, IER, 0x01);
+    /* Non-FIFO: one byte at a time. */
+    CHECK_EQ(qemu_chr_be_can_write(chr), 1);
+    qemu_chr_be_write(chr, (const uint8_t *)"k", 1);
+    CHECK_EQ(qemu_chr_be_can_write(chr), 0);
+    CHECK_EQ(f.level, 1);
+    CHECK_EQ(rd(&f, RBR), 'k');
+    CHECK_EQ(qemu_chr_be_can_write(chr), 1);
+    CHECK_EQ(f.level, 0);
+
+    /* FIFO: room for 16; reading makes room again. */
+    wr(&f, FCR, 0xc7);
+    CHECK_EQ(qemu_chr_be_can_write(chr), 16);
+    qemu_chr_be_write(chr, (const uint8_t *)"0123456789abcdef", 16);
+    CHECK_EQ(qemu_chr_be_can_write(chr), 0);
+    CHECK_EQ(rd(&f, LSR) & 0x03, 0x01);    /* data, no overrun */
+    CHECK_EQ(rd(&f, IIR), 0xc4);           /* 16 >= trigger level 14 */
+    CHECK_EQ(rd(&f, RBR), '0');
+    CHECK_EQ(qemu_chr_be_can_write(chr), 1);
+    for (const char *p = "123456789abcdef"; *p; p++) {
+        CHECK_EQ(rd(&f, RBR), *p);
+    }
+    CHECK_EQ(qemu_chr_be_can_write(chr), 16);
+    CHECK_EQ(rd(&f, LSR) & 0x01, 0);
+
+    /* A break: BI with a zero character, reported as line status. */
+    wr(&f, IER, 0x05);
+    qemu_chr_be_event(chr, CHR_EVENT_BREAK);
+    CHECK_EQ(rd(&f, IIR), 0xc6);
+    CHECK_EQ(rd(&f, LSR) & 0x11, 0x11);
+    CHECK_EQ(rd(&f, RBR), 0);
+    serial_teardown(&f);
+    chardev_delete("ser-in");
+}
+
+/*
+ * A backend that refuses output until it is given a budget: the UART must
+ * hold the bytes (THRE/TEMT clear) and deliver them, in order, later.
+ */
+typedef struct BusyChardev {
+    Chardev parent_obj;
+    int budget;
+    GString *got;
+} BusyChardev;
+
+#define TYPE_CHARDEV_BUSYTEST "chardev-busytest"
+
+static bool busy_open(Chardev *chr, ChardevOpts *opts, bool *be_opened, Error **errp)
+{
+    ((BusyChardev *)chr)->got = g_string_new(NULL);
+    return true;
+}
+
+static int busy_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    BusyChardev *b = (BusyChardev *)chr;
+    int n = MIN(len, b->budget);
+
+    if (n == 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    b->budget -= n;
+    g_string_append_len(b->got, (const char *)buf, n);
+    return n;
+}
+
+static void busy_finalize(Object *obj)
+{
+    BusyChardev *b = (BusyChardev *)obj;
+
+    if (b->got) {
+        g_string_free(b->got, true);
+    }
+}
+
+static void busy_class_init(ObjectClass *oc, void *data)
+{
+    ChardevClass *cc = CHARDEV_CLASS(oc);
+
+    cc->backend_name = "busytest";
+    cc->open = busy_open;
+    cc->chr_write = busy_write;
+}
+
+static const TypeInfo busy_info = {
+    .name = TYPE_CHARDEV_BUSYTEST,
+    .parent = TYPE_CHARDEV,
+    .instance_size = sizeof(BusyChardev),
+    .class_init = busy_class_init,
+    .instance_finalize = busy_finalize,
+};
+
+static void busy_register(void)
+{
+    type_register_static(&busy_info);
+}
+type_init(busy_register)
+
+UNIT_TEST(serial_busy_backend_loses_nothing)
+{
+    SerialFixture f;
+    Chardev *chr = chardev_new("ser-busy", "busytest");
+    BusyChardev *b = (BusyChardev *)chr;
+
+    serial_setup(&f, 0, chr);
+    wr(&f, FCR, 0x07);
+    wr(&f, IER, 0x02);
+    rd(&f, IIR);                           /* take the initial THRE */
+    wr(&f, THR, 'a');                      /* into the shift register, stuck */
+    wr(&f, THR, 'b');
+    wr(&f, THR, 'c');
+    CHECK_EQ(rd(&f, LSR) & 0x60, 0);       /* neither THR nor shifter empty */
+    CHECK_EQ(f.level, 0);
+    CHECK_EQ(b->got->len, 0);
+
+    b->budget = 100;
+    int64_t deadline = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + 5 * NANOSECONDS_PER_SECOND;
+    while ((rd(&f, LSR) & 0x40) == 0 && qemu_clock_get_ns(QEMU_CLOCK_REALTIME) < deadline) {
+        event_loop_run_once(main_loop_get(), true);
+    }
+    CHECK_EQ(rd(&f, LSR) & 0x60, 0x60);
+    CHECK_STREQ(b->got->str, "abc");
+    CHECK_EQ(f.level, 1);                  /* THRE once the FIFO drained */
+    CHECK_EQ(rd(&f, IIR), 0xc2);
+    serial_teardown(&f);
+    chardev_delete("ser-busy");
+}
