@@ -139,6 +139,8 @@ void runstate_init_signals(void)
      * mask and the signals are only ever seen through the signalfd, in the
      * main loop: no async-signal-safety concerns for the handler.
      */
+    /* A peer closing a socket or pipe is an error return, not a kill. */
+    signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);

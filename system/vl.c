@@ -554,85 +554,35 @@ static bool accel_choose(MachineState *ms, MachineClass *mc, const CliConfig *cf
     return ok;
 }
 
-/* Find a bus by name anywhere below bus (for -device ...,bus=NAME). */
-static BusState *bus_find_by_name(BusState *bus, const char *name)
-{
-    if (!bus) {
-        return NULL;
-    }
-    if (bus->name && !strcmp(bus->name, name)) {
-        return bus;
-    }
-    for (guint i = 0; bus->children && i < bus->children->len; i++) {
-        DeviceState *dev = g_ptr_array_index(bus->children, i);
-
-        for (guint j = 0; dev->child_buses && j < dev->child_buses->len; j++) {
-            BusState *found = bus_find_by_name(g_ptr_array_index(dev->child_buses, j),
-                                               name);
-            if (found) {
-                return found;
-            }
-        }
-    }
-    return NULL;
-}
-
+/* -device DRIVER,...: hw/core's qdev_device_add does the work (and the errors). */
 static bool device_create(const CliArg *arg, Error **errp)
 {
     Opts *o = opts_parse(&driver_opts, arg->value, errp);
-    char *driver = NULL, *id = NULL, *busname = NULL;
-    ObjectClass *oc;
+    char *driver;
+    GPtrArray *keys, *values;
     DeviceState *dev;
-    BusState *bus = NULL;
-    bool ok = false;
 
     if (!o) {
-        goto out;
+        cli_error_prepend(errp, arg);
+        return false;
     }
     driver = opts_take(o, "driver");
-    id = opts_take(o, "id");
-    busname = opts_take(o, "bus");
-    oc = driver ? object_class_by_name(driver) : NULL;
-    if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
-        error_setg(errp, "'%s' is not a valid device model name", driver ? driver : "");
-        goto out;
-    }
-    if (object_class_is_abstract(oc) || !DEVICE_CLASS(oc)->user_creatable) {
-        error_setg(errp, "Parameter 'driver' expects a pluggable device type");
-        goto out;
-    }
-    if (id && qdev_find_by_id(id)) {
-        error_setg(errp, "Duplicate device ID '%s'", id);
-        goto out;
-    }
-    if (busname) {
-        bus = bus_find_by_name(sysbus_get_default(), busname);
-        if (!bus) {
-            error_setg(errp, "Bus '%s' not found", busname);
-            goto out;
-        }
-    }
-    dev = qdev_new(driver);
-    dev->id = id;
-    id = NULL;
-    for (guint i = 0; i < o->opts->len; i++) {
-        Opt *opt = g_ptr_array_index(o->opts, i);
-
-        if (!object_property_parse(OBJECT(dev), opt->name, opt->str, errp)) {
-            object_unref(OBJECT(dev));
-            goto out;
-        }
-    }
-    ok = qdev_realize_and_unref(dev, bus, errp);
-out:
-    if (!ok) {
-        cli_error_prepend(errp, arg);
+    opts_to_arrays(o, &keys, &values);
+    if (o->id) {
+        /* id is not a property for the option layer, but qdev takes it as one. */
+        g_ptr_array_add(keys, g_strdup("id"));
+        g_ptr_array_add(values, g_strdup(o->id));
     }
     opts_free(o);
+    dev = qdev_device_add(driver ? driver : "", keys, values, errp);
     g_free(driver);
-    g_free(id);
-    g_free(busname);
-    return ok;
+    g_ptr_array_unref(keys);
+    g_ptr_array_unref(values);
+    if (!dev) {
+        cli_error_prepend(errp, arg);
+        return false;
+    }
+    return true;
 }
 
 static bool dumpdtb(MachineState *ms, Error **errp)
@@ -760,6 +710,7 @@ static bool machine_build(const CliConfig *cfg, bool *exit_now, Error **errp)
             goto out;
         }
     }
+    qdev_machine_creation_done();
     if (ms->dumpdtb) {
         ok = dumpdtb(ms, errp);
         *exit_now = true;

@@ -161,7 +161,9 @@ void riscv_cpu_reset_env(RISCVCPU *cpu)
     env->priv = PRV_M;
     env->misa = riscv_cfg_to_misa(&cpu->cfg);
     env->mstatus = deposit64(deposit64(0, 32, 2, MXL_RV64), 34, 2, MXL_RV64);
-    env->mip = 0;
+    /* Bits driven by device lines keep the lines' levels; devices may be
+     * reset before or after the hart.  Software-written bits clear. */
+    env->mip &= MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP;
     env->mip_sw_seip = 0;
     env->mie = 0;
     env->mideleg = env->medeleg = 0;
@@ -178,7 +180,6 @@ void riscv_cpu_reset_env(RISCVCPU *cpu)
     env->mcycle_base = env->minstret_base = 0;
     memset(env->pmpcfg, 0, sizeof(env->pmpcfg));      /* §3.7.1: L and A reset */
     memset(env->pmpaddr, 0, sizeof(env->pmpaddr));
-    env->tlb_has_superpage = false;
     if (env->stimer) {
         timer_del(env->stimer);
     }

@@ -112,7 +112,6 @@ typedef struct CPURISCVState {
     uint64_t timebase_freq;
     uint64_t mip_sw_seip;        /* SEIP as written by M-mode, ORed with the line */
     QEMUTimer *stimer;           /* Sstc: fires when time reaches stimecmp */
-    bool tlb_has_superpage;      /* a >4K mapping is in the TLB (sfence.vma addr) */
 } CPURISCVState;
 
 typedef struct RISCVCPU {

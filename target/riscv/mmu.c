@@ -214,13 +214,9 @@ bool riscv_cpu_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType access
     RISCVTranslateResult r = riscv_cpu_translate(env, addr, size, access_type, mmu_idx, &t);
 
     if (r == TRANSLATE_SUCCESS) {
-        uint64_t map = t.page_size;
-        if (map > TARGET_PAGE_SIZE) {
-            env->tlb_has_superpage = true;
-        }
         /* The TLB maps the 4K page of addr (a superpage one page at a time) */
         tlb_set_page(cs, addr & TARGET_PAGE_MASK, t.paddr & TARGET_PAGE_MASK,
-                     MEMTXATTRS_UNSPECIFIED, t.prot, mmu_idx, map);
+                     MEMTXATTRS_UNSPECIFIED, t.prot, mmu_idx, t.page_size);
         return true;
     }
     if (probe) {

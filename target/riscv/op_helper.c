@@ -70,7 +70,9 @@ uint64_t helper_mret(CPURISCVState *env)
     env->mstatus = s;
     env->load_res = -1;
     riscv_cpu_set_mode(env, prev);
-    return env->mepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    /* Also in env->pc: the caller may re-read its globals from env after us */
+    env->pc = env->mepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    return env->pc;
 }
 
 uint64_t helper_sret(CPURISCVState *env)
@@ -91,7 +93,8 @@ uint64_t helper_sret(CPURISCVState *env)
     env->mstatus = s;
     env->load_res = -1;
     riscv_cpu_set_mode(env, prev);
-    return env->sepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    env->pc = env->sepc & (riscv_has_ext(env, RVC) ? ~1ULL : ~3ULL);
+    return env->pc;
 }
 
 void helper_wfi(CPURISCVState *env)
@@ -125,13 +128,12 @@ void helper_sfence_vma(CPURISCVState *env, uint64_t addr, uint64_t asid,
         riscv_raise_exception(env, RISCV_EXCP_ILLEGAL_INST, 0, GETPC());
     }
     /*
-     * The TLB holds superpages one 4K page at a time, so a per-address
-     * flush can only be exact while no superpage is cached.  ASIDs are not
-     * tagged: any asid flushes the address in every address space.
+     * ASIDs are not tagged in the TLB: any asid flushes the address in every
+     * address space.  tlb_flush_page also drops a superpage cached around
+     * the address (the soft TLB tracks large mappings).
      */
-    if (rs1_is_x0 || env->tlb_has_superpage) {
+    if (rs1_is_x0) {
         tlb_flush(cs);
-        env->tlb_has_superpage = false;
     } else {
         tlb_flush_page(cs, addr);
     }

@@ -186,8 +186,8 @@ do_QST: {
     NEXT(4);
 }
 do_CALL: {
-    void *fn = (void *)(uintptr_t)rd64(pc + 3);
-    const uint32_t *a = pc + 5;
+    void *fn = (void *)(uintptr_t)rd64(pc + 4);
+    const uint32_t *a = pc + 6;
     uint32_t n = pc[2];
     uint64_t r;
 
@@ -207,10 +207,15 @@ do_CALL: {
         break;
     }
     tcg_helper_retaddr = 0;
+    if (pc[3]) {
+        for (uint32_t i = 0; i < h->nglobals; i++) {
+            memcpy(&regs[1 + i], (char *)env + gofs[i], 8);
+        }
+    }
     if (pc[1] != UINT32_MAX) {
         regs[pc[1]] = r;
     }
-    NEXT(5 + n);
+    NEXT(6 + n);
 }
 do_SYNC:
     for (uint32_t i = 0; i < h->nwritten; i++) {

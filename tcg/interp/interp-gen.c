@@ -146,15 +146,15 @@ static void gen_op(Gen *g, const TCGOp *op)
         if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE)) {
             gen_sync(g);
         }
+        /* The reload of globals the helper may have written happens before
+         * its result is stored: the result may itself be a global. */
         w(g, IOP_CALL);
         w(g, op->nb_oargs ? (uint32_t)g->slot[op->args[0]] : UINT32_MAX);
         w(g, op->nb_iargs);
+        w(g, !(h->flags & TCG_CALL_NO_WRITE_GLOBALS) && g->gofs->len);
         w64(g, (uint64_t)(uintptr_t)h->func);
         for (unsigned a = op->nb_oargs; a < nt; a++) {
             wt(g, op->args[a]);
-        }
-        if (!(h->flags & TCG_CALL_NO_WRITE_GLOBALS)) {
-            reload(g);
         }
         return;
     }

@@ -8,6 +8,7 @@
  * Operands are slot numbers in a frame of 64-bit registers: slot 0 holds
  * env, then the globals the block uses (loaded at entry, written back at
  * sync points), then the constants, then the block temps.
+ * CALL: ret-slot (or ~0), nargs, reload-globals flag, fn (2 words), arg slots.
  */
 #ifndef TCG_INTERP_INTERP_H
 #define TCG_INTERP_INTERP_H

@@ -65,9 +65,11 @@ class Machine:
         self._out = bytearray()          # all stdout (the serial console)
         self._err = bytearray()
         self._pos = 0                    # wait_for consumes up to here
+        self._err_pos = 0
         self._cond = threading.Condition()
         self._threads = []
-        self._eof = 0
+        self._eof = 0                    # streams at end of file
+        self._out_eof = False
 
     # -------------------------------------------------------------- life
     def start(self):
@@ -90,6 +92,8 @@ class Machine:
             with self._cond:
                 if not data:
                     self._eof += 1
+                    if buf is self._out:
+                        self._out_eof = True
                     self._cond.notify_all()
                     return
                 buf.extend(data)
@@ -139,19 +143,29 @@ class Machine:
         return ('\n--- last %d bytes of serial output ---\n%s\n--- stderr ---\n%s'
                 % (TAIL, out, err))
 
-    def wait_for(self, pattern, timeout=30):
+    def wait_for(self, pattern, timeout=30, stderr=False):
         """Wait until pattern (a str, or a compiled regex) appears in the
-        output after the previous match; returns the regex match."""
+        serial output (or stderr) after the previous match there; returns
+        the regex match."""
         rx = pattern if hasattr(pattern, 'search') else re.compile(re.escape(pattern))
         deadline = time.monotonic() + timeout
+        buf = self._err if stderr else self._out
         with self._cond:
             while True:
-                text = self._out[self._pos:].decode(errors='replace')
+                pos = self._err_pos if stderr else self._pos
+                text = buf[pos:].decode(errors='replace')
                 m = rx.search(text)
                 if m:
-                    self._pos += len(text[:m.end()].encode(errors='replace'))
+                    pos += len(text[:m.end()].encode(errors='replace'))
+                    if stderr:
+                        self._err_pos = pos
+                    else:
+                        self._pos = pos
                     return m
-                if self._eof >= 1 and self.proc.poll() is not None:
+                # Only once the serial output is drained: the process may be
+                # gone while its last bytes are still in the pipe.
+                if (self._err_eof_done() if stderr else self._out_eof) and \
+                        self.proc.poll() is not None:
                     raise MachineError('machine exited (status %s) before %r appeared%s'
                                        % (self.proc.returncode, rx.pattern, self._tail()))
                 left = deadline - time.monotonic()
@@ -159,6 +173,9 @@ class Machine:
                     raise MachineError('timeout after %ss waiting for %r%s'
                                        % (timeout, rx.pattern, self._tail()))
                 self._cond.wait(min(left, 1.0))
+
+    def _err_eof_done(self):
+        return self._eof - (1 if self._out_eof else 0) >= 1
 
     def send(self, text):
         """Type text on the serial console."""

@@ -1,6 +1,7 @@
 /* Devices and buses: realize, tree names, GPIOs, reset, qtree and help text. */
 #include "core/osdep.h"
 #include "hw/core/sysbus.h"
+#include "hw/core/qdev-properties-system.h"
 #include "tests/unit/unit.h"
 
 #define TYPE_TEST_DEV "test-dev"
@@ -561,4 +562,65 @@ UNIT_TEST(qdev_device_add_and_del)
     object_unparent(OBJECT(b));
     CHECK_EQ(sysbus_get_default()->children->len, 0);
     log_take();
+}
+
+#define TYPE_TEST_UART "test-uart"
+
+typedef struct TestUart {
+    DeviceState parent_obj;
+    CharBackend chr;
+} TestUart;
+
+static const Property test_uart_props[] = {
+    DEFINE_PROP_CHR("chardev", TestUart, chr),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void test_uart_class_init(ObjectClass *oc, void *data)
+{
+    DEVICE_CLASS(oc)->user_creatable = true;
+    object_class_set_props(oc, test_uart_props);
+}
+
+static const TypeInfo test_uart_info = {
+    .name = TYPE_TEST_UART, .parent = TYPE_DEVICE, .instance_size = sizeof(TestUart),
+    .class_init = test_uart_class_init,
+};
+
+static void test_uart_register(void)
+{
+    type_register_static(&test_uart_info);
+}
+
+type_init(test_uart_register)
+
+UNIT_TEST(qdev_chardev_property)
+{
+    Error *err = NULL;
+    Chardev *chr = qemu_chr_new("tc0", "null", &err);
+    DeviceState *u1, *u2;
+    char *s;
+
+    CHECK(chr != NULL);
+    u1 = add(TYPE_TEST_UART, "chardev=tc0,id=uart1", &err);
+    CHECK(err == NULL);
+    CHECK(((TestUart *)u1)->chr.chr == chr);
+    s = object_property_print(OBJECT(u1), "chardev", NULL);
+    CHECK_STREQ(s, "tc0");
+    g_free(s);
+    /* One frontend per chardev; unknown ids are refused. */
+    check_add_error(TYPE_TEST_UART, "chardev=tc0", "Device 'tc0' is in use");
+    check_add_error(TYPE_TEST_UART, "chardev=ghost",
+                    "Property 'test-uart.chardev' can't find value 'ghost'");
+    s = props_text(TYPE_TEST_UART, NULL);
+    CHECK_STREQ(s, "test-uart options:\n"
+                   "  chardev=<str>          - ID of a chardev to use as a backend\n");
+    free(s);
+    /* Removing the device frees the chardev for the next one. */
+    object_unparent(OBJECT(u1));
+    CHECK(chr->be == NULL);
+    u2 = add(TYPE_TEST_UART, "chardev=tc0", &err);
+    CHECK(u2 && ((TestUart *)u2)->chr.chr == chr);
+    object_unparent(OBJECT(u2));
+    CHECK(qemu_chr_delete("tc0", NULL));
 }

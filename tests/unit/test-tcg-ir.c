@@ -339,6 +339,9 @@ static void build_calls(void *opaque)
     tcg_gen_movi(R[5], 1);
     tcg_gen_call2(impure_info, u, tcg_env, t);
     tcg_gen_add(R[6], R[5], u);     /* must see the helper's write to r5 */
+    /* The result of a helper that writes globals, into a global (the
+     * reload after the call must not clobber it). */
+    tcg_gen_call2(impure_info, R[7], tcg_env, tcg_constant(1000));
     tcg_gen_exit_tb(NULL, 0);
 }
 
@@ -379,8 +382,9 @@ UNIT_TEST(tcg_helper_calls_sync_globals)
         FakeEnv env = {.r = {10, 20}};
         RunResult rr = run(build_calls, NULL, &env, opt);
         CHECK_EQ(env.helper_seen, 1234);
-        CHECK_EQ(env.r[5], 60);
+        CHECK_EQ(env.r[5], 2000);
         CHECK_EQ(env.r[6], 60 + 31);
+        CHECK_EQ(env.r[7], 1001);
         if (opt) {
             CHECK_EQ(rr.ops_after, rr.ops_before - 1);    /* the dead pure call */
         }
@@ -628,8 +632,24 @@ static TCGv pick_out(TCGv *tmps, unsigned ntmp)
     return rnd() % 3 == 0 ? R[rnd() % 8] : tmps[rnd() % ntmp];
 }
 
+/* Reads and writes guest globals behind the block's back. */
+static uint64_t helper_mix(void *env, uint64_t a)
+{
+    FakeEnv *e = env;
+
+    e->r[a & 7] ^= a * 0x9E3779B97F4A7C15ULL;
+    return e->r[(a >> 3) & 7] + a;
+}
+
+static uint64_t helper_pure_mul3(uint64_t a)
+{
+    return a * 3;
+}
+
 static void build_random(void *opaque)
 {
+    static const TCGHelperInfo mix = TCG_HELPER(helper_mix, 2, true, 0);
+    static const TCGHelperInfo mul3 = TCG_HELPER(helper_pure_mul3, 1, true, TCG_CALL_PURE);
     void (*const bin[])(TCGv, TCGv, TCGv) = {
         tcg_gen_add, tcg_gen_sub, tcg_gen_mul, tcg_gen_mulsh, tcg_gen_muluh, tcg_gen_and,
         tcg_gen_or, tcg_gen_xor, tcg_gen_andc, tcg_gen_orc, tcg_gen_eqv, tcg_gen_shl,
@@ -656,8 +676,12 @@ static void build_random(void *opaque)
         labels[i] = gen_new_label();
     }
     for (unsigned n = 0; n < nops; n++) {
-        unsigned k = rnd() % 10;
-        if (k < 5) {
+        unsigned k = rnd() % 12;
+        if (k == 10) {
+            tcg_gen_call2(&mix, pick_out(tmps, 8), tcg_env, pick(tmps, 8));
+        } else if (k == 11) {
+            tcg_gen_call1(&mul3, pick_out(tmps, 8), pick(tmps, 8));
+        } else if (k < 5) {
             bin[rnd() % ARRAY_SIZE(bin)](pick_out(tmps, 8), pick(tmps, 8), pick(tmps, 8));
         } else if (k < 7) {
             un[rnd() % ARRAY_SIZE(un)](pick_out(tmps, 8), pick(tmps, 8));
@@ -692,12 +716,109 @@ static void build_random(void *opaque)
     tcg_gen_exit_tb(NULL, 0);
 }
 
-UNIT_TEST(tcg_random_programs_optimized_equals_plain)
+/*
+ * A reference evaluator straight over the op list: globals live in env
+ * memory, temps in an array, no caching, no bytecode.  The interpreter
+ * must agree with it.
+ */
+static uint64_t ref_get(FakeEnv *env, uint64_t *v, TCGArg t)
+{
+    TCGTemp *tt = tcg_temp(t);
+
+    switch (tt->kind) {
+    case TEMP_FIXED: return (uint64_t)(uintptr_t)env;
+    case TEMP_GLOBAL: return *(uint64_t *)((char *)env + tt->mem_offset);
+    case TEMP_CONST: return (uint64_t)tt->val;
+    default: return v[t];
+    }
+}
+
+static void ref_set(FakeEnv *env, uint64_t *v, TCGArg t, uint64_t x)
+{
+    TCGTemp *tt = tcg_temp(t);
+
+    if (tt->kind == TEMP_GLOBAL) {
+        *(uint64_t *)((char *)env + tt->mem_offset) = x;
+    } else {
+        v[t] = x;
+    }
+}
+
+static void ref_eval(FakeEnv *env)
+{
+    TCGContext *s = tcg_ctx;
+    uint64_t *v = g_new0(uint64_t, s->nb_temps);
+    int64_t *label_at = g_new(int64_t, s->nb_labels + 1);
+
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        if (s->ops[i].opc == INDEX_op_set_label) {
+            label_at[s->ops[i].args[0]] = i;
+        }
+    }
+    for (unsigned i = 0; i < s->nb_ops; i++) {
+        TCGOp *op = &s->ops[i];
+        TCGArg *a = op->args;
+#define G(k) ref_get(env, v, a[k])
+        switch (op->opc) {
+        case INDEX_op_set_label: case INDEX_op_insn_start: case INDEX_op_nop:
+            break;
+        case INDEX_op_mov:
+            ref_set(env, v, a[0], G(1));
+            break;
+        case INDEX_op_setcond:
+            ref_set(env, v, a[0], tcg_eval_cond((TCGCond)a[3], G(1), G(2)));
+            break;
+        case INDEX_op_movcond:
+            ref_set(env, v, a[0], tcg_eval_cond((TCGCond)a[5], G(1), G(2)) ? G(3) : G(4));
+            break;
+        case INDEX_op_br:
+            i = label_at[a[0]];
+            break;
+        case INDEX_op_brcond:
+            if (tcg_eval_cond((TCGCond)a[2], G(0), G(1))) {
+                i = label_at[a[3]];
+            }
+            break;
+        case INDEX_op_st:
+            memcpy((char *)(uintptr_t)G(1) + a[2], &(uint64_t){G(0)}, 8);
+            break;
+        case INDEX_op_call: {
+            const TCGHelperInfo *h = tcg_call_info(op);
+            uint64_t x[6] = {0}, r;
+            for (unsigned k = 0; k < op->nb_iargs; k++) {
+                x[k] = G(op->nb_oargs + k);
+            }
+            r = ((uint64_t (*)(uint64_t, uint64_t))h->func)(x[0], x[1]);
+            if (op->nb_oargs) {
+                ref_set(env, v, a[0], r);
+            }
+            break;
+        }
+        case INDEX_op_exit_tb:
+            i = s->nb_ops;
+            break;
+        default:
+            if (op->opc >= INDEX_op_add && op->opc <= INDEX_op_remu) {
+                ref_set(env, v, a[0], tcg_eval_binop(op->opc, G(1), G(2)));
+            } else if (op->opc >= INDEX_op_neg && op->opc <= INDEX_op_ext32u) {
+                ref_set(env, v, a[0], tcg_eval_unop(op->opc, G(1)));
+            } else {
+                unit_fail(__FILE__, __LINE__, "ref_eval: op %s", tcg_op_defs[op->opc].name);
+            }
+            break;
+        }
+#undef G
+    }
+    g_free(v);
+    g_free(label_at);
+}
+
+UNIT_TEST(tcg_random_programs_match_reference)
 {
     unsigned total_before = 0, total_after = 0;
 
     for (uint64_t seed = 1; seed <= 400; seed++) {
-        FakeEnv e1, e2;
+        FakeEnv e0, e1, e2;
         uint64_t s = seed * 0x9E3779B97F4A7C15ULL;
         RunResult a, b;
 
@@ -709,8 +830,17 @@ UNIT_TEST(tcg_random_programs_optimized_equals_plain)
         memset(e1.bytes, 0, sizeof(e1.bytes));
         e1.helper_seen = 0;
         e2 = e1;
+        e0 = e1;
+        setup_globals();
+        tcg_func_start();
+        build_random(&s);
+        ref_eval(&e0);
         a = run(build_random, &s, &e1, false);
         b = run(build_random, &s, &e2, true);
+        if (memcmp(&e0, &e1, sizeof(e1)) != 0) {
+            unit_fail(__FILE__, __LINE__, "seed %" PRIu64 ": interpreter differs from "
+                      "the reference evaluator", seed);
+        }
         if (memcmp(&e1, &e2, sizeof(e1)) != 0) {
             unit_fail(__FILE__, __LINE__, "seed %" PRIu64 ": optimized result differs", seed);
         }

@@ -1,0 +1,46 @@
+/*
+ * pc: the i440FX/PIIX-style PC: everything microvm has, plus the i8042
+ * (reset through port 0x64) and a PCI host bridge with configuration
+ * mechanism #1 at 0xcf8/0xcfc and the host bridge at 00.0, where
+ * virtio-pci devices plug in.
+ */
+#include "core/osdep.h"
+#include "hw/x86/x86.h"
+#include "hw/x86/pc-isa.h"
+#include "hw/pci/pci-host-pc.h"
+
+static void pc_init_board(X86MachineState *x86ms)
+{
+    Error *err = NULL;
+    DeviceState *host = qdev_new(TYPE_PC_PCI_HOST);
+
+    pc_isa_devices_init(x86ms, true);
+    if (!qdev_realize_and_unref(host, NULL, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+}
+
+static void pc_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->name = "pc-i440fx-7.2";
+    mc->alias = "pc";
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->is_default = true;
+    X86_MACHINE_CLASS(oc)->init_board = pc_init_board;
+}
+
+static const TypeInfo pc_type = {
+    .name = MACHINE_TYPE_NAME("pc-i440fx-7.2"),
+    .parent = TYPE_X86_MACHINE,
+    .class_init = pc_class_init,
+};
+
+static void pc_register_types(void)
+{
+    type_register_static(&pc_type);
+}
+
+type_init(pc_register_types)
