@@ -283,6 +283,7 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
     case CHR_EVENT_CLOSED:
         g_string_truncate(mon->line, 0);
         g_string_truncate(mon->outbuf, 0);
+        mon->outbuf_pos = 0;
         break;
     default:
         break;

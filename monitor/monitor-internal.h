@@ -14,7 +14,8 @@ struct Monitor {
     bool is_qmp;
     bool pretty;                /* QMP: indented output */
     bool attached;              /* chr was initialized (deinit on free) */
-    GString *outbuf;            /* output the backend has not taken yet */
+    GString *outbuf;            /* output; bytes before outbuf_pos are sent */
+    size_t outbuf_pos;
     bool watch_pending;
 
     /* QMP */
@@ -35,6 +36,9 @@ struct Monitor {
 /* Queue text for the peer ('\n' becomes "\r\n", as QEMU's monitor sends). */
 void monitor_puts(Monitor *mon, const char *str);
 void monitor_printf(Monitor *mon, const char *fmt, ...) PRINTF_FMT(2, 3);
+/* More than MONITOR_OUTBUF_HIGH bytes wait for the peer: stop reading. */
+#define MONITOR_OUTBUF_HIGH (1 * MiB)
+bool monitor_output_congested(Monitor *mon);
 /* GLib list of every live monitor (Monitor*). */
 GPtrArray *monitor_list(void);
 const MonitorVMOps *monitor_vm_ops(void);

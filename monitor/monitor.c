@@ -3,9 +3,10 @@
  * frontend, and output that never blocks the main loop.
  *
  * Output is queued per monitor and written as far as the backend takes it;
- * the rest waits for a write watch.  A peer that stops reading cannot make
- * the queue grow without bound: past MONITOR_OUTBUF_MAX the oldest pending
- * output is dropped (the peer lost track of the protocol anyway).
+ * the rest waits for a write watch.  A peer that sends but does not read
+ * cannot make the queue grow without bound: past MONITOR_OUTBUF_HIGH
+ * pending bytes QMP stops reading input (monitor_output_congested) until
+ * the peer has taken its answers, as QEMU suspends a busy monitor.
  */
 #include "core/osdep.h"
 #include "core/option.h"
@@ -13,7 +14,6 @@
 
 #include <dirent.h>
 
-#define MONITOR_OUTBUF_MAX (64 * MiB)
 
 static GPtrArray *monitors;            /* Monitor*, in creation order */
 static const MonitorVMOps *vm_ops;
@@ -58,35 +58,52 @@ static void monitor_writable(void *opaque)
 
     mon->watch_pending = false;
     monitor_flush(mon);
+    if (!monitor_output_congested(mon)) {
+        /* QMP stopped reading while its answers piled up: read again. */
+        qemu_chr_fe_accept_input(&mon->chr);
+    }
+}
+
+bool monitor_output_congested(Monitor *mon)
+{
+    return mon->outbuf->len - mon->outbuf_pos > MONITOR_OUTBUF_HIGH;
 }
 
 static void monitor_flush(Monitor *mon)
 {
-    while (mon->outbuf->len) {
-        int n = qemu_chr_fe_write(&mon->chr, (const uint8_t *)mon->outbuf->str,
-                                  (int)MIN(mon->outbuf->len, (gsize)INT_MAX));
+    while (mon->outbuf_pos < mon->outbuf->len) {
+        size_t left = mon->outbuf->len - mon->outbuf_pos;
+        int n = qemu_chr_fe_write(&mon->chr,
+                                  (const uint8_t *)mon->outbuf->str + mon->outbuf_pos,
+                                  (int)MIN(left, (size_t)INT_MAX));
 
         if (n > 0) {
-            g_string_erase(mon->outbuf, 0, n);
+            mon->outbuf_pos += n;
             continue;
         }
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-            /* The backend failed for good: nobody will read this. */
-            g_string_truncate(mon->outbuf, 0);
-            return;
+            break;              /* the backend failed for good: nobody will read it */
         }
         if (!mon->watch_pending) {
             if (qemu_chr_fe_add_write_watch(&mon->chr, monitor_writable, mon)) {
                 mon->watch_pending = true;
             } else {
                 /* A backend that never blocks but took nothing: write it all. */
-                qemu_chr_fe_write_all(&mon->chr, (const uint8_t *)mon->outbuf->str,
-                                      (int)mon->outbuf->len);
-                g_string_truncate(mon->outbuf, 0);
+                qemu_chr_fe_write_all(&mon->chr,
+                                      (const uint8_t *)mon->outbuf->str + mon->outbuf_pos,
+                                      (int)left);
+                break;
             }
+        }
+        /* Drop what was written, so the buffer holds only what is pending. */
+        if (mon->outbuf_pos > 64 * KiB) {
+            g_string_erase(mon->outbuf, 0, mon->outbuf_pos);
+            mon->outbuf_pos = 0;
         }
         return;
     }
+    g_string_truncate(mon->outbuf, 0);
+    mon->outbuf_pos = 0;
 }
 
 void monitor_puts(Monitor *mon, const char *str)
@@ -99,13 +116,7 @@ void monitor_puts(Monitor *mon, const char *str)
         }
         g_string_append_c(dst, *p);
     }
-    if (mon->capture) {
-        return;
-    }
-    if (mon->outbuf->len > MONITOR_OUTBUF_MAX) {
-        g_string_erase(mon->outbuf, 0, mon->outbuf->len - MONITOR_OUTBUF_MAX);
-    }
-    if (!mon->watch_pending) {
+    if (!mon->capture && !mon->watch_pending) {
         monitor_flush(mon);
     }
 }
@@ -148,6 +159,14 @@ void monitor_free(Monitor *mon)
         return;
     }
     if (mon->attached) {
+        if (mon->outbuf_pos < mon->outbuf->len) {
+            /*
+             * Exiting: one more non-blocking try, so the last answers (quit's)
+             * reach a reading peer; one that does not read cannot hold us up.
+             */
+            qemu_chr_fe_write(&mon->chr, (const uint8_t *)mon->outbuf->str + mon->outbuf_pos,
+                              (int)(mon->outbuf->len - mon->outbuf_pos));
+        }
         if (mon->watch_pending) {
             qemu_chr_fe_add_write_watch(&mon->chr, NULL, NULL);
         }

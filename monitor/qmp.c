@@ -174,7 +174,8 @@ static void qmp_parsed(void *opaque, json_object *obj, Error *err)
 
 static int qmp_can_read(void *opaque)
 {
-    return 4096;
+    /* One chunk can produce at most a few hundred KiB of error replies. */
+    return monitor_output_congested(opaque) ? 0 : 4096;
 }
 
 static void qmp_read(void *opaque, const uint8_t *buf, int size)
@@ -202,6 +203,8 @@ static void qmp_event(void *opaque, QEMUChrEvent event)
         mon->commands_enabled = false;
         mon->peer_open = false;
         g_string_truncate(mon->outbuf, 0);
+        mon->outbuf_pos = 0;
+        qemu_chr_fe_accept_input(&mon->chr);
         break;
     default:
         break;

@@ -135,10 +135,14 @@ UNIT_TEST(qmp_greeting_and_negotiation)
 {
     Session s;
 
+    char *greeting;
+
     session_open(&s, "q1", true);
-    CHECK_STREQ(drain(&s), "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 1, "
-                           "\"major\": 0}, \"package\": \"machina-0.1.0\"}, "
-                           "\"capabilities\": [\"oob\"]}}\r\n");
+    greeting = drain(&s);
+    CHECK_STREQ(greeting, "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 1, "
+                          "\"major\": 0}, \"package\": \"machina-0.1.0\"}, "
+                          "\"capabilities\": [\"oob\"]}}\r\n");
+    g_free(greeting);
     CHECK_ASK(&s, "{\"execute\":\"query-version\"}",
               "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Expecting "
               "capabilities negotiation with 'qmp_capabilities'\"}}\r\n");
