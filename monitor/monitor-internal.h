@@ -155,5 +155,8 @@ long monitor_thread_id(const char *name);
 typedef struct CPUState CPUState;
 typedef bool MonitorVirtToPhys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp);
 void monitor_register_virt_to_phys(MonitorVirtToPhys *fn);
+/* Target hook for "info registers" when the CPU has no tcg_ops->dump_state. */
+typedef bool MonitorDumpState(CPUState *cpu, FILE *f, Error **errp);
+void monitor_register_dump_state(MonitorDumpState *fn);
 
 #endif
