@@ -340,6 +340,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
     case CLI_MACHINE:
         if (opts_is_help(value)) {
             want_help(cfg, CLI_HELP_MACHINE, NULL);
+            g_free(cfg->help_arg);
+            cfg->help_arg = help_subject(value);
             return true;
         }
         if (!check_syntax(&machine_syntax, value, errp)) {

@@ -187,6 +187,7 @@ static int cpu_exec_loop(CPUState *cpu)
             if (tb_flush_if_pending()) {
                 last_tb = NULL;
             }
+            tlb_flush_if_pending(cpu);
             cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &flags);
             cflags = cpu->singlestep_enabled ? 1 | CF_SINGLE_STEP : 0;
             if (cpu->cflags_next_tb) {
@@ -221,6 +222,13 @@ int cpu_exec(CPUState *cpu)
     }
     current_cpu = cpu;
     exec_entered_with_bql = bql_locked();
+    if (!cpu->tcg_as_listener && cpu->as) {
+        bool took = bql_enter();    /* the listener lists change under the BQL */
+        tlb_as_listen(cpu);         /* as was set after realize */
+        if (took) {
+            bql_unlock();
+        }
+    }
     if (sigsetjmp(cpu->jmp_env, 0) != 0) {
         /* Back from cpu_loop_exit: generated code and helpers are gone. */
         current_cpu = cpu;

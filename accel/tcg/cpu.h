@@ -161,6 +161,9 @@ struct CPUState {
     void *accel_data;               /* per-accelerator state */
     /* cflags for the next block only (e.g. 1 insn after self-modifying code) */
     uint32_t cflags_next_tb;
+    /* The memory map of `as` changed: flush the TLB before the next block. */
+    volatile int tlb_flush_pending;
+    void *tcg_as_listener;          /* private to accel/tcg */
 };
 
 #define CPU(obj) OBJECT_CHECK(CPUState, (obj), TYPE_CPU)

@@ -215,6 +215,8 @@ def test_bad_device():
 @needs_machine
 def test_bad_cpu_model():
     fails_one_line(['-cpu', 'pentium'], '-cpu pentium', "unable to find CPU model 'pentium'")
+    fails_one_line(['-cpu', 'rv64,bogus=on'], '-cpu rv64,bogus=on',
+                   "Property 'rv64-riscv-cpu.bogus' not found")
 
 
 @needs_machine

@@ -10,6 +10,7 @@
  * immediates at their boundaries.
  */
 #include "core/osdep.h"
+#include "core/log.h"
 #include "target/riscv/translate-internal.h"
 #include "target/riscv/translate.h"
 #include "tests/unit/unit.h"
@@ -274,4 +275,29 @@ UNIT_TEST(disas_compressed_and_unknown)
     DIS(0, 0x8082, 2, "c.jalr zero,0(ra)");
     DIS(0, 0x0000, 2, ".insn 0x0000");
     DIS(0, 0xffffffff, 4, ".insn 0xffffffff");
+}
+
+UNIT_TEST(disas_log_lines)
+{
+    /* addi a0,zero,-1; c.li a1,7; an undecodable word; mret */
+    static const uint8_t code[] = {
+        0x13, 0x05, 0xf0, 0xff, 0x9d, 0x45, 0xff, 0xff, 0xff, 0xff,
+        0x73, 0x00, 0x20, 0x30,
+    };
+    FILE *saved = machina_logfile;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+
+    CHECK(mem != NULL);
+    machina_logfile = mem;
+    riscv_disas_log(NULL, 0x80000000, code, sizeof(code));
+    machina_logfile = saved;
+    fclose(mem);
+    CHECK_STREQ(text,
+                "0x80000000:  fff00513  addi a0,zero,-1\n"
+                "0x80000004:  459d      c.addi a1,zero,7\n"
+                "0x80000006:  ffffffff  .insn 0xffffffff\n"
+                "0x8000000a:  30200073  mret\n");
+    free(text);
 }
