@@ -28,6 +28,8 @@ struct Monitor {
     bool prompt_shown;
     bool last_was_cr;           /* a CR LF pair is one Enter */
     int esc_state;              /* inside a terminal escape sequence */
+    bool on_mux;                /* shares a mux with the guest's console */
+    bool banner_shown;
     int cpu_index;              /* the "cpu N" default for info registers, x */
     GString *capture;           /* human-monitor-command: output goes here */
 };
