@@ -55,8 +55,8 @@ extern const TCGBackend tcg_backend_interp;
 extern const TCGBackend tcg_backend_native;
 /* "interp" or "native"; NULL if unknown or not usable on this host. */
 const TCGBackend *tcg_backend_find(const char *name);
-/* The back end used when none is named. */
-#define TCG_BACKEND_DEFAULT "interp"
+/* The back end used when none is named (interp where native cannot run). */
+#define TCG_BACKEND_DEFAULT "native"
 /* For error messages: the names tcg_backend_find accepts here. */
 const char *tcg_backend_names(void);
 /* Can this host run tcg_backend_native? */

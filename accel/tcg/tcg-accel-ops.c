@@ -292,7 +292,7 @@ static const OptDesc tcg_opts[] = {
 
 static const AccelOps tcg_accel_ops = {
     .name = "tcg",
-    .desc = "Tiny Code Generator (JIT; interpreter back end)",
+    .desc = "Tiny Code Generator (JIT; native x86_64 or interpreter back end)",
     .opts = tcg_opts,
     .available = tcg_available,
     .init = tcg_init,

@@ -163,10 +163,15 @@ static void code_write_hook(ram_addr_t start, ram_addr_t len)
 
 void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
 {
-    const TCGBackend *be = tcg_backend_find(backend ? backend : TCG_BACKEND_DEFAULT);
+    const TCGBackend *be = backend ? tcg_backend_find(backend)
+                                   : tcg_backend_find(TCG_BACKEND_DEFAULT);
+
     size_t size = tb_size_mb ? tb_size_mb * MiB : TB_DEFAULT_SIZE;
     uint8_t *buf;
 
+    if (!be && !backend) {
+        be = &tcg_backend_interp;
+    }
     if (!be) {
         error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: %s)",
                    backend, tcg_backend_names());

@@ -104,13 +104,18 @@ static void load_home(Gen *g, unsigned t, int r)
     }
 }
 
+/* Still needed at or after the current op (its inputs may not be loaded yet). */
 static bool temp_live(Gen *g, unsigned t)
 {
     return g->last_use[t] >= g->cur;
 }
 
-/* Write a register's value home if the home is stale and still needed. */
-static void writeback(Gen *g, int r)
+/*
+ * Write a register's value home if the home is stale and still needed;
+ * after_op: only uses after the current op count (its operands are
+ * already in locked registers).
+ */
+static void writeback_ex(Gen *g, int r, bool after_op)
 {
     int t = g->reg_temp[r];
 
@@ -119,11 +124,16 @@ static void writeback(Gen *g, int r)
     }
     if (is_global(g, t)) {
         x_rm(&g->e, OPC_W | OP_MOV_EvGv, r, RBP, -1, (int32_t)g->s->temps[t].mem_offset);
-    } else if (is_tb(g, t) && temp_live(g, t)) {
+    } else if (is_tb(g, t) && (after_op ? g->last_use[t] > g->cur : temp_live(g, t))) {
         x_rm(&g->e, OPC_W | OP_MOV_EvGv, r, RSP, -1, slot_disp(g, t));
         g->tflags[t] |= T_SLOT;
     }
     g->tflags[t] &= ~T_DIRTY;
+}
+
+static void writeback(Gen *g, int r)
+{
+    writeback_ex(g, r, false);
 }
 
 static void detach(Gen *g, int r)
@@ -261,7 +271,7 @@ static void bb_end(Gen *g)
 {
     for (int r = 0; r < 16; r++) {
         if (g->reg_temp[r] >= 0) {
-            writeback(g, r);
+            writeback_ex(g, r, true);
         }
     }
 }
