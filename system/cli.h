@@ -46,6 +46,7 @@ typedef struct CliConfig {
     GPtrArray *serial;        /* CliArg* */
     GPtrArray *device;        /* CliArg* */
     GPtrArray *object;        /* CliArg* */
+    GPtrArray *monitors;      /* CliArg*: -monitor, -qmp, -qmp-pretty, -mon, in order */
     CliArg *log_items;        /* -d */
     char *log_file;           /* -D */
     char *name;               /* -name guest=NAME */

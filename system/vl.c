@@ -18,6 +18,7 @@
 #include "chardev/char.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev.h"
+#include "monitor/monitor.h"
 #include "system/cli.h"
 #include "system/memory-backend.h"
 #include "system/runstate.h"
@@ -793,6 +794,7 @@ static int machina_exit(int status)
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_PAUSED);
     }
+    monitor_cleanup();
     qemu_chr_cleanup();
     qemu_log_flush();
     return status;
@@ -832,6 +834,7 @@ int machina_main(int argc, char **argv)
         goto fail;
     }
     if (!chardevs_create(cfg, &err) || !serial_hds_init(cfg, &err) ||
+        !system_monitors_init(cfg, &err) ||
         !objects_create(cfg, &err)) {
         goto fail;
     }
