@@ -928,3 +928,34 @@ UNIT_TEST(tcg_exec_tlb_flush_page_and_by_mmuidx)
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     CHECK_EQ(n_fills, 3);
 }
+
+UNIT_TEST(tcg_exec_code_in_mmio_runs_uncached)
+{
+    FakeEnv *env = setup();
+    const uint32_t jump[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x20000: the device */
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        /* bne r1, r2 to the device: offset in words from 0x3d10 */
+        insn(OP_BNE, 1, 2, (int)((IO_BASE - 0x3d10) / 4)),
+    };
+    unsigned before;
+
+    CHECK((IO_BASE - 0x3d10) / 4 < 0x8000);
+    /* The device answers insn(LI r0, 9) at offset 0 and 0xdead (an
+     * unknown opcode: halt) elsewhere. */
+    dev = (FakeDev){.reg = insn(OP_LI, 0, 0, 9) - 1, .bql_held_always = true};
+    load_program(0x3d00, jump, ARRAY_SIZE(jump));
+    env->pc = 0x3d00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 9);
+    CHECK(dev.reads >= 2);
+    CHECK(dev.bql_held_always);
+    /* Not cached: running it again translates it again. */
+    before = n_translated;
+    setup()->pc = IO_BASE;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 9);
+    CHECK(n_translated > before);
+}
