@@ -109,6 +109,7 @@ DTB_CASES = {
     'kernel-initrd-append': ['-smp', '4', '-kernel', UBOOT, '-initrd', OPENSBI,
                              '-append', 'console=ttyS0 root=/dev/ram rw'],
     'bios-none': ['-bios', 'none', '-m', '512'],
+    'smp8-m4g': ['-smp', '8', '-m', '4G'],
 }
 
 
