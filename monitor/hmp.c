@@ -264,6 +264,14 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
     }
 }
 
+static void hmp_banner(Monitor *mon)
+{
+    mon->banner_shown = true;
+    monitor_printf(mon, "Machina %s monitor - type 'help' for more information\n",
+                   MACHINA_VERSION);
+    hmp_prompt(mon);
+}
+
 static void hmp_event(void *opaque, QEMUChrEvent event)
 {
     Monitor *mon = opaque;
@@ -271,14 +279,22 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
     switch (event) {
     case CHR_EVENT_OPENED:
         g_string_truncate(mon->line, 0);
-        monitor_printf(mon, "Machina %s monitor - type 'help' for more information\n",
-                       MACHINA_VERSION);
-        hmp_prompt(mon);
+        /*
+         * On a mux the guest's console has the screen first: as in QEMU,
+         * the banner waits until the user switches to the monitor.
+         */
+        if (!mon->on_mux) {
+            hmp_banner(mon);
+        }
         break;
     case CHR_EVENT_MUX_IN:
-        /* Back from the guest's console (Ctrl-A c): a fresh prompt. */
-        monitor_puts(mon, "\n");
-        hmp_prompt(mon);
+        if (!mon->banner_shown) {
+            hmp_banner(mon);
+        } else {
+            /* Back from the guest's console (Ctrl-A c): a fresh prompt. */
+            monitor_puts(mon, "\n");
+            hmp_prompt(mon);
+        }
         break;
     case CHR_EVENT_CLOSED:
         g_string_truncate(mon->line, 0);
@@ -292,6 +308,9 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
 
 void hmp_monitor_setup(Monitor *mon)
 {
+    /* chardev/'s mux type (TYPE_CHARDEV_MUX, private to chardev/). */
+    mon->on_mux = object_dynamic_cast(OBJECT(qemu_chr_fe_get_driver(&mon->chr)),
+                                      "chardev-mux") != NULL;
     qemu_chr_fe_set_handlers(&mon->chr, hmp_can_read, hmp_read, hmp_event, mon, NULL,
                              true);
 }

@@ -28,6 +28,8 @@ struct Monitor {
     bool prompt_shown;
     bool last_was_cr;           /* a CR LF pair is one Enter */
     int esc_state;              /* inside a terminal escape sequence */
+    bool on_mux;                /* shares a mux with the guest's console */
+    bool banner_shown;
     int cpu_index;              /* the "cpu N" default for info registers, x */
     GString *capture;           /* human-monitor-command: output goes here */
 };
@@ -155,5 +157,8 @@ long monitor_thread_id(const char *name);
 typedef struct CPUState CPUState;
 typedef bool MonitorVirtToPhys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp);
 void monitor_register_virt_to_phys(MonitorVirtToPhys *fn);
+/* Target hook for "info registers" when the CPU has no tcg_ops->dump_state. */
+typedef bool MonitorDumpState(CPUState *cpu, FILE *f, Error **errp);
+void monitor_register_dump_state(MonitorDumpState *fn);
 
 #endif
