@@ -109,6 +109,17 @@ def test_test_kernel_passes(machine, kernel, mach, smp):
     assert (mach == 'pc') == ('pci: ok' in out)
 
 
+def test_memory_above_4g_and_cpu_host(machine, kernel):
+    """-m 5G: 3 GiB below the PCI hole, 2 GiB above 4 GiB (a sixth e820
+    entry); -cpu host passes KVM's supported CPUID through."""
+    need_binary()
+    need_kvm()
+    m = run_kernel(machine, kernel, '-M', 'pc', '-m', '5G', '-cpu', 'host')
+    m.wait_for('ALL TESTS PASSED')
+    assert m.wait() == 1
+    assert 'mem_upper=%dK mmap_entries=6' % (3 * 1024 * 1024 - 1024) in m.output
+
+
 def test_reset_through_i8042_reboots(machine, kernel):
     need_binary()
     need_kvm()
