@@ -18,9 +18,13 @@ typedef struct TypeImpl {
     size_t instance_size;
     ObjectClass *class;
     bool initializing;             /* catches parent loops */
+    bool ready;                    /* class_init done (read without the lock) */
 } TypeImpl;
 
 static GHashTable *type_table;     /* name -> TypeImpl* */
+/* Class creation may race between threads asking for a class first
+ * (vCPU threads look classes up too); class_init may recurse. */
+static GRecMutex type_lock;
 
 static NORETURN PRINTF_FMT(1, 2) void object_die(const char *fmt, ...)
 {
@@ -67,6 +71,7 @@ static void type_initialize(TypeImpl *ti)
 {
     const TypeInfo *info = ti->info;
     TypeImpl *parent = NULL;
+    ObjectClass *klass;
 
     if (ti->class) {
         return;
@@ -92,18 +97,32 @@ static void type_initialize(TypeImpl *ti)
                     ti->instance_size < parent->instance_size))) {
         object_die("type '%s' is smaller than its parent", info->name);
     }
-    ti->class = g_malloc0(ti->class_size);
+    klass = g_malloc0(ti->class_size);
     if (parent) {
-        memcpy(ti->class, parent->class, parent->class_size);
+        memcpy(klass, parent->class, parent->class_size);
     }
-    ti->class->type = ti;
+    klass->type = ti;
     /* Property arrays belong to the class that declares them; the
      * property walk visits ancestors itself. */
-    ti->class->props = NULL;
+    klass->props = NULL;
+    /* Set before class_init, which may look its own class up. */
+    ti->class = klass;
     ti->initializing = false;
     if (info->class_init) {
-        info->class_init(ti->class, info->class_data);
+        info->class_init(klass, info->class_data);
     }
+    /* Other threads use the class only once it is complete. */
+    __atomic_store_n(&ti->ready, true, __ATOMIC_RELEASE);
+}
+
+static void type_initialize_locked(TypeImpl *ti)
+{
+    if (__atomic_load_n(&ti->ready, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    g_rec_mutex_lock(&type_lock);
+    type_initialize(ti);
+    g_rec_mutex_unlock(&type_lock);
 }
 
 ObjectClass *object_class_by_name(const char *typename)
@@ -113,7 +132,7 @@ ObjectClass *object_class_by_name(const char *typename)
     if (!ti) {
         return NULL;
     }
-    type_initialize(ti);
+    type_initialize_locked(ti);
     return ti->class;
 }
 
@@ -202,7 +221,7 @@ GSList *object_class_get_list_sorted(const char *implements_type, bool include_a
     for (GSList *l = list; l; l = l->next) {
         TypeImpl *ti = l->data;
 
-        type_initialize(ti);
+        type_initialize_locked(ti);
         l->data = ti->class;
     }
     return g_slist_sort(list, class_name_cmp);
@@ -249,7 +268,7 @@ Object *object_new(const char *typename)
     if (!ti) {
         object_die("object_new: unknown type '%s'", typename ? typename : "(null)");
     }
-    type_initialize(ti);
+    type_initialize_locked(ti);
     if (ti->info->abstract) {
         object_die("object_new: type '%s' is abstract", typename);
     }

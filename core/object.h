@@ -231,6 +231,15 @@ void object_property_list(Object *obj,
                           void *opaque);
 /* "bool", "uint32", "size", "str", "link<memory-backend>"; g_free the result. */
 char *object_property_type_name(const Property *prop);
+/*
+ * Help lines for a class's properties (and its ancestors'), sorted, in the
+ * layout of QEMU's -device NAME,help and -machine TYPE,help:
+ *   "  size=<size>            - desc (default: 1048576)\n"
+ * skip (may be NULL) names a property to leave out;
+ * qom_type_names: QOM spelling ("string" for "str"), as -M NAME,help shows.
+ */
+void object_class_props_help(GString *out, ObjectClass *klass, const char *skip,
+                             bool qom_type_names);
 /* Default value as -device NAME,help prints it, or NULL if there is none. */
 char *object_property_default_string(const Property *prop);
 

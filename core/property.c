@@ -172,8 +172,8 @@ static bool prop_bool_parse(Object *obj, const Property *prop, const char *str,
     bool v;
 
     if (!parse_bool(str, &v)) {
-        prop_error_value(errp, obj, prop, str);
-        error_append_hint(errp, "Expected 'on' or 'off'\n");
+        /* QEMU's wording for a boolean, as the option layer says it too. */
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", prop->name);
         return false;
     }
     *FIELD(obj, prop, bool) = v;
@@ -340,8 +340,9 @@ static bool prop_size_parse(Object *obj, const Property *prop, const char *str,
     uint64_t v;
 
     if (!parse_size(str, &v, NULL)) {
-        prop_error_value(errp, obj, prop, str);
-        error_append_hint(errp, "Expected a size such as 512, 64K, 1.5G\n");
+        error_setg(errp, "Parameter '%s' expects a size value", prop->name);
+        error_append_hint(errp, "Sizes are a number with an optional K, M, G, T, P or E "
+                          "suffix, such as 512, 64K, 1.5G\n");
         return false;
     }
     *FIELD(obj, prop, uint64_t) = v;
@@ -722,4 +723,63 @@ void object_property_list(Object *obj,
         g_free(type);
     }
     g_hash_table_destroy(c.seen);
+}
+
+typedef struct PropHelpCtx {
+    GPtrArray *props;
+    GHashTable *seen;
+    const char *skip;
+} PropHelpCtx;
+
+static void prop_help_collect(const Property *prop, void *opaque)
+{
+    PropHelpCtx *c = opaque;
+
+    /* The walk starts at the class itself: a redeclared field keeps the
+     * most derived declaration. */
+    if ((c->skip && !strcmp(prop->name, c->skip)) ||
+        g_hash_table_contains(c->seen, prop->name)) {
+        return;
+    }
+    g_hash_table_add(c->seen, (gpointer)prop->name);
+    g_ptr_array_add(c->props, (gpointer)prop);
+}
+
+static gint prop_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp((*(const Property *const *)a)->name,
+                  (*(const Property *const *)b)->name);
+}
+
+void object_class_props_help(GString *out, ObjectClass *klass, const char *skip,
+                             bool qom_type_names)
+{
+    PropHelpCtx c = { g_ptr_array_new(), g_hash_table_new(g_str_hash, g_str_equal), skip };
+
+    object_class_property_foreach(klass, prop_help_collect, &c);
+    g_ptr_array_sort(c.props, prop_name_cmp);
+    for (guint i = 0; i < c.props->len; i++) {
+        const Property *p = g_ptr_array_index(c.props, i);
+        const char *desc = p->desc ? p->desc : p->info->desc;
+        char *type = object_property_type_name(p);
+        char *head = g_strdup_printf("  %s=<%s>", p->name,
+                                     qom_type_names && !strcmp(type, "str") ? "string" : type);
+        char *def = object_property_default_string(p);
+
+        /* QEMU's layout: name=<type> padded to 24, " - desc (default: X)". */
+        if (desc || def) {
+            g_string_append_printf(out, "%-24s - %s", head, desc ? desc : "");
+            if (def) {
+                g_string_append_printf(out, " (default: %s)", def);
+            }
+            g_string_append_c(out, '\n');
+        } else {
+            g_string_append_printf(out, "%s\n", head);
+        }
+        g_free(type);
+        g_free(head);
+        g_free(def);
+    }
+    g_hash_table_destroy(c.seen);
+    g_ptr_array_free(c.props, true);
 }

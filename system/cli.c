@@ -11,7 +11,7 @@
 typedef enum CliIndex {
     CLI_MACHINE, CLI_MEM, CLI_SMP, CLI_CPU, CLI_ACCEL, CLI_ENABLE_KVM,
     CLI_KERNEL, CLI_INITRD, CLI_APPEND, CLI_BIOS, CLI_DTB, CLI_CHARDEV,
-    CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
+    CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
     CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
     CLI_NODEFAULTS, CLI_NO_USER_CONFIG,
@@ -47,8 +47,12 @@ static const CliOption cli_options[] = {
     { "serial", true, CLI_SERIAL, "DEV",
       "next serial port to DEV: stdio, null, file:PATH, pty, tcp:..., "
       "unix:..., mon:stdio, chardev:ID, none" },
-    { "monitor", true, CLI_MONITOR, "none", "the monitor (not implemented yet)" },
-    { "qmp", true, CLI_QMP, "DEV", "QMP (not implemented yet)" },
+    { "monitor", true, CLI_MONITOR, "DEV", "HMP monitor on DEV (stdio, tcp:..., unix:..., "
+      "mon:stdio, chardev:ID, none)" },
+    { "qmp", true, CLI_QMP, "DEV", "QMP monitor on DEV" },
+    { "qmp-pretty", true, CLI_QMP_PRETTY, "DEV", "QMP monitor on DEV, indented JSON" },
+    { "mon", true, CLI_MON, "[chardev=]ID[,mode=readline|control][,pretty=on|off]",
+      "monitor on the chardev ID" },
     { "nographic", false, CLI_NOGRAPHIC, NULL,
       "no display; serial port on a mux over stdio (Ctrl-A h for help)" },
     { "display", true, CLI_DISPLAY, "none", "display backend (only none)" },
@@ -115,6 +119,7 @@ CliConfig *cli_config_new(void)
     cfg->accel = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->chardev = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->serial = g_ptr_array_new_with_free_func(cli_arg_free);
+    cfg->monitors = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->device = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->object = g_ptr_array_new_with_free_func(cli_arg_free);
     return cfg;
@@ -129,6 +134,7 @@ void cli_config_free(CliConfig *cfg)
     g_ptr_array_unref(cfg->accel);
     g_ptr_array_unref(cfg->chardev);
     g_ptr_array_unref(cfg->serial);
+    g_ptr_array_unref(cfg->monitors);
     g_ptr_array_unref(cfg->device);
     g_ptr_array_unref(cfg->object);
     cli_arg_free(cfg->mem);
@@ -334,6 +340,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
     case CLI_MACHINE:
         if (opts_is_help(value)) {
             want_help(cfg, CLI_HELP_MACHINE, NULL);
+            g_free(cfg->help_arg);
+            cfg->help_arg = help_subject(value);
             return true;
         }
         if (!check_syntax(&machine_syntax, value, errp)) {
@@ -412,15 +420,12 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         g_ptr_array_add(cfg->serial, cli_arg_new(o, value));
         return true;
     case CLI_MONITOR:
-        /* No monitor exists yet: only "none" can be honoured. */
-        if (strcmp(value, "none") != 0) {
-            error_setg(errp, "the monitor is not implemented yet");
-            return false;
-        }
-        return true;
     case CLI_QMP:
-        error_setg(errp, "the monitor is not implemented yet");
-        return false;
+    case CLI_QMP_PRETTY:
+    case CLI_MON:
+        /* Created after the chardevs (system/monitor-glue.c). */
+        g_ptr_array_add(cfg->monitors, cli_arg_new(o, value));
+        return true;
     case CLI_NOGRAPHIC:
         cfg->nographic = true;
         return true;

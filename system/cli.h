@@ -22,7 +22,7 @@ typedef enum CliHelp {
     CLI_HELP_NONE = 0,
     CLI_HELP_USAGE,           /* -h */
     CLI_HELP_VERSION,         /* -version */
-    CLI_HELP_MACHINE,         /* -M help */
+    CLI_HELP_MACHINE,         /* -M help (or -M NAME,help: help_arg) */
     CLI_HELP_CPU,             /* -cpu help */
     CLI_HELP_ACCEL,           /* -accel help (or -accel NAME,help: help_arg) */
     CLI_HELP_DEVICE,          /* -device help (or NAME,help) */
@@ -46,6 +46,7 @@ typedef struct CliConfig {
     GPtrArray *serial;        /* CliArg* */
     GPtrArray *device;        /* CliArg* */
     GPtrArray *object;        /* CliArg* */
+    GPtrArray *monitors;      /* CliArg*: -monitor, -qmp, -qmp-pretty, -mon, in order */
     CliArg *log_items;        /* -d */
     char *log_file;           /* -D */
     char *name;               /* -name guest=NAME */

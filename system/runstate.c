@@ -13,6 +13,7 @@
 #include "accel/accel.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev.h"
+#include "monitor/monitor.h"
 #include "system/runstate.h"
 
 #include <signal.h>
@@ -77,6 +78,7 @@ void vm_start(void)
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
     current_state = RUN_STATE_RUNNING;
     vcpus_resume();
+    monitor_event_resume();
 }
 
 void vm_stop(RunState state)
@@ -85,6 +87,8 @@ void vm_stop(RunState state)
     if (current_state == RUN_STATE_RUNNING) {
         vcpus_pause();
         qemu_clock_enable(QEMU_CLOCK_VIRTUAL, false);
+        current_state = state;
+        monitor_event_stop();       /* QMP STOP, only when it was running */
     }
     current_state = state;
 }
@@ -94,7 +98,6 @@ void qemu_system_reset(ShutdownCause cause)
     MachineClass *mc = current_machine ? MACHINE_GET_CLASS(current_machine) : NULL;
     bool was_running = runstate_is_running();
 
-    (void)cause;
     if (was_running) {
         vcpus_pause();
     }
@@ -112,6 +115,9 @@ void qemu_system_reset(ShutdownCause cause)
     }
     if (was_running) {
         vcpus_resume();
+    }
+    if (cause != SHUTDOWN_CAUSE_NONE) {
+        monitor_event_reset(cause);     /* not for the first reset at start */
     }
 }
 
@@ -165,6 +171,7 @@ static bool main_loop_should_exit(int *status)
     ShutdownCause cause = qemu_shutdown_requested(&exit_status);
 
     if (cause != SHUTDOWN_CAUSE_NONE) {
+        monitor_event_shutdown(cause);
         if (no_shutdown && cause == SHUTDOWN_CAUSE_GUEST_SHUTDOWN) {
             /* -no-shutdown: keep the process (and its state) for inspection. */
             vm_stop(RUN_STATE_SHUTDOWN);
@@ -177,6 +184,7 @@ static bool main_loop_should_exit(int *status)
     if (cause != SHUTDOWN_CAUSE_NONE) {
         if (no_reboot) {
             /* -no-reboot: a reset ends the run (successfully), as in QEMU. */
+            monitor_event_shutdown(cause);
             *status = 0;
             return true;
         }

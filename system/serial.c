@@ -39,6 +39,13 @@ static bool serial_add(const char *spec, const CliArg *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(serial_hds, chr);
+    if (!system_monitor_on_mux(spec, chr, &err)) {
+        if (arg) {
+            cli_error_prepend(&err, arg);
+        }
+        error_propagate(errp, err);
+        return false;
+    }
     return true;
 }
 

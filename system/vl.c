@@ -18,6 +18,7 @@
 #include "chardev/char.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev.h"
+#include "monitor/monitor.h"
 #include "system/cli.h"
 #include "system/memory-backend.h"
 #include "system/runstate.h"
@@ -109,6 +110,25 @@ static int object_print_help(FILE *f, const char *type)
     return 0;
 }
 
+/* -M help, or -M NAME,help: the machine's properties. */
+static int machine_print_help(FILE *f, const char *name)
+{
+    MachineClass *mc;
+
+    if (!name) {
+        machine_print_list(f);
+        return 0;
+    }
+    mc = machine_find_class(name);
+    if (!mc) {
+        error_report("-machine %s,help: unsupported machine type '%s'", name, name);
+        return 1;
+    }
+    fprintf(f, "%s options:\n", object_class_get_name(OBJECT_CLASS(mc)));
+    object_class_property_foreach(OBJECT_CLASS(mc), print_prop, f);
+    return 0;
+}
+
 static int accel_print_help(FILE *f, const char *name)
 {
     const AccelOps *ops;
@@ -147,8 +167,7 @@ static int print_help(const CliConfig *cfg)
         printf("%s version %s\n", machina_prog_name, MACHINA_VERSION);
         break;
     case CLI_HELP_MACHINE:
-        machine_print_list(stdout);
-        break;
+        return machine_print_help(stdout, cfg->help_arg);
     case CLI_HELP_CPU:
         cpu_print_list(stdout);
         break;
@@ -358,6 +377,43 @@ static void set_string(char **field, const char *value)
     }
 }
 
+typedef struct PropLookup {
+    const char *name;
+    bool found;
+} PropLookup;
+
+static void prop_lookup(const Property *prop, void *opaque)
+{
+    PropLookup *l = opaque;
+
+    l->found |= !strcmp(prop->name, l->name);
+}
+
+/*
+ * Every key of "-cpu MODEL,key=val" must name a property of the CPU type:
+ * checked here so the error names the option (the machine applies the
+ * values when it creates the harts).
+ */
+static bool cpu_props_check(const char *type, const char *props, Error **errp)
+{
+    static const OptsList cpu_opts = { "cpu", NULL, false, any_desc };
+    ObjectClass *oc = object_class_by_name(type);
+    Opts *o = opts_parse(&cpu_opts, props, errp);
+    bool ok = o != NULL;
+
+    for (guint i = 0; ok && i < o->opts->len; i++) {
+        PropLookup l = { ((Opt *)g_ptr_array_index(o->opts, i))->name, false };
+
+        object_class_property_foreach(oc, prop_lookup, &l);
+        if (!l.found) {
+            error_setg(errp, "Property '%s.%s' not found", type, l.name);
+            ok = false;
+        }
+    }
+    opts_free(o);
+    return ok;
+}
+
 /* "-cpu rv64,zba=on" -> type "rv64-riscv-cpu", props ",zba=on". */
 static bool cpu_resolve(MachineState *ms, MachineClass *mc, const CliArg *arg,
                         Error **errp)
@@ -385,6 +441,11 @@ static bool cpu_resolve(MachineState *ms, MachineClass *mc, const CliArg *arg,
         return false;
     }
     (void)mc;
+    if (value[n] && !cpu_props_check(found, value + n + 1, errp)) {
+        cli_error_prepend(errp, arg);
+        g_free(model);
+        return false;
+    }
     g_free(ms->cpu_type);
     ms->cpu_type = g_strdup(found);
     g_free(ms->cpu_props);
@@ -733,6 +794,7 @@ static int machina_exit(int status)
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_PAUSED);
     }
+    monitor_cleanup();
     qemu_chr_cleanup();
     qemu_log_flush();
     return status;
@@ -772,6 +834,7 @@ int machina_main(int argc, char **argv)
         goto fail;
     }
     if (!chardevs_create(cfg, &err) || !serial_hds_init(cfg, &err) ||
+        !system_monitors_init(cfg, &err) ||
         !objects_create(cfg, &err)) {
         goto fail;
     }

@@ -17,4 +17,10 @@ int machina_main(int argc, char **argv);
 bool serial_hds_init(const CliConfig *cfg, Error **errp);
 int serial_hds_count(void);
 
+/* -qmp/-monitor/-mon (monitor-glue.c): start the monitors, lend them the run state. */
+bool system_monitors_init(const CliConfig *cfg, Error **errp);
+/* A "mon:" serial spec: attach an HMP monitor to its mux chr. */
+typedef struct Chardev Chardev;
+bool system_monitor_on_mux(const char *spec, Chardev *chr, Error **errp);
+
 #endif

@@ -34,6 +34,7 @@ void cpu_exec_realizefn(CPUState *cpu, Error **errp)
     *link = cpu;
     tlb_flush(cpu);
     tb_jmp_cache_clear(cpu);
+    tlb_as_listen(cpu);
 }
 
 CPUState *cpu_by_index(int index)
@@ -69,7 +70,7 @@ void cpu_interrupt(CPUState *cpu, uint32_t mask)
 {
     __atomic_fetch_or(&cpu->interrupt_request, mask, __ATOMIC_SEQ_CST);
     cpu_exit(cpu);
-    tcg_kick_vcpu_thread();
+    tcg_kick_vcpu_thread(cpu);
 }
 
 void cpu_reset_interrupt(CPUState *cpu, uint32_t mask)
@@ -89,6 +90,7 @@ static void cpu_instance_init(Object *obj)
 
 static void cpu_instance_finalize(Object *obj)
 {
+    tlb_as_unlisten(CPU(obj));
     cpu_list_remove(CPU(obj));
 }
 

@@ -93,7 +93,12 @@ typedef struct CPUTLB {
     vaddr large_page_mask[NB_MMU_MODES];
 } CPUTLB;
 
-/* The hooks a guest architecture provides. */
+/*
+ * The hooks a guest architecture provides.  They run on the vCPU thread
+ * without the BQL (cpu_exec_interrupt and do_interrupt change only the
+ * CPU's own state; read device-driven state such as a pending-interrupt
+ * register atomically), except has_work, which is called with it.
+ */
 typedef struct TCGCPUOps {
     /* Key of the block to run next: pc and target flags (privilege, MMU mode, FS...). */
     void (*get_tb_cpu_state)(CPUState *cpu, vaddr *pc, uint32_t *flags);
@@ -161,6 +166,9 @@ struct CPUState {
     void *accel_data;               /* per-accelerator state */
     /* cflags for the next block only (e.g. 1 insn after self-modifying code) */
     uint32_t cflags_next_tb;
+    /* The memory map of `as` changed: flush the TLB before the next block. */
+    volatile int tlb_flush_pending;
+    void *tcg_as_listener;          /* private to accel/tcg */
 };
 
 #define CPU(obj) OBJECT_CHECK(CPUState, (obj), TYPE_CPU)

@@ -62,6 +62,7 @@ void tlb_flush(CPUState *cpu)
 void tlb_flush_page(CPUState *cpu, vaddr addr)
 {
     vaddr page = addr & TARGET_PAGE_MASK;
+    bool whole = false;
 
     for (int i = 0; i < NB_MMU_MODES; i++) {
         CPUTLBEntry *e = &cpu->tlb.table[i][tlb_index(page)];
@@ -70,6 +71,7 @@ void tlb_flush_page(CPUState *cpu, vaddr addr)
         if (lmask && (page & lmask) == cpu->tlb.large_page_addr[i]) {
             /* Part of a huge mapping whose other pages sit in other slots. */
             tlb_flush_mmuidx(cpu, i);
+            whole = true;
             continue;
         }
         /* Sub-page entries (TLB_INVALID set) still name their page. */
@@ -79,7 +81,11 @@ void tlb_flush_page(CPUState *cpu, vaddr addr)
             memset(e, 0xff, sizeof(*e));
         }
     }
-    tb_jmp_cache_clear(cpu);
+    if (whole) {
+        tb_jmp_cache_clear(cpu);
+    } else {
+        tb_jmp_cache_clear_page(cpu, page);
+    }
 }
 
 void tlb_flush_all_cpus(void)
@@ -87,6 +93,75 @@ void tlb_flush_all_cpus(void)
     CPUState *cpu;
 
     CPU_FOREACH(cpu) {
+        tlb_flush(cpu);
+    }
+}
+
+/*
+ * Entries cache regions and host pointers from the address space's
+ * FlatView: any change of the map flushes the CPU's TLB.  A change made on
+ * another thread only marks the flush and kicks the vCPU, which flushes
+ * its own TLB before its next block (tlb_flush_if_pending).
+ */
+typedef struct TLBASListener {
+    MemoryListener listener;
+    CPUState *cpu;
+    bool changed;
+} TLBASListener;
+
+static void tlb_as_changed(MemoryListener *l, MemoryRegionSection *s)
+{
+    container_of(l, TLBASListener, listener)->changed = true;
+}
+
+static void tlb_as_commit(MemoryListener *l)
+{
+    TLBASListener *tl = container_of(l, TLBASListener, listener);
+
+    if (!tl->changed) {
+        return;
+    }
+    tl->changed = false;
+    if (current_cpu) {
+        tlb_flush(tl->cpu);         /* on the vCPU thread: no block runs it now */
+    } else {
+        __atomic_store_n(&tl->cpu->tlb_flush_pending, 1, __ATOMIC_RELEASE);
+        cpu_exit(tl->cpu);
+    }
+}
+
+void tlb_as_listen(CPUState *cpu)
+{
+    TLBASListener *tl;
+
+    if (!cpu->as || cpu->tcg_as_listener) {
+        return;
+    }
+    tl = g_new0(TLBASListener, 1);
+    tl->cpu = cpu;
+    tl->listener.name = "tcg-tlb";
+    tl->listener.region_add = tlb_as_changed;
+    tl->listener.region_del = tlb_as_changed;
+    tl->listener.commit = tlb_as_commit;
+    cpu->tcg_as_listener = tl;
+    memory_listener_register(&tl->listener, cpu->as);
+}
+
+void tlb_as_unlisten(CPUState *cpu)
+{
+    TLBASListener *tl = cpu->tcg_as_listener;
+
+    if (tl) {
+        memory_listener_unregister(&tl->listener);
+        g_free(tl);
+        cpu->tcg_as_listener = NULL;
+    }
+}
+
+void tlb_flush_if_pending(CPUState *cpu)
+{
+    if (unlikely(__atomic_load_n(&cpu->tlb_flush_pending, __ATOMIC_ACQUIRE))) {
+        __atomic_store_n(&cpu->tlb_flush_pending, 0, __ATOMIC_RELEASE);
         tlb_flush(cpu);
     }
 }
@@ -285,17 +360,20 @@ static void notdirty_write(CPUState *cpu, CPUTLBEntry *e, CPUTLBEntryFull *full,
 {
     ram_addr_t ram = full->ram_addr + (addr & ~TARGET_PAGE_MASK);
     TranslationBlock *cur = tcg_current_tb;
+    bool has_code = memory_page_has_code(full->ram_addr);
 
-    if (memory_page_has_code(full->ram_addr)) {
+    /* Data next to code on one page: the byte bitmap spares the lookup. */
+    if (has_code && tb_page_write_hits_code(ram, size)) {
         if (tb_invalidate_phys_range_cur(ram, ram + size, cur) && cur &&
             (cur->cflags & CF_COUNT_MASK) != 1 && ra) {
             cpu_restore_state(cpu, ra);
             cpu->cflags_next_tb = 1 | CF_NOIRQ;
             cpu_loop_exit(cpu);
         }
+        has_code = memory_page_has_code(full->ram_addr);
     }
     cpu_physical_memory_set_dirty_range(ram, size);
-    if (!page_needs_notdirty(full->mr, full->ram_addr)) {
+    if (!has_code && cpu_physical_memory_all_dirty(full->ram_addr, TARGET_PAGE_SIZE)) {
         e->addr_write &= ~(uint64_t)TLB_NOTDIRTY;   /* fast path again */
     }
 }
@@ -451,6 +529,7 @@ static void rt_qemu_st(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uint
 static TranslationBlock *rt_lookup_tb(void *env)
 {
     CPUState *cpu = current_cpu;
+    TranslationBlock *tb;
     vaddr pc;
     uint32_t flags, cflags = cpu->singlestep_enabled ? 1 | CF_SINGLE_STEP : 0;
 
@@ -461,7 +540,12 @@ static TranslationBlock *rt_lookup_tb(void *env)
         return NULL;
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &flags);
-    return tb_lookup(cpu, pc, flags, cflags);
+    tb = tb_lookup(cpu, pc, flags, cflags);
+    if (tb && qemu_loglevel_mask(CPU_LOG_EXEC)) {
+        qemu_log("Trace %d: %p [%016" PRIx64 "/%08x/%08x]\n", cpu->cpu_index, tb->tc_ptr,
+                 (uint64_t)tb->pc, tb->flags, tb->cflags);
+    }
+    return tb;
 }
 
 void tcg_runtime_init(void)

@@ -28,6 +28,11 @@ unsigned tb_flush_generation(void);
 bool tb_invalidate_phys_range_cur(ram_addr_t start, ram_addr_t end,
                                   const TranslationBlock *tb_current);
 void tb_jmp_cache_clear(CPUState *cpu);
+/* Only the entries of blocks that may contain code of this virtual page. */
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
+/* May a write of size bytes at addr touch translated code?  Cheap and
+ * lock-free for the vCPU thread; false positives allowed. */
+bool tb_page_write_hits_code(ram_addr_t addr, unsigned size);
 
 /* cputlb.c */
 /* Physical page (ram_addr_t) of the code at addr; RAM_ADDR_INVALID if it is
@@ -35,6 +40,10 @@ void tb_jmp_cache_clear(CPUState *cpu);
 ram_addr_t get_page_addr_code(CPUState *cpu, vaddr addr, void **hostp);
 /* Same without filling the TLB: RAM_ADDR_INVALID on a miss. */
 ram_addr_t probe_page_addr_code(CPUState *cpu, vaddr addr);
+/* Follow the CPU's address space: map changes flush its TLB. */
+void tlb_as_listen(CPUState *cpu);
+void tlb_as_unlisten(CPUState *cpu);
+void tlb_flush_if_pending(CPUState *cpu);
 /* A page now holds code: make writes to it through any TLB take the slow path. */
 void tlb_set_notdirty_all(ram_addr_t page);
 void tcg_runtime_init(void);
@@ -43,7 +52,8 @@ void tcg_runtime_init(void);
 /* Restore the guest state of the instruction at host position ra. */
 bool cpu_restore_state(CPUState *cpu, uintptr_t ra);
 
-/* tcg-accel-ops.c: wake the vCPU thread if it sleeps. */
-void tcg_kick_vcpu_thread(void);
+/* tcg-accel-ops.c: a request for cpu: wake the vCPU thread if it sleeps,
+ * end the slice of another CPU it is running. */
+void tcg_kick_vcpu_thread(CPUState *cpu);
 
 #endif

@@ -37,8 +37,18 @@ static void rr_conds_init(void)
     }
 }
 
-void tcg_kick_vcpu_thread(void)
+void tcg_kick_vcpu_thread(CPUState *cpu)
 {
+    CPUState *running = rr_current_cpu;
+
+    /*
+     * One thread runs every CPU: a request for a CPU that is not running
+     * now must also end the running one's slice, or it waits for the whole
+     * slice of a CPU that may just spin.
+     */
+    if (running && running != cpu) {
+        cpu_exit(running);
+    }
     if (rr_conds_ready) {
         qemu_cond_broadcast(&rr_wake_cond);
     }
@@ -221,7 +231,7 @@ static void tcg_resume_all_vcpus(void)
         cpu->stop = false;
         cpu->stopped = false;
     }
-    tcg_kick_vcpu_thread();
+    tcg_kick_vcpu_thread(NULL);
 }
 
 static void tcg_post_reset(void)

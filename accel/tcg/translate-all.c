@@ -30,7 +30,18 @@ static GRecMutex tb_lock;
 static uint8_t *code_buf;
 static size_t code_size, code_used;
 static GHashTable *tb_htable;     /* TB -> TB, keyed by tb_hash/tb_equal */
-static GHashTable *page_table;    /* ram page number -> GPtrArray of TB */
+/*
+ * Per RAM page that ever held code since the last flush: its blocks and a
+ * bitmap of the bytes they cover.  Descriptors live until the next full
+ * flush, so the vCPU thread may test the bitmap without tb_lock (only that
+ * thread adds blocks; bits are cleared only when no block is left).
+ */
+typedef struct PageDesc {
+    GPtrArray *tbs;
+    uint64_t bits[TARGET_PAGE_SIZE / 64];
+} PageDesc;
+static GHashTable *page_table;    /* ram page number -> PageDesc */
+static unsigned page_gen;         /* bumped when descriptors are freed */
 static GPtrArray *tb_list;        /* every generated TB, in buffer order */
 static bool flush_pending;
 static unsigned flush_gen;
@@ -59,9 +70,23 @@ static gboolean tb_equal(gconstpointer a, gconstpointer b)
            x->flags == y->flags && x->cflags == y->cflags;
 }
 
+/*
+ * Jump cache index: the page picks a block of slots, the offset a slot in
+ * it, so that flushing one page's translation clears one block only.
+ */
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
+
+static unsigned jmp_cache_page_block(vaddr pc)
+{
+    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1))
+           * TB_JMP_PAGE_SLOTS;
+}
+
 static unsigned jmp_cache_hash(vaddr pc)
 {
-    return (unsigned)((pc >> 1) ^ (pc >> (1 + TB_JMP_CACHE_BITS))) & (TB_JMP_CACHE_SIZE - 1);
+    return jmp_cache_page_block(pc) |
+           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
 }
 
 void tb_jmp_cache_clear(CPUState *cpu)
@@ -69,9 +94,66 @@ void tb_jmp_cache_clear(CPUState *cpu)
     memset(cpu->tb_jmp_cache, 0, sizeof(cpu->tb_jmp_cache));
 }
 
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
+{
+    /* Blocks starting on the previous page may run into this one. */
+    for (int k = 0; k < 2; k++) {
+        unsigned b = jmp_cache_page_block(page - k * TARGET_PAGE_SIZE);
+        memset(&cpu->tb_jmp_cache[b], 0, TB_JMP_PAGE_SLOTS * sizeof(cpu->tb_jmp_cache[0]));
+    }
+}
+
 static gpointer page_key(ram_addr_t page)
 {
     return (gpointer)(uintptr_t)(page >> TARGET_PAGE_BITS);
+}
+
+static void page_desc_free(gpointer p)
+{
+    PageDesc *pd = p;
+
+    g_ptr_array_unref(pd->tbs);
+    g_free(pd);
+}
+
+static void page_bits_set(PageDesc *pd, unsigned start, unsigned end)
+{
+    for (unsigned i = start; i < end; i++) {
+        pd->bits[i / 64] |= 1ULL << (i % 64);
+    }
+}
+
+bool tb_page_write_hits_code(ram_addr_t addr, unsigned size)
+{
+    static __thread struct {
+        ram_addr_t page;
+        PageDesc *pd;
+        unsigned gen;
+    } cache = {RAM_ADDR_INVALID, NULL, 0};
+    ram_addr_t page = addr & TARGET_PAGE_MASK;
+    unsigned gen = __atomic_load_n(&page_gen, __ATOMIC_ACQUIRE);
+    unsigned ofs = addr & ~TARGET_PAGE_MASK;
+    PageDesc *pd;
+
+    if (cache.page == page && cache.gen == gen) {
+        pd = cache.pd;
+    } else {
+        g_rec_mutex_lock(&tb_lock);
+        pd = page_table ? g_hash_table_lookup(page_table, page_key(page)) : NULL;
+        g_rec_mutex_unlock(&tb_lock);
+        cache.page = page;
+        cache.pd = pd;
+        cache.gen = gen;
+    }
+    if (!pd || ofs + size > TARGET_PAGE_SIZE) {
+        return true;            /* let the full path decide */
+    }
+    for (unsigned i = ofs; i < ofs + size; i++) {
+        if (__atomic_load_n(&pd->bits[i / 64], __ATOMIC_RELAXED) & (1ULL << (i % 64))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void code_write_hook(ram_addr_t start, ram_addr_t len)
@@ -97,7 +179,7 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
     if (!tb_htable) {
         tb_htable = g_hash_table_new(tb_hash, tb_equal);
         page_table = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                           (GDestroyNotify)g_ptr_array_unref);
+                                           page_desc_free);
         tb_list = g_ptr_array_new();
     }
     if (code_buf) {
@@ -129,14 +211,14 @@ void tcg_exec_ensure_init(void)
 
 static void tb_page_remove(TranslationBlock *tb, ram_addr_t page)
 {
-    GPtrArray *arr = g_hash_table_lookup(page_table, page_key(page));
+    PageDesc *pd = g_hash_table_lookup(page_table, page_key(page));
 
-    if (!arr) {
+    if (!pd) {
         return;
     }
-    g_ptr_array_remove_fast(arr, tb);
-    if (arr->len == 0) {
-        g_hash_table_remove(page_table, page_key(page));
+    g_ptr_array_remove_fast(pd->tbs, tb);
+    if (pd->tbs->len == 0) {
+        memset(pd->bits, 0, sizeof(pd->bits));
         tlb_unprotect_code(page);
     }
 }
@@ -209,18 +291,18 @@ bool tb_invalidate_phys_range_cur(ram_addr_t start, ram_addr_t end,
     }
     g_rec_mutex_lock(&tb_lock);
     for (ram_addr_t page = start & TARGET_PAGE_MASK; page < end; page += TARGET_PAGE_SIZE) {
-        GPtrArray *arr = g_hash_table_lookup(page_table, page_key(page));
+        PageDesc *pd = g_hash_table_lookup(page_table, page_key(page));
         TranslationBlock **tbs;
         unsigned n;
 
-        if (!arr) {
+        if (!pd || pd->tbs->len == 0) {
             if (memory_page_has_code(page)) {
                 tlb_unprotect_code(page);     /* protected for a failed translation */
             }
             continue;
         }
-        n = arr->len;
-        tbs = g_memdup2(arr->pdata, n * sizeof(void *));
+        n = pd->tbs->len;
+        tbs = g_memdup2(pd->tbs->pdata, n * sizeof(void *));
         for (unsigned i = 0; i < n; i++) {
             if (tb_overlaps(tbs[i], start, end)) {
                 hit_cur |= tbs[i] == cur;
@@ -279,8 +361,11 @@ static void tb_do_flush_locked(void)
     g_hash_table_remove_all(tb_htable);
     g_hash_table_iter_init(&it, page_table);
     while (g_hash_table_iter_next(&it, &key, &value)) {
-        tlb_unprotect_code((ram_addr_t)(uintptr_t)key << TARGET_PAGE_BITS);
+        if (((PageDesc *)value)->tbs->len) {
+            tlb_unprotect_code((ram_addr_t)(uintptr_t)key << TARGET_PAGE_BITS);
+        }
     }
+    __atomic_fetch_add(&page_gen, 1, __ATOMIC_RELEASE);
     g_hash_table_remove_all(page_table);
     code_used = 0;
     CPU_FOREACH(c) {
@@ -452,16 +537,24 @@ static void tb_register(TranslationBlock *tb)
     g_hash_table_insert(tb_htable, tb, tb);
     for (int i = 0; i < 2; i++) {
         ram_addr_t page = tb->page_addr[i];
-        GPtrArray *arr;
+        unsigned ofs0 = tb->pc & ~TARGET_PAGE_MASK;
+        unsigned len0 = MIN((unsigned)tb->size, (unsigned)TARGET_PAGE_SIZE - ofs0);
+        PageDesc *pd;
         if (page == RAM_ADDR_INVALID) {
             continue;
         }
-        arr = g_hash_table_lookup(page_table, page_key(page));
-        if (!arr) {
-            arr = g_ptr_array_new();
-            g_hash_table_insert(page_table, page_key(page), arr);
+        pd = g_hash_table_lookup(page_table, page_key(page));
+        if (!pd) {
+            pd = g_new0(PageDesc, 1);
+            pd->tbs = g_ptr_array_new();
+            g_hash_table_insert(page_table, page_key(page), pd);
         }
-        g_ptr_array_add(arr, tb);
+        g_ptr_array_add(pd->tbs, tb);
+        if (i == 0) {
+            page_bits_set(pd, ofs0, ofs0 + MAX(len0, 1u));
+        } else {
+            page_bits_set(pd, 0, tb->size - len0);
+        }
         if (!memory_page_has_code(page)) {
             tlb_protect_code(page);
         }

@@ -61,19 +61,26 @@ static void bus_class_init(ObjectClass *oc, void *data)
 }
 
 /*
- * Unnamed buses are called after their parent's id ("ctrl.0") or their
- * type ("virtio-bus.0"), numbered by the parent's bus count, as QEMU does so
- * that -device ...,bus=NAME works the same way.
+ * Unnamed buses are called after their parent's id and its bus count
+ * ("ctrl.0"), or, for a parent without id, after their type with a counter
+ * per bus type ("virtio-mmio-bus.7" for the eighth such bus), as QEMU names
+ * them, so -device ...,bus=NAME and info qtree read the same.
  */
 static char *qbus_default_name(const char *typename, DeviceState *parent)
 {
-    static unsigned parentless_count;
+    static GHashTable *auto_ids;       /* bus typename -> next number */
+    unsigned index;
     char *base, *name;
-    unsigned index = parent ? parent->child_buses->len : parentless_count++;
 
     if (parent && parent->id) {
-        return g_strdup_printf("%s.%u", parent->id, index);
+        return g_strdup_printf("%s.%u", parent->id, parent->child_buses->len);
     }
+    if (!auto_ids) {
+        auto_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    index = GPOINTER_TO_UINT(g_hash_table_lookup(auto_ids, typename));
+    g_hash_table_insert(auto_ids, (gpointer)object_class_get_name(
+                            object_class_by_name(typename)), GUINT_TO_POINTER(index + 1));
     base = g_ascii_strdown(typename, -1);
     name = g_strdup_printf("%s.%u", base, index);
     g_free(base);

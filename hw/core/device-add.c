@@ -137,7 +137,18 @@ DeviceState *qdev_device_add(const char *driver, GPtrArray *keys, GPtrArray *val
             return NULL;
         }
     }
+    /* As QEMU: user devices without an id live in /machine/peripheral-anon. */
+    if (!dev->id) {
+        static unsigned anon_count;
+        char *name = g_strdup_printf("device[%u]", anon_count++);
+
+        object_property_add_child(object_container_get(qdev_get_machine(),
+                                                       "peripheral-anon"),
+                                  name, OBJECT(dev));
+        g_free(name);
+    }
     if (!qdev_realize(dev, bus, errp)) {
+        object_unparent(OBJECT(dev));
         object_unref(OBJECT(dev));
         return NULL;
     }

@@ -124,18 +124,39 @@ void machine_print_list(FILE *f)
     g_slist_free(list);
 }
 
+bool machine_print_props(FILE *f, const char *name, Error **errp)
+{
+    MachineClass *mc = machine_find_class(name);
+    GString *lines;
+
+    if (!mc) {
+        error_setg(errp, "unsupported machine type: \"%s\"", name ? name : "");
+        error_append_hint(errp, "Use -machine help to list supported machines\n");
+        return false;
+    }
+    lines = g_string_new("");
+    object_class_props_help(lines, OBJECT_CLASS(mc), NULL, true);
+    fprintf(f, "%s options:\n%s", object_class_get_name(OBJECT_CLASS(mc)), lines->str);
+    g_string_free(lines, true);
+    return true;
+}
+
 /*
  * -machine TYPE,key=value: the boot files can be given here as well as with
  * -kernel/-initrd/-append/-dtb/-bios, as QEMU allows.
  */
+#define MACHINE_PROP_STR(_name, _field, _desc)                             \
+    DEFINE_PROP(_name, MachineState, _field, prop_info_string, char *, .desc = (_desc))
+
 static const Property machine_props[] = {
-    DEFINE_PROP_STRING("kernel", MachineState, kernel_filename),
-    DEFINE_PROP_STRING("initrd", MachineState, initrd_filename),
-    DEFINE_PROP_STRING("append", MachineState, kernel_cmdline),
-    DEFINE_PROP_STRING("dtb", MachineState, dtb),
-    DEFINE_PROP_STRING("dumpdtb", MachineState, dumpdtb),
-    DEFINE_PROP_STRING("firmware", MachineState, firmware),
-    DEFINE_PROP_STRING("memory-backend", MachineState, memory_backend),
+    MACHINE_PROP_STR("kernel", kernel_filename, "Linux kernel image file"),
+    MACHINE_PROP_STR("initrd", initrd_filename, "Linux initial ramdisk file"),
+    MACHINE_PROP_STR("append", kernel_cmdline, "Linux kernel command line"),
+    MACHINE_PROP_STR("dtb", dtb, "Linux kernel device tree file"),
+    MACHINE_PROP_STR("dumpdtb", dumpdtb, "Dump current dtb to a file and quit"),
+    MACHINE_PROP_STR("firmware", firmware, "Firmware image"),
+    MACHINE_PROP_STR("memory-backend", memory_backend,
+                     "Set RAM backend. Valid value is ID of hostmem based backend"),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -64,6 +64,8 @@ extern MachineState *current_machine;
 MachineClass *machine_find_class(const char *name);   /* by name or alias */
 MachineClass *machine_default_class(void);
 void machine_print_list(FILE *f);                     /* "-M help" text */
+/* "-M NAME,help": "virt-machine options:\n  append=<str> ..." */
+bool machine_print_props(FILE *f, const char *name, Error **errp);
 /*
  * Host backends the command line chose, for machines to wire (implemented
  * by system/): -serial N-th chardev (NULL if none).

@@ -165,77 +165,28 @@ void qdev_print_device_list(FILE *f)
     g_slist_free(list);
 }
 
-typedef struct PropCollect {
-    GPtrArray *props;
-    GHashTable *seen;
-} PropCollect;
-
-static void collect_prop(const Property *prop, void *opaque)
-{
-    PropCollect *pc = opaque;
-
-    /* id is a -device option of every device, not a property of this one.
-     * A subclass may redeclare a field: the walk starts at the type itself,
-     * so its declaration is the one kept. */
-    if (strcmp(prop->name, "id") != 0 && !g_hash_table_contains(pc->seen, prop->name)) {
-        g_hash_table_add(pc->seen, (gpointer)prop->name);
-        g_ptr_array_add(pc->props, (gpointer)prop);
-    }
-}
-
-static gint prop_name_cmp(gconstpointer a, gconstpointer b)
-{
-    const Property *pa = *(const Property *const *)a;
-    const Property *pb = *(const Property *const *)b;
-
-    return strcmp(pa->name, pb->name);
-}
-
 bool qdev_print_device_props(FILE *f, const char *typename, Error **errp)
 {
     ObjectClass *oc = typename ? object_class_by_name(typename) : NULL;
-    PropCollect pc;
-    GPtrArray *props;
+    GString *lines;
 
+    /* QEMU's wording for -device NAME,help (it differs from -device NAME's). */
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
-        error_setg(errp, "'%s' is not a valid device model name", typename ? typename : "");
+        error_setg(errp, "Device '%s' not found", typename ? typename : "");
         return false;
     }
     if (object_class_is_abstract(oc)) {
-        error_setg(errp, "Parameter 'driver' expects a non-abstract device type");
+        error_setg(errp, "Parameter 'typename' expects a non-abstract device type");
         return false;
     }
-    pc.props = props = g_ptr_array_new();
-    pc.seen = g_hash_table_new(g_str_hash, g_str_equal);
-    object_class_property_foreach(oc, collect_prop, &pc);
-    g_hash_table_destroy(pc.seen);
-    g_ptr_array_sort(props, prop_name_cmp);
-    if (!props->len) {
+    /* id is a -device option of every device, not a property of this one. */
+    lines = g_string_new("");
+    object_class_props_help(lines, oc, "id", false);
+    if (!lines->len) {
         fprintf(f, "There are no options for %s.\n", typename);
     } else {
-        fprintf(f, "%s options:\n", typename);
+        fprintf(f, "%s options:\n%s", typename, lines->str);
     }
-    for (guint i = 0; i < props->len; i++) {
-        const Property *p = g_ptr_array_index(props, i);
-        const char *desc = p->desc ? p->desc : p->info->desc;
-        char *type, *head, *def;
-
-        type = object_property_type_name(p);
-        head = g_strdup_printf("  %s=<%s>", p->name, type);
-        def = object_property_default_string(p);
-        if (desc || def) {
-            fprintf(f, "%-24s - %s", head, desc ? desc : "");
-            if (def) {
-                fprintf(f, " (default: %s)", def);
-            }
-            fputc('\n', f);
-        } else {
-            fprintf(f, "%s\n", head);
-        }
-        g_free(type);
-        g_free(head);
-        g_free(def);
-    }
-    g_ptr_array_free(props, true);
+    g_string_free(lines, true);
     return true;
 }

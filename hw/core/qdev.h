@@ -158,6 +158,7 @@ BusState *qbus_find(const char *path);
 
 /* -device help / -device NAME,help texts. */
 void qdev_print_device_list(FILE *f);
+/* Unknown: "Device 'foo' not found" (QEMU's wording for NAME,help). */
 bool qdev_print_device_props(FILE *f, const char *typename, Error **errp);
 
 #endif

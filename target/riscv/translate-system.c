@@ -83,8 +83,12 @@ static bool gen_xret(DisasContext *ctx, bool is_mret)
     if (!is_mret && !ctx->cfg->ext_s) {
         return false;
     }
+    TCGv new_pc = tcg_temp_new();
     tcg_gen_movi(cpu_pc, ctx->pc);
-    tcg_gen_call1(is_mret ? &info_mret : &info_sret, cpu_pc, tcg_env);
+    /* The result goes to a temp first: the call syncs globals around it,
+     * so returning straight into the pc global is easy to get wrong. */
+    tcg_gen_call1(is_mret ? &info_mret : &info_sret, new_pc, tcg_env);
+    tcg_gen_mov(cpu_pc, new_pc);
     tcg_gen_exit_tb(NULL, 0);
     ctx->is_jmp = DISAS_NORETURN;
     return true;

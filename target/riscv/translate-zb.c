@@ -219,13 +219,13 @@ static bool gen_zb_imm(DisasContext *ctx, uint32_t insn, TCGv a, TCGv r)
     }
     switch (f6 << 3 | f3) {
     case 0x12 << 3 | 1:   /* bclri */
-        tcg_gen_andi(r, a, ~(1LL << shamt));
+        tcg_gen_andi(r, a, ~(int64_t)(1ULL << shamt));
         return true;
     case 0x0a << 3 | 1:   /* bseti */
-        tcg_gen_ori(r, a, 1LL << shamt);
+        tcg_gen_ori(r, a, (int64_t)(1ULL << shamt));
         return true;
     case 0x1a << 3 | 1:   /* binvi */
-        tcg_gen_xori(r, a, 1LL << shamt);
+        tcg_gen_xori(r, a, (int64_t)(1ULL << shamt));
         return true;
     case 0x12 << 3 | 5:   /* bexti */
         tcg_gen_shri(t, a, shamt);

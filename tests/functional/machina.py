@@ -55,13 +55,18 @@ class Machine:
     """
 
     def __init__(self, target='riscv64', *args, nographic=True, binary_path=None,
-                 env=None):
+                 env=None, qmp=False):
         self.argv = [binary_path or binary(target)] + [str(a) for a in args]
         if nographic and not ({'-nographic', '-serial', '-display'} & set(self.argv)):
             self.argv.append('-nographic')
         self.env = env
         self.proc = None
         self.tmpdir = tempfile.mkdtemp(prefix='machina-test-')
+        # qmp=True: a QMP server on a socket in tmpdir, for self.qmp().
+        self.qmp_path = os.path.join(self.tmpdir, 'qmp.sock') if qmp else None
+        self._qmp = None
+        if qmp:
+            self.argv += ['-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path]
         self._out = bytearray()          # all stdout (the serial console)
         self._err = bytearray()
         self._pos = 0                    # wait_for consumes up to here
@@ -107,8 +112,19 @@ class Machine:
     def __exit__(self, *exc):
         self.close()
 
+    def qmp(self, timeout=10):
+        """The machine's QMP client (made with qmp=True), connected and past
+        capabilities negotiation."""
+        if self._qmp is None:
+            if not self.qmp_path:
+                raise MachineError('machine was not started with qmp=True')
+            self._qmp = QMPClient(self.qmp_path, timeout=timeout, alive=self.proc)
+        return self._qmp
+
     def close(self):
         """Kill the process (if still running) and remove the temp dir."""
+        if self._qmp is not None:
+            self._qmp.close()
         if self.proc is not None and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -206,6 +222,129 @@ class Machine:
     def terminate(self, sig=signal.SIGTERM):
         """Send a signal to the emulator (not its process group)."""
         self.proc.send_signal(sig)
+
+
+# -------------------------------------------------------------------- QMP
+
+class QMPError(AssertionError):
+    """A QMP error reply: .cls and .desc as the server sent them."""
+
+    def __init__(self, reply):
+        err = reply['error']
+        self.cls, self.desc, self.reply = err['class'], err['desc'], reply
+        super().__init__('%s: %s' % (self.cls, self.desc))
+
+
+class QMPClient:
+    """A small QMP client (docs/monitor.md): connect to a unix socket path
+    or a (host, port) pair, read the greeting, negotiate, run commands.
+    Events that arrive meanwhile are kept in .events for event_wait()."""
+
+    def __init__(self, addr, timeout=10, negotiate=True, alive=None):
+        import json
+        import socket
+        self._json = json
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if isinstance(addr, tuple):
+                    self.sock = socket.create_connection(addr, timeout=timeout)
+                else:
+                    self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    self.sock.settimeout(timeout)
+                    self.sock.connect(addr)
+                break
+            except OSError:
+                # The server socket appears once the machine has started.
+                if time.monotonic() > deadline or (alive and alive.poll() is not None):
+                    raise
+                time.sleep(0.05)
+        self.timeout = timeout
+        self._buf = b''
+        self.events = []
+        self.greeting = self.recv()
+        if negotiate:
+            self.cmd('qmp_capabilities')
+
+    def close(self):
+        for sock in (getattr(self, '_wsock', None), self.sock):
+            try:
+                if sock is not None:
+                    sock.close()
+            except OSError:
+                pass
+
+    def send_raw(self, data):
+        # A dup'ed socket: recv() in another thread changes the timeout of its own.
+        if not hasattr(self, '_wsock'):
+            self._wsock = self.sock.dup()
+            self._wsock.settimeout(self.timeout * 6)
+        self._wsock.sendall(data.encode() if isinstance(data, str) else data)
+
+    def recv(self, timeout=None):
+        """The next message (a dict), event or not."""
+        dec = self._json.JSONDecoder()
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            text = self._buf.decode(errors='replace').lstrip()
+            if text:
+                try:
+                    obj, end = dec.raw_decode(text)
+                    self._buf = text[end:].encode()
+                    return obj
+                except ValueError:
+                    pass
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise MachineError('QMP: no message within %ss (have %r)'
+                                   % (timeout or self.timeout, self._buf[-200:]))
+            self.sock.settimeout(left)
+            data = self.sock.recv(65536)
+            if not data:
+                raise MachineError('QMP: connection closed (have %r)' % self._buf[-200:])
+            self._buf += data
+
+    def reply(self, timeout=None):
+        """The next non-event message; events go to .events."""
+        while True:
+            msg = self.recv(timeout)
+            if 'event' in msg:
+                self.events.append(msg)
+                continue
+            return msg
+
+    def cmd(self, name, args=None, id=None):
+        """Run a command; its whole reply ({"return": ...} or {"error": ...})."""
+        req = {'execute': name}
+        if args is not None:
+            req['arguments'] = args
+        if id is not None:
+            req['id'] = id
+        self.send_raw(self._json.dumps(req))
+        return self.reply()
+
+    def command(self, name, **args):
+        """Run a command; its return value, or QMPError."""
+        r = self.cmd(name, {k.replace('_', '-'): v for k, v in args.items()} or None)
+        if 'error' in r:
+            raise QMPError(r)
+        return r['return']
+
+    def event_wait(self, name, timeout=None):
+        """Wait for (and consume) the first event called name."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev['event'] == name:
+                    return self.events.pop(i)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise MachineError('QMP: no %s event within %ss (got %r)'
+                                   % (name, timeout or self.timeout,
+                                      [e['event'] for e in self.events]))
+            self.events.append(self.recv(left))
+            if 'event' not in self.events[-1]:
+                raise MachineError('QMP: unexpected reply %r' % self.events.pop())
 
 
 # ------------------------------------------------------------ guest images

@@ -152,10 +152,11 @@ def test_bad_log_item():
     fails_one_line(['-d', 'in_asm,bogus'], '-d in_asm,bogus', "'bogus'")
 
 
-def test_monitor_not_implemented():
-    assert fails_one_line(['-qmp', 'unix:/tmp/x.sock,server=on,wait=off']) == \
-        PROG + ': -qmp unix:/tmp/x.sock,server=on,wait=off: the monitor is not implemented yet'
-    fails_one_line(['-monitor', 'stdio'], 'the monitor is not implemented yet')
+def test_monitor_bad_spec():
+    # The monitor's chardev is created like any other: its errors name the option.
+    fails_one_line(['-M', 'virt', '-qmp', 'bogus:x'], '-qmp bogus:x')
+    fails_one_line(['-M', 'virt', '-mon', 'chardev=nope'], '-mon chardev=nope',
+                   'chardev "nope" not found')
 
 
 def test_unknown_machine():
@@ -214,6 +215,8 @@ def test_bad_device():
 @needs_machine
 def test_bad_cpu_model():
     fails_one_line(['-cpu', 'pentium'], '-cpu pentium', "unable to find CPU model 'pentium'")
+    fails_one_line(['-cpu', 'rv64,bogus=on'], '-cpu rv64,bogus=on',
+                   "Property 'rv64-riscv-cpu.bogus' not found")
 
 
 @needs_machine

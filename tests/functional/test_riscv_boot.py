@@ -220,3 +220,22 @@ def test_linux_smp2_sees_two_harts(machine, linux):
     got = m.wait_for(re.compile(r'MACHINA-CPUS-ONLINE (\d+) (\S+)'), timeout=120)
     assert (got.group(1), got.group(2)) == ('2', '0-1')
     assert m.wait(timeout=60) == 0
+
+
+def test_linux_reboot_restarts_from_firmware(machine, linux):
+    """reboot goes through SBI to the sifive_test device: the machine resets,
+    the firmware and kernel are loaded afresh, and Linux boots again."""
+    m = boot(machine, '-m', '256', '-kernel', linux['kernel'], '-initrd', linux['initrd'],
+             '-append', 'console=ttyS0')
+    m.wait_for('MACHINA-INIT-READY', timeout=600)
+    m.wait_for('machina:/# ', timeout=60)
+    m.send('echo typed-$((6*7))\n')       # the UART's receive path and the shell
+    m.wait_for('typed-42', timeout=60)
+    m.send('reboot -f\n')
+    m.wait_for('reboot: Restarting system', timeout=60)
+    m.wait_for(re.compile(r'OpenSBI v\d+\.\d+'), timeout=120)
+    m.wait_for('MACHINA-INIT-READY', timeout=600)
+    m.wait_for('machina:/# ', timeout=60)
+    m.send('poweroff -f\n')
+    m.wait_for('reboot: Power down', timeout=60)
+    assert m.wait(timeout=60) == 0

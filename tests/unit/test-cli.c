@@ -64,6 +64,23 @@ UNIT_TEST(cli_collects_options)
     cli_config_free(cfg);
 }
 
+UNIT_TEST(cli_collects_monitors)
+{
+    CliConfig *cfg = parse(NULL, "-qmp", "tcp:127.0.0.1:4444,server=on,wait=off",
+                           "-monitor", "stdio", "-mon", "chardev=c,mode=control",
+                           "-qmp-pretty", "unix:/tmp/q.sock,server=on", NULL);
+
+    CHECK(cfg != NULL);
+    /* In command-line order, each with its option's name. */
+    CHECK_EQ(cfg->monitors->len, 4);
+    CHECK_STREQ(((CliArg *)cfg->monitors->pdata[0])->opt, "-qmp");
+    CHECK_STREQ(((CliArg *)cfg->monitors->pdata[1])->opt, "-monitor");
+    CHECK_STREQ(((CliArg *)cfg->monitors->pdata[1])->value, "stdio");
+    CHECK_STREQ(((CliArg *)cfg->monitors->pdata[2])->opt, "-mon");
+    CHECK_STREQ(((CliArg *)cfg->monitors->pdata[3])->opt, "-qmp-pretty");
+    cli_config_free(cfg);
+}
+
 UNIT_TEST(cli_memory_sizes)
 {
     CliConfig *cfg = parse(NULL, "-m", "512", NULL);
@@ -91,8 +108,6 @@ UNIT_TEST(cli_bad_options)
     FAILS_WITH("--bar: invalid option", "--bar");
     FAILS_WITH("disk.img: disk images without an option are not supported", "disk.img");
     FAILS_WITH("-kernel: requires an argument", "-kernel");
-    FAILS_WITH("-qmp stdio: the monitor is not implemented yet", "-qmp", "stdio");
-    FAILS_WITH("-monitor stdio: the monitor is not implemented yet", "-monitor", "stdio");
     FAILS_WITH("-display gtk: display 'gtk' is not available (only 'none')",
                "-display", "gtk");
     FAILS_WITH("-d bogus: unknown log item 'bogus' (use -d help for a list)", "-d", "bogus");

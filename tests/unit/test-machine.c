@@ -114,6 +114,36 @@ UNIT_TEST(machine_registry_and_help)
     free(buf);
 }
 
+UNIT_TEST(machine_props_help)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    Error *err = NULL;
+    bool ok = machine_print_props(f, "bb", NULL);
+    bool bad;
+
+    fclose(f);
+    CHECK(ok);
+    CHECK_STREQ(buf, "board-b-machine options:\n"
+                "  append=<string>        - Linux kernel command line\n"
+                "  dtb=<string>           - Linux kernel device tree file\n"
+                "  dumpdtb=<string>       - Dump current dtb to a file and quit\n"
+                "  firmware=<string>      - Firmware image\n"
+                "  initrd=<string>        - Linux initial ramdisk file\n"
+                "  kernel=<string>        - Linux kernel image file\n"
+                "  memory-backend=<string> - Set RAM backend. Valid value is ID of "
+                "hostmem based backend\n");
+    free(buf);
+    f = open_memstream(&buf, &len);
+    bad = !machine_print_props(f, "nope", &err);
+    fclose(f);
+    free(buf);
+    CHECK(bad);
+    CHECK_STREQ(error_get_pretty(err), "unsupported machine type: \"nope\"");
+    error_free(err);
+}
+
 UNIT_TEST(machine_properties)
 {
     MachineState *ms = MACHINE(object_new(MACHINE_TYPE_NAME("board-a")));

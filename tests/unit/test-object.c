@@ -312,8 +312,7 @@ UNIT_TEST(object_property_errors)
     Error *err = NULL;
 
     check_parse_error(o, "nope", "1", "Property 'test-dog.nope' not found");
-    check_parse_error(o, "tame", "maybe",
-                      "Property 'test-dog.tame' doesn't take value 'maybe'");
+    check_parse_error(o, "tame", "maybe", "Parameter 'tame' expects 'on' or 'off'");
     check_parse_error(o, "u8", "256", "Property 'test-dog.u8' doesn't take value '256' "
                       "(minimum: 0, maximum: 255)");
     check_parse_error(o, "u8", "-1", "Property 'test-dog.u8' doesn't take value '-1' "
@@ -327,7 +326,8 @@ UNIT_TEST(object_property_errors)
     check_parse_error(o, "i32", "2147483648",
                       "Property 'test-dog.i32' doesn't take value '2147483648' "
                       "(minimum: -2147483648, maximum: 2147483647)");
-    check_parse_error(o, "size", "12Q", "Property 'test-dog.size' doesn't take value '12Q'");
+    check_parse_error(o, "size", "12Q", "Parameter 'size' expects a size value");
+    check_parse_error(o, "size", "1.5", "Parameter 'size' expects a size value");
     check_parse_error(o, "backend", "ghost", "Property 'test-dog.backend' doesn't take "
                       "value 'ghost': no object with that id or path");
     /* Failed parses leave the old values. */

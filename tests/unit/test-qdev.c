@@ -366,9 +366,15 @@ UNIT_TEST(qdev_qtree_text_and_child_buses)
     CHECK(bus->realized);
     CHECK(object_resolve_path("/machine/peripheral/ctl/ctl.0") == OBJECT(bus));
     CHECK(qdev_realize_and_unref(disk, bus, NULL));
+    /* Without a parent id: the type and a counter per bus type. */
     bus = qbus_new(TYPE_TEST_BUS, NULL, NULL);      /* not in the qtree */
     CHECK_STREQ(bus->name, "test-bus.0");
     object_unref(OBJECT(bus));
+    bus = qbus_new(TYPE_TEST_BUS, disk, NULL);
+    CHECK_STREQ(bus->name, "test-bus.1");
+    bus = qbus_new(TYPE_TEST_BUS, disk, NULL);
+    CHECK_STREQ(bus->name, "test-bus.2");
+    CHECK(qdev_get_child_bus(disk, "test-bus.2") == bus);
 
     text = print_to_string(qdev_print_tree);
     CHECK_STREQ(text,
@@ -396,6 +402,10 @@ UNIT_TEST(qdev_qtree_text_and_child_buses)
         "        label = \"\"\n"
         "        size = 1048576 (1 MiB)\n"
         "        slot 5\n"
+        "        bus: test-bus.1\n"
+        "          type test-bus\n"
+        "        bus: test-bus.2\n"
+        "          type test-bus\n"
         "  dev: test-leaf, id \"\"\n"
         "    gpio-out \"alarm\" 1\n"
         "    gpio-in \"wake\" 1\n"
@@ -461,16 +471,16 @@ UNIT_TEST(qdev_device_help_texts)
     free(text);
 
     CHECK(props_text("foo", &err) == NULL);
-    CHECK_STREQ(error_get_pretty(err), "'foo' is not a valid device model name");
+    CHECK_STREQ(error_get_pretty(err), "Device 'foo' not found");
     error_free(err);
     err = NULL;
     CHECK(props_text(TYPE_OBJECT, &err) == NULL);
-    CHECK_STREQ(error_get_pretty(err), "'object' is not a valid device model name");
+    CHECK_STREQ(error_get_pretty(err), "Device 'object' not found");
     error_free(err);
     err = NULL;
     CHECK(props_text(TYPE_DEVICE, &err) == NULL);
     CHECK_STREQ(error_get_pretty(err),
-                "Parameter 'driver' expects a non-abstract device type");
+                "Parameter 'typename' expects a non-abstract device type");
     error_free(err);
 }
 
@@ -509,6 +519,7 @@ UNIT_TEST(qdev_device_add_and_del)
     DeviceState *a = new_dev(TYPE_TEST_CTRL, 1), *b = new_dev(TYPE_TEST_CTRL, 2);
     DeviceState *d1, *d2, *d3;
     Error *err = NULL;
+    char *pa;
 
     CHECK(object_property_parse(OBJECT(a), "id", "ctlA", NULL));
     CHECK(object_property_parse(OBJECT(b), "id", "ctlB", NULL));
@@ -528,6 +539,12 @@ UNIT_TEST(qdev_device_add_and_del)
     CHECK(qdev_find_by_id("disk1") == d1);
     d2 = add(TYPE_TEST_DISK, "", NULL);
     CHECK(d2 && d2->parent_bus == qdev_get_child_bus(a, "ctlA.0"));
+    pa = object_get_canonical_path(OBJECT(d2));
+    CHECK(g_str_has_prefix(pa, "/machine/peripheral-anon/device["));
+    g_free(pa);
+    pa = object_get_canonical_path(OBJECT(d1));
+    CHECK_STREQ(pa, "/machine/peripheral/disk1");
+    g_free(pa);
     check_add_error(TYPE_TEST_DISK, "", "No 'test-bus' bus found for device 'test-disk'");
     check_add_error(TYPE_TEST_DISK, "bus=ctlA.0", "Bus 'ctlA.0' is full");
 

@@ -10,6 +10,7 @@
  * immediates at their boundaries.
  */
 #include "core/osdep.h"
+#include "core/log.h"
 #include "target/riscv/translate-internal.h"
 #include "target/riscv/translate.h"
 #include "tests/unit/unit.h"
@@ -257,7 +258,9 @@ UNIT_TEST(disas_base_and_extensions)
     DIS(0, 0x4025d513, 4, "srai a0,a1,2");
     DIS(0, 0x100526af, 4, "lr.w a3,(a0)");
     DIS(0, 0x1ab5b6af, 4, "sc.d.rl a3,a1,(a1)");
-    DIS(0, 0x30002573, 4, "csrrs a0,0x300,zero");
+    DIS(0, 0x30002573, 4, "csrrs a0,mstatus,zero");
+    DIS(0, 0x3b1292f3, 4, "csrrw t0,pmpaddr1,t0");
+    DIS(0, 0x7c0022f3, 4, "csrrs t0,0x7c0,zero");
     DIS(0, 0x30200073, 4, "mret");
     DIS(0, 0x0000100f, 4, "fence.i");
     DIS(0, 0x02c5f553, 4, "fadd.d fa0,fa1,fa2,dyn");
@@ -274,4 +277,29 @@ UNIT_TEST(disas_compressed_and_unknown)
     DIS(0, 0x8082, 2, "c.jalr zero,0(ra)");
     DIS(0, 0x0000, 2, ".insn 0x0000");
     DIS(0, 0xffffffff, 4, ".insn 0xffffffff");
+}
+
+UNIT_TEST(disas_log_lines)
+{
+    /* addi a0,zero,-1; c.li a1,7; an undecodable word; mret */
+    static const uint8_t code[] = {
+        0x13, 0x05, 0xf0, 0xff, 0x9d, 0x45, 0xff, 0xff, 0xff, 0xff,
+        0x73, 0x00, 0x20, 0x30,
+    };
+    FILE *saved = machina_logfile;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+
+    CHECK(mem != NULL);
+    machina_logfile = mem;
+    riscv_disas_log(NULL, 0x80000000, code, sizeof(code));
+    machina_logfile = saved;
+    fclose(mem);
+    CHECK_STREQ(text,
+                "0x80000000:  fff00513  addi a0,zero,-1\n"
+                "0x80000004:  459d      c.addi a1,zero,7\n"
+                "0x80000006:  ffffffff  .insn 0xffffffff\n"
+                "0x8000000a:  30200073  mret\n");
+    free(text);
 }

@@ -36,6 +36,7 @@ enum {
 #define ROM_BASE 0x50000
 #define HOLE_BASE 0x60000        /* mapped by the MMU, nothing behind it */
 #define CROSS_BASE 0xe000        /* blocks here may span two pages */
+#define REMAP_BASE 0x70000       /* a page whose backing the test swaps */
 
 static uint32_t insn(int op, int rd, int rs, int imm)
 {
@@ -176,7 +177,8 @@ static bool fake_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType type
     hwaddr pa;
 
     if (addr < RAM_SIZE || (addr >= IO_BASE && addr < IO_BASE + 0x1000) ||
-        (addr >= ROM_BASE && addr < HOLE_BASE + 0x1000)) {
+        (addr >= ROM_BASE && addr < HOLE_BASE + 0x1000) ||
+        (addr >= REMAP_BASE && addr < REMAP_BASE + 0x1000)) {
         pa = addr;
     } else if (addr >= ALIAS_BASE && addr < ALIAS_BASE + RAM_SIZE) {
         pa = addr - ALIAS_BASE;
@@ -819,4 +821,110 @@ UNIT_TEST(tcg_accel_options)
         CHECK_EQ(run_until_exit(), EXCP_HLT);
         CHECK_EQ(env->r[0], 42);
     }
+}
+
+UNIT_TEST(tcg_exec_code_buffer_full_flushes)
+{
+    enum { NBLOCKS = 4000 };
+    uint32_t *prog = g_new(uint32_t, 2 * NBLOCKS + 3);
+    unsigned gen0;
+    FakeEnv *env;
+    Error *err = NULL;
+
+    /* The smallest cache (1 MiB) and thousands of one-branch blocks. */
+    tcg_exec_init(1, "interp", &err);
+    CHECK(err == NULL);
+    env = setup();
+    prog[0] = insn(OP_LI, 1, 0, 1);
+    prog[1] = insn(OP_LI, 2, 0, 0);
+    for (int i = 0; i < NBLOCKS; i++) {
+        prog[2 + 2 * i] = insn(OP_ADDI, 0, 0, 1);
+        prog[3 + 2 * i] = insn(OP_BNE, 1, 2, 1);     /* taken: the next insn */
+    }
+    prog[2 + 2 * NBLOCKS] = insn(OP_EXIT, 0, 0, 0);
+    load_program(0x8000, prog, 2 * NBLOCKS + 3);
+    gen0 = tb_flush_generation();
+    env->pc = 0x8000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], NBLOCKS);
+    CHECK(tb_flush_generation() > gen0);        /* the buffer filled up */
+    env = setup();
+    env->pc = 0x8000;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], NBLOCKS);
+    g_free(prog);
+}
+
+UNIT_TEST(tcg_exec_memory_map_change_flushes_tlb)
+{
+    static MemoryRegion ram_a, ram_b;
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 3, 0, 7),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x70000 */
+        insn(OP_LD, 1, 3, 0),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+    Error *err = NULL;
+    uint64_t a = 0xaaaa, b = 0xbbbb;
+
+    CHECK(memory_region_init_ram(&ram_a, NULL, "ram-a", 0x1000, &err));
+    CHECK(memory_region_init_ram(&ram_b, NULL, "ram-b", 0x1000, &err));
+    memcpy(memory_region_get_ram_ptr(&ram_a), &a, 8);
+    memcpy(memory_region_get_ram_ptr(&ram_b), &b, 8);
+    bql_lock();
+    memory_region_add_subregion(&sysmem, REMAP_BASE, &ram_a);
+    bql_unlock();
+    load_program(0x3800, prog, ARRAY_SIZE(prog));
+    env->pc = 0x3800;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[1], a);
+    /* Swap the page's backing: the cached TLB entry must not survive. */
+    bql_lock();
+    memory_region_del_subregion(&sysmem, &ram_a);
+    memory_region_add_subregion(&sysmem, REMAP_BASE, &ram_b);
+    bql_unlock();
+    setup()->pc = 0x3800;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[1], b);
+    bql_lock();
+    memory_region_del_subregion(&sysmem, &ram_b);
+    bql_unlock();
+}
+
+UNIT_TEST(tcg_exec_tlb_flush_page_and_by_mmuidx)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 4, 0, 4),
+        insn(OP_SHLI, 4, 4, 16),        /* 0x40000: alias window */
+        insn(OP_LD, 5, 4, 0x3000),
+        insn(OP_LD, 6, 4, 0x2000),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+
+    load_program(0x3c00, prog, ARRAY_SIZE(prog));
+    env->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    /* Everything cached: no fill. */
+    setup()->pc = 0x3c00;
+    n_fills = 0;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 0);
+    /* One data page dropped: exactly one fill. */
+    tlb_flush_page(cs, ALIAS_BASE + 0x3008);
+    setup()->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 1);
+    /* Another mmu_idx flushed: nothing to refill for idx 0. */
+    tlb_flush_by_mmuidx(cs, 1u << 3);
+    setup()->pc = 0x3c00;
+    n_fills = 0;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 0);
+    /* idx 0 flushed: code page and both data pages again. */
+    tlb_flush_by_mmuidx(cs, 1u << 0);
+    setup()->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 3);
 }

@@ -387,6 +387,39 @@ UNIT_TEST(vl_machine_errors)
     run_free(&r);
 }
 
+UNIT_TEST(vl_help_requests)
+{
+    Run r = run_main("poweroff", "-M", "help", NULL);
+
+    CHECK_EQ(r.status, 0);
+    CHECK_HAS(r.out, "Supported machines are:\n");
+    CHECK_HAS(r.out, "\nunitm                machine of the system/ unit test (default)\n");
+    run_free(&r);
+    r = run_main("poweroff", "-M", "unitm,help", NULL);
+    CHECK_EQ(r.status, 0);
+    CHECK_HAS(r.out, "unitm-machine options:\n");
+    CHECK_HAS(r.out, "  dumpdtb=<str>");
+    run_free(&r);
+    r = run_main("poweroff", "-M", "nope,help", NULL);
+    CHECK_EQ(r.status, 1);
+    CHECK_STREQ(r.err, "machina-system-unit: -machine nope,help: unsupported machine "
+                "type 'nope'\n");
+    run_free(&r);
+    r = run_main("poweroff", "-accel", "help", NULL);
+    CHECK_HAS(r.out, "\nfake     test accelerator\n");
+    run_free(&r);
+    r = run_main("poweroff", "-accel", "fake,help", NULL);
+    CHECK_EQ(r.status, 0);
+    CHECK_HAS(r.out, "fake options:\n  threads=<str>");
+    run_free(&r);
+    r = run_main("poweroff", "-object", "memory-backend-ram,help", NULL);
+    CHECK_EQ(r.status, 0);
+    CHECK_HAS(r.out, "memory-backend-ram options:\n");
+    CHECK_HAS(r.out, "  size=<size>");
+    CHECK_HAS(r.out, "  share=<bool>");
+    run_free(&r);
+}
+
 UNIT_TEST(vl_serial_and_chardev)
 {
     char path[] = "/tmp/machina-vl-serial-XXXXXX";

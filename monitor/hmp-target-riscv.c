@@ -1,0 +1,85 @@
+/*
+ * HMP "x" on RISC-V: guest virtual to physical for the monitor.
+ *
+ * A debug walk of the current page tables (RISC-V privileged spec §4.3.2
+ * for Sv39 and §4.5 for Sv48): it reads PTEs but never sets their A/D bits
+ * and never checks permissions or PMP, so looking at memory cannot change
+ * what the guest sees.  M-mode and satp.MODE=Bare use addresses as they
+ * are (§3.1.6.3, §4.1.11).
+ */
+#include "core/osdep.h"
+#include "accel/tcg/cpu.h"
+#include "hw/core/machine.h"
+#include "memory/memory.h"
+#include "target/riscv/cpu.h"
+#include "target/riscv/cpu_bits.h"
+#include "monitor/monitor-internal.h"
+
+#define PAGE_BITS 12
+#define VPN_BITS 9
+#define PTE_SIZE 8
+
+static bool riscv_virt_to_phys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp)
+{
+    CPURISCVState *env = cpu->env_ptr;
+    int mode = (int)(env->satp >> SATP_MODE_SHIFT);
+    int levels;
+    uint64_t table;
+    AddressSpace *as = cpu->as ? cpu->as : get_address_space_memory();
+
+    if (env->priv == PRV_M || mode == SATP_MODE_BARE) {
+        *pa = va;
+        return true;
+    }
+    if (mode == SATP_MODE_SV39) {
+        levels = 3;
+    } else if (mode == SATP_MODE_SV48) {
+        levels = 4;
+    } else {
+        error_setg(errp, "satp mode %d is not a translation mode", mode);
+        return false;
+    }
+    /* §4.3.1: the upper bits must all equal the top bit of the VA. */
+    {
+        int va_bits = PAGE_BITS + levels * VPN_BITS;
+        int64_t top = (int64_t)(va << (64 - va_bits)) >> (64 - va_bits);
+
+        if ((uint64_t)top != va) {
+            error_setg(errp, "Cannot access memory: 0x%" PRIx64 " is not canonical", va);
+            return false;
+        }
+    }
+    table = (env->satp & SATP_PPN) << PAGE_BITS;
+    for (int level = levels - 1; level >= 0; level--) {
+        int shift = PAGE_BITS + level * VPN_BITS;
+        uint64_t idx = (va >> shift) & ((1u << VPN_BITS) - 1);
+        MemTxResult r;
+        uint64_t pte = address_space_ldq_le(as, table + idx * PTE_SIZE,
+                                            MEMTXATTRS_UNSPECIFIED, &r);
+        uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
+
+        if (r != MEMTX_OK || !(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W))) {
+            break;
+        }
+        if (pte & (PTE_R | PTE_X)) {
+            /* A leaf: a superpage keeps the low VA bits (§4.3.2 step 8). */
+            uint64_t low_mask = (1ULL << shift) - 1;
+
+            if ((ppn << PAGE_BITS) & low_mask) {
+                break;                      /* misaligned superpage */
+            }
+            *pa = (ppn << PAGE_BITS) | (va & low_mask);
+            return true;
+        }
+        table = ppn << PAGE_BITS;
+    }
+    error_setg(errp, "Cannot access memory at virtual address 0x%" PRIx64, va);
+    return false;
+}
+
+static void riscv_monitor_init(void)
+{
+    monitor_register_virt_to_phys(riscv_virt_to_phys);
+}
+
+type_init(riscv_monitor_init)

@@ -1,0 +1,316 @@
+/*
+ * HMP, the human monitor: a line editor on the chardev, a command table,
+ * and the session around it (banner, "(qemu) " prompt, mux focus).
+ *
+ * Commands are thin: they parse their text arguments and call the QMP
+ * handlers (qmp_dispatch), printing the result or "Error: ...".  Only
+ * commands that are text by nature (info mtree, x/xp, print, log) do their
+ * own work, in hmp-cmds.c.
+ *
+ * The prompt keeps QEMU's "(qemu) " because expect-style scripts written
+ * for QEMU wait for exactly that; the banner names Machina.
+ */
+#include "core/osdep.h"
+#include "monitor/hmp.h"
+
+#define HMP_PROMPT "(qemu) "
+#define HMP_LINE_MAX 4096
+
+/* ------------------------------------------------------------ table */
+
+static void hmp_help(Monitor *mon, const char *args);
+static void hmp_info(Monitor *mon, const char *args);
+
+static const HmpCommand hmp_commands[] = {
+    { "help|?", "[cmd]", "show the help", hmp_help },
+    { "info", "[subcommand]", "show various information about the system state",
+      hmp_info },
+    { "stop", "", "stop emulation", hmp_stop },
+    { "cont|c", "", "resume emulation", hmp_cont },
+    { "quit|q", "", "quit the emulator", hmp_quit },
+    { "system_reset", "", "reset the system", hmp_system_reset },
+    { "system_powerdown", "", "send system power down event", hmp_system_powerdown },
+    { "x", "/fmt addr", "virtual memory dump starting at 'addr'", hmp_x },
+    { "xp", "/fmt addr", "physical memory dump starting at 'addr'", hmp_xp },
+    { "print|p", "/fmt expr", "print expression value (use $reg for CPU register access)",
+      hmp_print },
+    { "cpu", "index", "set the default CPU", hmp_cpu },
+    { "device_add", "driver[,prop=value][,...]", "add device, like -device on the command line",
+      hmp_device_add },
+    { "device_del", "device", "remove device", hmp_device_del },
+    { "log", "item1[,...]", "activate logging of the specified items", hmp_log },
+    { "logfile", "filename", "output logs to 'filename'", hmp_logfile },
+    { "qom-list", "path", "list QOM properties", hmp_qom_list },
+    { "qom-get", "path property", "print QOM property", hmp_qom_get },
+    { "qom-set", "path property value", "set QOM property", hmp_qom_set },
+    { NULL },
+};
+
+static const HmpCommand hmp_info_commands[] = {
+    { "status", "", "show the current VM status (running|paused)", hmp_info_status },
+    { "version", "", "show the version of QEMU", hmp_info_version },
+    { "name", "", "show the current VM name", hmp_info_name },
+    { "uuid", "", "show the current VM UUID", hmp_info_uuid },
+    { "mtree", "[-f]", "show memory tree (-f: flat views)", hmp_info_mtree },
+    { "qtree", "", "show device tree", hmp_info_qtree },
+    { "registers", "", "show the cpu registers", hmp_info_registers },
+    { "cpus", "", "show infos for each CPU", hmp_info_cpus },
+    { "chardev", "", "show the character devices", hmp_info_chardev },
+    { "kvm", "", "show KVM information", hmp_info_kvm },
+    { "iothreads", "", "show iothreads", hmp_info_iothreads },
+    { "qom-tree", "[path]", "show QOM composition tree", hmp_info_qom_tree },
+    { NULL },
+};
+
+/* Does word name cmd ("cont|c" matches "cont" and "c")? */
+static bool name_matches(const char *names, const char *word, size_t len)
+{
+    const char *p = names;
+
+    while (*p) {
+        size_t n = strcspn(p, "|");
+
+        if (n == len && !strncmp(p, word, len)) {
+            return true;
+        }
+        p += n;
+        if (*p == '|') {
+            p++;
+        }
+    }
+    return false;
+}
+
+static const HmpCommand *find_command(const HmpCommand *table, const char *word,
+                                      size_t len)
+{
+    for (const HmpCommand *c = table; c->name; c++) {
+        if (name_matches(c->name, word, len)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static void print_usage_line(Monitor *mon, const char *prefix, const HmpCommand *c)
+{
+    monitor_printf(mon, "%s%s %s -- %s\n", prefix, c->name, c->params, c->help);
+}
+
+static void hmp_help(Monitor *mon, const char *args)
+{
+    const char *word = hmp_skip_ws(args);
+    size_t len = strcspn(word, " \t");
+    const HmpCommand *c;
+
+    if (!len) {
+        for (c = hmp_commands; c->name; c++) {
+            print_usage_line(mon, "", c);
+        }
+        return;
+    }
+    if (len == 4 && !strncmp(word, "info", 4)) {
+        for (c = hmp_info_commands; c->name; c++) {
+            print_usage_line(mon, "info ", c);
+        }
+        return;
+    }
+    c = find_command(hmp_commands, word, len);
+    if (!c) {
+        monitor_printf(mon, "unknown command: '%.*s'\n", (int)len, word);
+        return;
+    }
+    print_usage_line(mon, "", c);
+}
+
+static void hmp_info(Monitor *mon, const char *args)
+{
+    const char *word = hmp_skip_ws(args);
+    size_t len = strcspn(word, " \t");
+    const HmpCommand *c;
+
+    if (!len) {
+        for (c = hmp_info_commands; c->name; c++) {
+            print_usage_line(mon, "info ", c);
+        }
+        return;
+    }
+    c = find_command(hmp_info_commands, word, len);
+    if (!c) {
+        monitor_printf(mon, "unknown command: 'info %.*s'\n", (int)len, word);
+        return;
+    }
+    c->fn(mon, word + len);
+}
+
+const char *hmp_skip_ws(const char *s)
+{
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    return s;
+}
+
+void hmp_handle_command(Monitor *mon, const char *cmdline)
+{
+    const char *word = hmp_skip_ws(cmdline);
+    size_t len = strcspn(word, " \t");
+    const HmpCommand *c;
+
+    if (!len) {
+        return;
+    }
+    c = find_command(hmp_commands, word, len);
+    if (!c) {
+        monitor_printf(mon, "unknown command: '%.*s'\n", (int)len, word);
+        return;
+    }
+    c->fn(mon, word + len);
+}
+
+/* Print a QMP handler's error the way HMP does. */
+bool hmp_report(Monitor *mon, Error *err)
+{
+    if (!err) {
+        return true;
+    }
+    monitor_printf(mon, "Error: %s\n", error_get_pretty(err));
+    error_free(err);
+    return false;
+}
+
+/* Run a QMP command for HMP; the result (or NULL after printing the error). */
+json_object *hmp_qmp(Monitor *mon, const char *name, json_object *args, bool *ok)
+{
+    Error *err = NULL;
+    json_object *ret = qmp_dispatch(mon, name, args, &err);
+
+    json_object_put(args);
+    *ok = hmp_report(mon, err);
+    return ret;
+}
+
+/* ----------------------------------------------------------- session */
+
+static void hmp_prompt(Monitor *mon)
+{
+    monitor_puts(mon, HMP_PROMPT);
+}
+
+static int hmp_can_read(void *opaque)
+{
+    return 1024;
+}
+
+static void hmp_read(void *opaque, const uint8_t *buf, int size)
+{
+    Monitor *mon = opaque;
+
+    for (int i = 0; i < size; i++) {
+        uint8_t c = buf[i];
+
+        /* Terminal escape sequences (arrow keys): ESC [ params final. */
+        if (mon->esc_state == 1) {
+            mon->esc_state = c == '[' || c == 'O' ? 2 : 0;
+            continue;
+        } else if (mon->esc_state == 2) {
+            if (c >= 0x40 && c <= 0x7e) {
+                mon->esc_state = 0;
+            }
+            continue;
+        }
+        if (c == '\n' && mon->last_was_cr) {
+            mon->last_was_cr = false;       /* the LF of a CR LF pair */
+            continue;
+        }
+        mon->last_was_cr = c == '\r';
+        switch (c) {
+        case '\r':
+        case '\n': {
+            char *line = g_strdup(mon->line->str);
+
+            g_string_truncate(mon->line, 0);
+            monitor_puts(mon, "\n");
+            hmp_handle_command(mon, line);
+            g_free(line);
+            hmp_prompt(mon);
+            break;
+        }
+        case 0x7f:
+        case '\b':
+            if (mon->line->len) {
+                g_string_truncate(mon->line, mon->line->len - 1);
+                monitor_puts(mon, "\b \b");
+            }
+            break;
+        case 0x1b:
+            mon->esc_state = 1;
+            break;
+        case 0x03:
+            /* Ctrl-C drops the line being typed. */
+            g_string_truncate(mon->line, 0);
+            monitor_puts(mon, "\n");
+            hmp_prompt(mon);
+            break;
+        default:
+            if (c >= 0x20 && mon->line->len < HMP_LINE_MAX) {
+                char echo[2] = { (char)c, 0 };
+
+                g_string_append_c(mon->line, (char)c);
+                monitor_puts(mon, echo);
+            }
+            break;
+        }
+    }
+}
+
+static void hmp_banner(Monitor *mon)
+{
+    mon->banner_shown = true;
+    monitor_printf(mon, "Machina %s monitor - type 'help' for more information\n",
+                   MACHINA_VERSION);
+    hmp_prompt(mon);
+}
+
+static void hmp_event(void *opaque, QEMUChrEvent event)
+{
+    Monitor *mon = opaque;
+
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        g_string_truncate(mon->line, 0);
+        /*
+         * On a mux the guest's console has the screen first: as in QEMU,
+         * the banner waits until the user switches to the monitor.
+         */
+        if (!mon->on_mux) {
+            hmp_banner(mon);
+        }
+        break;
+    case CHR_EVENT_MUX_IN:
+        if (!mon->banner_shown) {
+            hmp_banner(mon);
+        } else {
+            /* Back from the guest's console (Ctrl-A c): a fresh prompt. */
+            monitor_puts(mon, "\n");
+            hmp_prompt(mon);
+        }
+        break;
+    case CHR_EVENT_CLOSED:
+        g_string_truncate(mon->line, 0);
+        g_string_truncate(mon->outbuf, 0);
+        mon->outbuf_pos = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+void hmp_monitor_setup(Monitor *mon)
+{
+    /* chardev/'s mux type (TYPE_CHARDEV_MUX, private to chardev/). */
+    mon->on_mux = object_dynamic_cast(OBJECT(qemu_chr_fe_get_driver(&mon->chr)),
+                                      "chardev-mux") != NULL;
+    qemu_chr_fe_set_handlers(&mon->chr, hmp_can_read, hmp_read, hmp_event, mon, NULL,
+                             true);
+}

@@ -1,0 +1,275 @@
+"""QMP against a running machina-system-*: socat exactly as users type it,
+the harness's QMP client, events, bad input, several monitors at once, and
+Debian's qemu-system-riscv64 as the oracle for error classes and messages.
+
+The machine is the riscv64 virt board when this build has it, else x86_64
+microvm; it runs with -S (nothing has to boot for the monitor to work).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+
+import pytest
+
+from machina import Machine, QMPClient, QMPError, ROOT, binary, run
+
+
+def pick_machine():
+    for target, name in (('riscv64', 'virt'), ('x86_64', 'microvm')):
+        if not os.path.exists(binary(target)):
+            continue
+        r = run([binary(target), '-M', 'help'])
+        if re.search(r'^%s\s' % name, r.stdout, re.M):
+            return target, name
+    pytest.skip('no machine type in this build')
+
+
+@pytest.fixture
+def board():
+    return pick_machine()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start(machine, board, *args, qmp=True):
+    target, name = board
+    return machine(target, '-M', name, '-S', '-display', 'none', *args,
+                   nographic=False, qmp=qmp)
+
+
+def lines_of(text):
+    return [json.loads(l) for l in text.splitlines() if l.strip()]
+
+
+def socat(port, text, timeout=10):
+    """echo TEXT | socat - TCP:localhost:PORT (socat waits 1 s for replies)."""
+    r = subprocess.run(['socat', '-t', '1', '-', 'TCP:localhost:%d' % port],
+                       input=text.encode(), capture_output=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.decode()
+
+
+# ------------------------------------------------------------------ tests
+
+@pytest.mark.skipif(not shutil.which('socat'), reason='socat is not installed')
+def test_socat_like_a_user(machine, board):
+    port = free_port()
+    m = start(machine, board, '-qmp', 'tcp:127.0.0.1:%d,server=on,wait=off' % port,
+              qmp=False)
+    QMPClient(('127.0.0.1', port), negotiate=False, alive=m.proc).close()  # wait until up
+    out = socat(port, '{"execute":"qmp_capabilities"}\n')
+    msgs = lines_of(out)
+    assert msgs[0]['QMP']['version']['package'] == 'machina-0.1.0'
+    assert msgs[0]['QMP']['capabilities'] == ['oob']
+    assert msgs[1] == {'return': {}}
+    # Raw text on the wire: QEMU's spacing, CR LF line ends.
+    assert '\r\n{"return": {}}\r\n' in out
+
+    out = socat(port, '{"execute":"qmp_capabilities"}\n{"execute":"query-status"}\n')
+    assert lines_of(out)[2] == {'return': {'status': 'prelaunch', 'singlestep': False,
+                                           'running': False}}
+    # Each connection starts a new session: negotiation is needed again.
+    out = socat(port, '{"execute":"query-status"}\n')
+    assert lines_of(out)[1]['error'] == {
+        'class': 'CommandNotFound',
+        'desc': "Expecting capabilities negotiation with 'qmp_capabilities'"}
+
+
+def test_stop_cont_query_quit(machine, board):
+    m = start(machine, board)
+    q = m.qmp()
+    assert q.command('query-status') == {'status': 'prelaunch', 'singlestep': False,
+                                         'running': False}
+    q.command('cont')
+    ev = q.event_wait('RESUME')
+    assert set(ev['timestamp']) == {'seconds', 'microseconds'}
+    assert q.command('query-status')['status'] == 'running'
+    q.command('stop')
+    q.event_wait('STOP')
+    assert q.command('query-status') == {'status': 'paused', 'singlestep': False,
+                                         'running': False}
+    q.command('system_reset')
+    ev = q.event_wait('RESET')
+    assert ev['data'] == {'guest': False, 'reason': 'host-qmp-system-reset'}
+    q.command('system_powerdown')
+    q.event_wait('POWERDOWN')
+    assert q.cmd('quit', id='bye') == {'return': {}, 'id': 'bye'}
+    ev = q.event_wait('SHUTDOWN')
+    assert ev['data'] == {'guest': False, 'reason': 'host-qmp-quit'}
+    assert m.wait() == 0
+
+
+def test_queries(machine, board):
+    target, _ = board
+    m = start(machine, board, '-name', 'guest=vm7', '-object', 'iothread,id=io0')
+    q = m.qmp()
+    assert q.command('query-version')['qemu'] == {'major': 0, 'minor': 1, 'micro': 0}
+    assert q.command('query-name') == {'name': 'vm7'}
+    assert q.command('query-target') == {'arch': target}
+    assert q.command('query-kvm').keys() == {'enabled', 'present'}
+    assert q.command('query-memory-size-summary')['base-memory'] > 0
+    cpus = q.command('query-cpus-fast')
+    assert cpus and cpus[0]['cpu-index'] == 0 and cpus[0]['target'] == target
+    assert cpus[0]['qom-path'].startswith('/machine/')
+    iot = q.command('query-iothreads')
+    assert [t['id'] for t in iot] == ['io0'] and iot[0]['thread-id'] > 0
+    labels = {c['label']: c for c in q.command('query-chardev')}
+    assert labels['compat_monitor0']['frontend-open'] is True
+    names = [c['name'] for c in q.command('query-commands')]
+    assert 'qmp_capabilities' in names and 'human-monitor-command' in names
+    machines = q.command('query-machines')
+    assert any(mc['name'] == board[1] for mc in machines)
+    # qom: the tree and typed property values.
+    props = {p['name']: p['type'] for p in q.command('qom-list', path='/machine')}
+    assert props['type'] == 'string'
+    assert q.command('qom-get', path='/machine', property='type').endswith('-machine')
+    assert q.command('qom-get', path=cpus[0]['qom-path'], property='type')
+    schema = q.command('query-qmp-schema')
+    metas = {e['name']: e['meta-type'] for e in schema}
+    assert metas['query-status'] == 'command' and metas['SHUTDOWN'] == 'event'
+    hmp = q.command('human-monitor-command', command_line='info status')
+    assert hmp == 'VM status: paused (prelaunch)\r\n'
+
+
+def test_bad_input_keeps_serving(machine, board):
+    m = start(machine, board)
+    q = m.qmp()
+    q.send_raw('{"execute": nope}\n')
+    assert q.reply()['error']['desc'] == "JSON parse error, invalid keyword 'nope'"
+    q.send_raw('[' * 1100 + ']' * 1100 + '\n')
+    assert q.reply()['error']['desc'] == 'JSON nesting depth limit exceeded'
+    # A megabyte of noise, then a real request: still answered.  The server
+    # stops reading while its replies pile up, so send from a thread while
+    # this one reads, as a real client must.
+    noise = os.urandom(1 << 20) + b'\n{"execute":"query-status","id":"alive"}\n'
+    sender = threading.Thread(target=q.send_raw, args=(noise,), daemon=True)
+    sender.start()
+    errors = 0
+    while True:
+        r = q.reply(timeout=60)
+        if r.get('id') == 'alive':
+            break
+        assert r['error']['class'] == 'GenericError'
+        errors += 1
+    sender.join(timeout=60)
+    assert errors > 1000
+    assert r['return']['status'] == 'prelaunch'
+    with pytest.raises(QMPError) as e:
+        q.command('nosuch')
+    assert (e.value.cls, e.value.desc) == ('CommandNotFound',
+                                           'The command nosuch has not been found')
+    with pytest.raises(QMPError) as e:
+        q.command('qom-list', path=1)
+    assert e.value.desc == "Invalid parameter type for 'path', expected: string"
+    # A client that leaves mid-request is harmless; the next one is served.
+    q.send_raw('{"execute": "query-sta')
+    q.close()
+    m._qmp = None
+    q = m.qmp()
+    assert q.command('query-status')['status'] == 'prelaunch'
+
+
+def test_several_monitors(machine, board):
+    m = Machine(board[0], '-M', board[1], '-S', '-display', 'none', nographic=False,
+                qmp=True)
+    path2 = os.path.join(m.tmpdir, 'pretty.sock')
+    m.argv += ['-chardev', 'socket,id=c2,path=%s,server=on,wait=off' % path2,
+               '-mon', 'chardev=c2,mode=control,pretty=on']
+    m.start()
+    try:
+        q1 = m.qmp()
+        q2 = QMPClient(path2, alive=m.proc)
+        q2.send_raw('{"execute":"query-status"}')
+        raw = b''
+        while b'\r\n}\r\n' not in raw:
+            raw += q2.sock.recv(4096)
+        # pretty=on: QEMU's indented layout.
+        assert raw.decode().endswith('{\r\n    "return": {\r\n        "status": "prelaunch",'
+                                     '\r\n        "singlestep": false,\r\n'
+                                     '        "running": false\r\n    }\r\n}\r\n')
+        q1.command('cont')
+        q1.event_wait('RESUME')
+        q2.event_wait('RESUME')          # events go to every negotiated monitor
+        q1.command('stop')
+        q2.event_wait('STOP')
+        q2.close()
+    finally:
+        m.close()
+
+
+def test_docs_list_every_command_and_event(machine, board):
+    with open(os.path.join(ROOT, 'docs', 'monitor.md')) as f:
+        doc = f.read()
+    m = start(machine, board)
+    q = m.qmp()
+    for c in q.command('query-commands'):
+        assert '`%s`' % c['name'] in doc, c['name']
+    for e in q.command('query-qmp-schema'):
+        if e['meta-type'] == 'event':
+            assert '`%s`' % e['name'] in doc, e['name']
+
+
+# ------------------------------------------------------------ the oracle
+
+ORACLE_EXCHANGES = [
+    {'execute': 'query-status', 'arguments': {'x': 1}},
+    {'execute': 'qom-list'},
+    {'execute': 'qom-list', 'arguments': {'path': 1}},
+    {'execute': 'qom-list', 'arguments': {'path': '/machine', 'x': 1}},
+    {'execute': 'qom-get', 'arguments': {'path': '/nope', 'property': 'type'}},
+    {'execute': 'device_del', 'arguments': {'id': 'nope'}},
+    {'execute': 'device_add', 'arguments': {'driver': 'nope'}},
+    {'execute': 'nope'},
+    {'execute': 'human-monitor-command', 'arguments': {'command-line': 1}},
+    {'arguments': {}},
+    {'execute': 1},
+    {'execute': 'stop', 'arguments': [1]},
+    {'execute': 'stop', 'bogus': 1},
+    {'execute': 'qmp_capabilities'},
+]
+
+
+def exchange(argv, tmpdir):
+    path = os.path.join(tmpdir, 'oracle.sock')
+    p = subprocess.Popen(argv + ['-qmp', 'unix:%s,server=on,wait=off' % path],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        q = QMPClient(path, alive=p)
+        out = []
+        for req in ORACLE_EXCHANGES:
+            q.send_raw(json.dumps(req))
+            out.append(q.reply())
+        q.send_raw(b'[1]{"a": 1}@')
+        out += [q.reply(), q.reply(), q.reply()]
+        q.close()
+        return out
+    finally:
+        p.kill()
+        p.wait()
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+@pytest.mark.skipif(not shutil.which('qemu-system-riscv64'),
+                    reason='no qemu-system-riscv64 to compare with')
+def test_errors_match_qemu(board, tmp_path):
+    target, name = board
+    theirs = exchange(['qemu-system-riscv64', '-M', 'virt', '-S', '-display', 'none',
+                       '-nodefaults'], str(tmp_path))
+    ours = exchange([binary(target), '-M', name, '-S', '-display', 'none', '-nodefaults'],
+                    str(tmp_path))
+    assert len(ours) == len(theirs)
+    for req, a, b in zip(ORACLE_EXCHANGES + ['[1]', '{"a": 1}', '@'], ours, theirs):
+        assert a.get('error') == b.get('error'), (req, a, b)
+        assert ('return' in a) == ('return' in b), (req, a, b)
