@@ -16,6 +16,7 @@
  *   uart   COM1 THRE interrupt on IRQ 4
  *   ring3  a prime count in user mode, result by a UD2 "system call"
  *   reset  (cmdline "reset") i8042 reset; CMOS byte 0x7e tells the boots apart
+ * With "ticker" on the command line it then prints "tick N" at 10 Hz forever.
  * Ends with "ALL TESTS PASSED" and isa-debug-exit 0 (exit status 1), or
  * "TESTS FAILED" and isa-debug-exit 1 (status 3).
  */
@@ -411,6 +412,29 @@ static void test_smp(void)
     check("smp", ap_count == n, NULL);
 }
 
+/*
+ * "ticker": after the checks, print "tick N" ten times a second from PIT
+ * interrupts, forever -- something to stop, continue and reset from the
+ * monitor.
+ */
+static void ticker(void)
+{
+    unsigned next = 10, n = 0;
+
+    pit_ticks = 0;
+    outb(0x43, 0x34);                /* 100 Hz: 1193182 / 11932 */
+    outb(0x40, 11932 & 0xff);
+    outb(0x40, 11932 >> 8);
+    ioapic_route(2, 0x40, 0);
+    for (;;) {
+        __asm__ volatile("sti; hlt; cli");
+        if (pit_ticks >= next) {
+            next += 10;
+            kprintf("tick %u\n", ++n);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- main */
 
 static const char *cmdline = "";
@@ -556,8 +580,11 @@ void kmain(void)
     if (failures) {
         kprintf("TESTS FAILED: %u\n", failures);
         debug_exit(1);
-    } else {
-        puts_serial("ALL TESTS PASSED\n");
-        debug_exit(0);
+        return;
     }
+    puts_serial("ALL TESTS PASSED\n");
+    if (has_arg("ticker")) {
+        ticker();
+    }
+    debug_exit(0);
 }
