@@ -16,6 +16,7 @@
  *   uart   COM1 THRE interrupt on IRQ 4
  *   ring3  a prime count in user mode, result by a UD2 "system call"
  *   reset  (cmdline "reset") i8042 reset; CMOS byte 0x7e tells the boots apart
+ * With "bench", a longer ring-3 prime count is timed (bench/kvm-ring3.sh).
  * With "ticker" on the command line it then prints "tick N" at 10 Hz forever.
  * Ends with "ALL TESTS PASSED" and isa-debug-exit 0 (exit status 1), or
  * "TESTS FAILED" and isa-debug-exit 1 (status 3).
@@ -23,6 +24,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "primes.h"
 
 #define COM1 0x3f8
 #define LAPIC 0xfee00000ul
@@ -292,20 +295,13 @@ static inline void sys(uint64_t num, uint64_t arg)
 
 #define PRIME_LIMIT 200000
 #define PRIME_COUNT 17984           /* pi(200000) */
+#define BENCH_LIMIT 3000000
+
+static volatile uint32_t user_limit = PRIME_LIMIT;
 
 static void user_main(void)
 {
-    uint64_t count = 0;
-
-    for (uint32_t n = 2; n < PRIME_LIMIT; n++) {
-        uint32_t d = 2;
-
-        while (d * d <= n && n % d) {
-            d++;
-        }
-        count += d * d > n;
-    }
-    sys(1, count);
+    sys(1, count_primes(user_limit));
     sys(2, 0);
 }
 
@@ -583,6 +579,15 @@ void kmain(void)
         return;
     }
     puts_serial("ALL TESTS PASSED\n");
+    if (has_arg("bench")) {
+        /* bench/kvm-ring3.sh: a longer ring-3 run, timed by the TSC. */
+        uint64_t t0 = rdtsc(), t1;
+
+        user_limit = BENCH_LIMIT;
+        enter_user(user_main, user_stack + sizeof(user_stack));
+        t1 = rdtsc();
+        kprintf("bench: ring3 primes=%lu kcycles=%lu\n", user_result, (t1 - t0) / 1000);
+    }
     if (has_arg("ticker")) {
         ticker();
     }
