@@ -21,7 +21,7 @@ from machina import ROOT, Machine, binary, cache_dir, run
 
 GUEST = os.path.join(ROOT, 'tests', 'guest', 'x86_64')
 DEBUG_EXIT = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']
-CHECKS = ['boot', 'cpuid', 'pio', 'mmio', 'smp', 'pit', 'lapic', 'uart', 'ring3']
+CHECKS = ['boot', 'cpuid', 'pio', 'mmio', 'mmio-exit', 'smp', 'pit', 'lapic', 'uart', 'ring3']
 PVM = os.path.exists('/sys/module/kvm_pvm')
 
 

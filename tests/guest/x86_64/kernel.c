@@ -9,6 +9,7 @@
  *   cpuid  hypervisor bit, initial APIC ID
  *   pio    CMOS scratch byte round trip through ports 0x70/0x71
  *   mmio   IOAPIC and LAPIC version registers (in-kernel MMIO)
+ *   mmio-exit  an unassigned address in the PCI hole (an exit to the VMM)
  *   pci    host bridge at 00.0 through 0xcf8/0xcfc (pc only)
  *   smp    every CPU of the MP table started with INIT/SIPI/SIPI
  *   pit    PIT IRQ 0 through the IOAPIC (pin 2) to the LAPIC
@@ -527,6 +528,13 @@ void kmain(void)
         kprintf("mmio: ioapic version=%x lapic version=%x\n", iov, lv);
         check("mmio", (iov & 0xff) == 0x11 && ((iov >> 16) & 0xff) == 23 &&
                       (lv & 0xf0) == 0x10, NULL);
+    }
+    {
+        /* Nothing decodes this address in the PCI hole: the access leaves
+         * KVM as an MMIO exit and the VMM answers as for a hole (writes
+         * dropped, reads 0). */
+        mmio_write(0xfebff000ul, 0x12345678u);
+        check("mmio-exit", mmio_read(0xfebff000ul) == 0, "(unassigned MMIO reads 0)");
     }
     outl(0xcf8, 0x80000000u);
     {
