@@ -186,6 +186,28 @@ def test_tiny_bios_reset_vector(machine, tmp_path):
         assert m.wait() == 1
 
 
+def test_second_uart_on_a_chardev(tmp_path):
+    """-device isa-serial at COM2 (0x2f8, IRQ 3) on a file chardev."""
+    need_binary()
+    need_kvm()
+    bios, out = str(tmp_path / 'com2.bin'), tmp_path / 'com2.txt'
+    assert run([os.path.join(GUEST, 'make-tiny-bios.py'), bios, 'HELLO-COM2',
+                '0x2f8']).returncode == 0
+    r = run([binary('x86_64'), '-M', 'microvm', '-bios', bios, *DEBUG_EXIT, '-nographic',
+             '-chardev', 'file,id=c2,path=%s' % out,
+             '-device', 'isa-serial,iobase=0x2f8,irq=3,chardev=c2'])
+    assert r.returncode == 1, r.stderr
+    assert out.read_text().startswith('HELLO-COM2')
+    r = run([binary('x86_64'), '-M', 'microvm', '-nographic',
+             '-device', 'isa-serial,iobase=0x2f8,chardev=nope'])
+    assert r.returncode == 1
+    assert "Property 'isa-serial.chardev' can't find value 'nope'" in r.stderr
+    r = run([binary('x86_64'), '-M', 'microvm', '-nographic',
+             '-device', 'isa-serial,iobase=0x3f8'])
+    assert r.returncode == 1
+    assert 'I/O ports 0x3f8-0x3ff are already in use' in r.stderr
+
+
 def test_bad_kernel_is_an_error():
     need_binary()
     need_kvm()
