@@ -298,6 +298,12 @@ UNIT_TEST(qmp_id_echo)
     CHECK_ASK(&s, "{\"execute\":\"query-name\",\"id\":null}", "{\"return\": {}, \"id\": null}\r\n");
     CHECK_ASK(&s, "{\"id\":{\"a\":[true,1.5,\"\\u00e9\"]},\"execute\":\"query-name\"}",
               "{\"return\": {}, \"id\": {\"a\": [true, 1.5, \"\\u00E9\"]}}\r\n");
+    /* QEMU's extension: single-quoted strings, \' escapes. */
+    CHECK_ASK(&s, "{'execute':'query-name','id':'it\\'s \"q\"'}",
+              "{\"return\": {}, \"id\": \"it's \\\"q\\\"\"}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"query-name\",\"id\":[1,]}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, "
+              "unexpected character\"}}\r\n");
     CHECK_ASK(&s, "{\"execute\":\"qom-list\",\"id\":-3}",
               "{\"error\": {\"class\": \"GenericError\", \"desc\": "
               "\"Parameter 'path' is missing\"}, \"id\": -3}\r\n");
