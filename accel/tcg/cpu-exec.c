@@ -83,8 +83,6 @@ static bool cpu_handle_halt(CPUState *cpu)
 /* true: leave cpu_exec with *ret; false: keep executing. */
 static bool cpu_handle_exception(CPUState *cpu, int *ret)
 {
-    bool took;
-
     if (cpu->exception_index < 0) {
         return false;
     }
@@ -93,11 +91,8 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
         cpu->exception_index = EXCP_NONE;
         return true;
     }
-    took = bql_enter();
+    /* The CPU's own state only: no BQL (see TCGCPUOps). */
     cpu->tcg_ops->do_interrupt(cpu);
-    if (took) {
-        bql_unlock();
-    }
     cpu->exception_index = EXCP_NONE;
     return false;
 }
@@ -108,15 +103,17 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
     uint32_t req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
 
     if (unlikely(req)) {
-        bool took;
-
         if (req & CPU_INTERRUPT_HALT) {
             cpu_reset_interrupt(cpu, CPU_INTERRUPT_HALT);
             cpu->halted = true;
             cpu->exception_index = EXCP_HLT;
             return true;
         }
-        took = bql_enter();
+        /*
+         * Without the BQL: a level interrupt that stays pending while masked
+         * is checked at every return to this loop, and taking the lock that
+         * often would starve the main loop (its timers) of it.
+         */
         if (cpu->tcg_ops->cpu_exec_interrupt &&
             cpu->tcg_ops->cpu_exec_interrupt(cpu, (int)req)) {
             /* The target entered its trap handler: state changed. */
@@ -126,9 +123,6 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             CPU_INTERRUPT_EXITTB) {
             cpu_reset_interrupt(cpu, CPU_INTERRUPT_EXITTB);
             *last_tb = NULL;
-        }
-        if (took) {
-            bql_unlock();
         }
         if (cpu->exception_index >= 0 && cpu->exception_index < EXCP_INTERRUPT) {
             return true;        /* the target raised an exception instead */

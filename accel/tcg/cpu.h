@@ -93,7 +93,12 @@ typedef struct CPUTLB {
     vaddr large_page_mask[NB_MMU_MODES];
 } CPUTLB;
 
-/* The hooks a guest architecture provides. */
+/*
+ * The hooks a guest architecture provides.  They run on the vCPU thread
+ * without the BQL (cpu_exec_interrupt and do_interrupt change only the
+ * CPU's own state; read device-driven state such as a pending-interrupt
+ * register atomically), except has_work, which is called with it.
+ */
 typedef struct TCGCPUOps {
     /* Key of the block to run next: pc and target flags (privilege, MMU mode, FS...). */
     void (*get_tb_cpu_state)(CPUState *cpu, vaddr *pc, uint32_t *flags);

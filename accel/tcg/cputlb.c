@@ -62,6 +62,7 @@ void tlb_flush(CPUState *cpu)
 void tlb_flush_page(CPUState *cpu, vaddr addr)
 {
     vaddr page = addr & TARGET_PAGE_MASK;
+    bool whole = false;
 
     for (int i = 0; i < NB_MMU_MODES; i++) {
         CPUTLBEntry *e = &cpu->tlb.table[i][tlb_index(page)];
@@ -70,6 +71,7 @@ void tlb_flush_page(CPUState *cpu, vaddr addr)
         if (lmask && (page & lmask) == cpu->tlb.large_page_addr[i]) {
             /* Part of a huge mapping whose other pages sit in other slots. */
             tlb_flush_mmuidx(cpu, i);
+            whole = true;
             continue;
         }
         /* Sub-page entries (TLB_INVALID set) still name their page. */
@@ -79,7 +81,11 @@ void tlb_flush_page(CPUState *cpu, vaddr addr)
             memset(e, 0xff, sizeof(*e));
         }
     }
-    tb_jmp_cache_clear(cpu);
+    if (whole) {
+        tb_jmp_cache_clear(cpu);
+    } else {
+        tb_jmp_cache_clear_page(cpu, page);
+    }
 }
 
 void tlb_flush_all_cpus(void)

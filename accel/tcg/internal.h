@@ -28,6 +28,8 @@ unsigned tb_flush_generation(void);
 bool tb_invalidate_phys_range_cur(ram_addr_t start, ram_addr_t end,
                                   const TranslationBlock *tb_current);
 void tb_jmp_cache_clear(CPUState *cpu);
+/* Only the entries of blocks that may contain code of this virtual page. */
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page);
 /* May a write of size bytes at addr touch translated code?  Cheap and
  * lock-free for the vCPU thread; false positives allowed. */
 bool tb_page_write_hits_code(ram_addr_t addr, unsigned size);

@@ -70,14 +70,37 @@ static gboolean tb_equal(gconstpointer a, gconstpointer b)
            x->flags == y->flags && x->cflags == y->cflags;
 }
 
+/*
+ * Jump cache index: the page picks a block of slots, the offset a slot in
+ * it, so that flushing one page's translation clears one block only.
+ */
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
+
+static unsigned jmp_cache_page_block(vaddr pc)
+{
+    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1))
+           * TB_JMP_PAGE_SLOTS;
+}
+
 static unsigned jmp_cache_hash(vaddr pc)
 {
-    return (unsigned)((pc >> 1) ^ (pc >> (1 + TB_JMP_CACHE_BITS))) & (TB_JMP_CACHE_SIZE - 1);
+    return jmp_cache_page_block(pc) |
+           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
 }
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {
     memset(cpu->tb_jmp_cache, 0, sizeof(cpu->tb_jmp_cache));
+}
+
+void tb_jmp_cache_clear_page(CPUState *cpu, vaddr page)
+{
+    /* Blocks starting on the previous page may run into this one. */
+    for (int k = 0; k < 2; k++) {
+        unsigned b = jmp_cache_page_block(page - k * TARGET_PAGE_SIZE);
+        memset(&cpu->tb_jmp_cache[b], 0, TB_JMP_PAGE_SLOTS * sizeof(cpu->tb_jmp_cache[0]));
+    }
 }
 
 static gpointer page_key(ram_addr_t page)

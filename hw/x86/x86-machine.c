@@ -12,6 +12,7 @@
 
 #define MPTABLE_BASE 0x9f000ULL     /* EBDA: MP tables live here */
 #define LEGACY_HOLE_START 0xa0000ULL
+#define BIOS_OPTROM_START 0xc0000ULL
 #define BIOS_AREA_START 0xf0000ULL
 #define HIGH_MEMORY 0x100000ULL
 
@@ -122,9 +123,15 @@ static void x86_ram_init(X86MachineState *x86ms, MachineState *ms)
     memory_region_init_alias(&x86ms->ram_low, OBJECT(ms), "ram-below-640k", ms->ram, 0,
                              LEGACY_HOLE_START);
     memory_region_add_subregion(sysmem, 0, &x86ms->ram_low);
+    /*
+     * From 768 KiB up: the option-ROM/BIOS area is RAM-backed as on a PC
+     * whose chipset (PAM) maps it to DRAM; firmware overlays it.  Leaving it
+     * unassigned would turn every read of a kernel's BIOS-area scans (the
+     * ACPI RSDP search) into an MMIO exit.
+     */
     memory_region_init_alias(&x86ms->ram_mid, OBJECT(ms), "ram-below-4g", ms->ram,
-                             HIGH_MEMORY, below - HIGH_MEMORY);
-    memory_region_add_subregion(sysmem, HIGH_MEMORY, &x86ms->ram_mid);
+                             BIOS_OPTROM_START, below - BIOS_OPTROM_START);
+    memory_region_add_subregion(sysmem, BIOS_OPTROM_START, &x86ms->ram_mid);
     if (x86ms->above_4g_mem_size) {
         memory_region_init_alias(&x86ms->ram_high, OBJECT(ms), "ram-above-4g", ms->ram,
                                  below, x86ms->above_4g_mem_size);

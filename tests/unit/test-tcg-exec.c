@@ -891,3 +891,40 @@ UNIT_TEST(tcg_exec_memory_map_change_flushes_tlb)
     memory_region_del_subregion(&sysmem, &ram_b);
     bql_unlock();
 }
+
+UNIT_TEST(tcg_exec_tlb_flush_page_and_by_mmuidx)
+{
+    FakeEnv *env = setup();
+    const uint32_t prog[] = {
+        insn(OP_LI, 4, 0, 4),
+        insn(OP_SHLI, 4, 4, 16),        /* 0x40000: alias window */
+        insn(OP_LD, 5, 4, 0x3000),
+        insn(OP_LD, 6, 4, 0x2000),
+        insn(OP_EXIT, 0, 0, 0),
+    };
+
+    load_program(0x3c00, prog, ARRAY_SIZE(prog));
+    env->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    /* Everything cached: no fill. */
+    setup()->pc = 0x3c00;
+    n_fills = 0;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 0);
+    /* One data page dropped: exactly one fill. */
+    tlb_flush_page(cs, ALIAS_BASE + 0x3008);
+    setup()->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 1);
+    /* Another mmu_idx flushed: nothing to refill for idx 0. */
+    tlb_flush_by_mmuidx(cs, 1u << 3);
+    setup()->pc = 0x3c00;
+    n_fills = 0;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 0);
+    /* idx 0 flushed: code page and both data pages again. */
+    tlb_flush_by_mmuidx(cs, 1u << 0);
+    setup()->pc = 0x3c00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(n_fills, 3);
+}
