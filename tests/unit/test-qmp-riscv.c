@@ -93,6 +93,21 @@ UNIT_TEST(hmp_x_walks_sv39)
     /* A page crossing into an unmapped page fails as a whole. */
     CHECK_HMP("x /2xw 0x40000ffc",
               "Error: Cannot access memory at virtual address 0x40001000\r\n");
+    /* $registers in expressions, and the "i" format. */
+    env->pc = 0x40000000;
+    env->gpr[2] = 0x40000004;
+    CHECK_HMP("x /1xw $pc", "0000000040000000: 0x44332211\r\n");
+    CHECK_HMP("p $sp - $x2 + 5", "0x5\r\n");
+    CHECK_HMP("p $nosuch", "Error: unknown register 'nosuch'\r\n");
+    address_space_write(get_address_space_memory(), DATA + 8, MEMTXATTRS_UNSPECIFIED,
+                        "\x97\x02\x00\x00\x05\x45", 6);
+    {
+        char *out = hmp("x /2i $pc + 8");
+
+        CHECK(g_str_has_prefix(out, "0x0000000040000008:  00000297          auipc"));
+        CHECK(strstr(out, "\r\n0x000000004000000c:  4505              c.") != NULL);
+        g_free(out);
+    }
     /* M-mode does not translate (§3.1.6.3). */
     env->priv = PRV_M;
     CHECK_HMP("x /1xw 0x80004004", "0000000080004004: 0x88776655\r\n");
