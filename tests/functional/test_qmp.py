@@ -281,3 +281,60 @@ def test_errors_match_qemu(board, tmp_path):
         assert a.get('error') == b.get('error'), (req, a, b)
         assert a.get('id') == b.get('id'), (req, a, b)
         assert ('return' in a) == ('return' in b), (req, a, b)
+
+
+# ------------------------------------------------------ guest power-off
+
+# A bare-metal RISC-V program: write FINISHER_PASS (0x5555) to the virt
+# board's sifive_test device at 0x100000, then spin.
+POWEROFF = b''.join(w.to_bytes(4, 'little') for w in (
+    0x001002b7,     # lui  t0, 0x100
+    0x00005337,     # lui  t1, 0x5
+    0x55530313,     # addi t1, t1, 0x555
+    0x0062a023,     # sw   t1, 0(t0)
+    0x0000006f,     # j    .
+))
+
+
+def riscv_virt():
+    target, name = pick_machine()
+    if (target, name) != ('riscv64', 'virt'):
+        pytest.skip('needs the riscv64 virt machine')
+
+
+def test_guest_poweroff_events(machine, tmp_path):
+    riscv_virt()
+    fw = tmp_path / 'poweroff.bin'
+    fw.write_bytes(POWEROFF)
+    m = machine('riscv64', '-M', 'virt', '-S', '-display', 'none', '-bios', str(fw),
+                nographic=False, qmp=True)
+    q = m.qmp()
+    q.command('cont')
+    ev = q.event_wait('SHUTDOWN')
+    assert ev['data'] == {'guest': True, 'reason': 'guest-shutdown'}
+    assert m.wait() == 0
+
+
+def test_guest_poweroff_kept_by_no_shutdown(machine, tmp_path):
+    riscv_virt()
+    fw = tmp_path / 'poweroff.bin'
+    fw.write_bytes(POWEROFF)
+    m = machine('riscv64', '-M', 'virt', '-S', '-display', 'none', '-bios', str(fw),
+                '-no-shutdown', nographic=False, qmp=True)
+    q = m.qmp()
+    q.command('cont')
+    assert q.event_wait('SHUTDOWN')['data']['reason'] == 'guest-shutdown'
+    q.event_wait('STOP')
+    assert q.command('query-status') == {'status': 'shutdown', 'singlestep': False,
+                                         'running': False}
+    with pytest.raises(QMPError) as e:
+        q.command('cont')
+    assert e.value.desc == 'Resetting the Virtual Machine is required'
+    q.command('system_reset')
+    q.event_wait('RESET')
+    assert q.command('query-status')['status'] == 'prelaunch'
+    q.command('cont')                       # runs the program again
+    q.event_wait('RESUME')
+    q.event_wait('SHUTDOWN')
+    q.command('quit')
+    assert m.wait() == 0
