@@ -21,6 +21,7 @@ struct Monitor {
     /* QMP */
     JsonStream *parser;
     bool commands_enabled;      /* after qmp_capabilities */
+    bool oob_enabled;           /* qmp_capabilities enable: ["oob"] */
     bool peer_open;             /* greeting sent, events flow */
 
     /* HMP */

@@ -284,8 +284,17 @@ UNIT_TEST(qmp_argument_errors)
     CHECK_ASK(&s, "{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"bogus\"]}}",
               "{\"error\": {\"class\": \"GenericError\", \"desc\": "
               "\"Parameter 'enable[0]' does not accept value 'bogus'\"}}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\"}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"QMP input member 'exec-oob' is unexpected\"}}\r\n");
     CHECK_ASK(&s, "{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"oob\"]}}",
               "{\"return\": {}}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\",\"id\":1}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"The command query-status does not support OOB\"}, \"id\": 1}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\",\"execute\":\"query-status\"}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"QMP input member 'execute' clashes with 'exec-oob'\"}}\r\n");
     session_close(&s);
 }
 
