@@ -29,6 +29,9 @@ struct Monitor {
     bool prompt_shown;
     bool last_was_cr;           /* a CR LF pair is one Enter */
     int esc_state;              /* inside a terminal escape sequence */
+    bool esc_params;            /* ... which has parameter bytes */
+    GPtrArray *history;         /* HMP lines entered (char*), oldest first */
+    guint history_pos;          /* the entry the arrows are at (len: new line) */
     bool on_mux;                /* shares a mux with the guest's console */
     bool banner_shown;
     int cpu_index;              /* the "cpu N" default for info registers, x */

@@ -650,8 +650,13 @@ UNIT_TEST(hmp_session)
     g_free(out);
     /* Typed characters echo; backspace erases; CR LF is one Enter. */
     CHECK_ASK(&s, "prj\x7fint 2*3\r\n", "prj\b \bint 2*3\r\n0x6\r\n(qemu) ");
-    /* An arrow key's escape sequence is not part of the line. */
-    CHECK_ASK(&s, "p 1\x1b[A\n", "p 1\r\n0x1\r\n(qemu) ");
+    /* Other escape sequences (right arrow, F5) are not part of the line. */
+    CHECK_ASK(&s, "p 1\x1b[C\x1b[15~\n", "p 1\r\n0x1\r\n(qemu) ");
     CHECK_ASK(&s, "\n", "\r\n(qemu) ");
+    /* Up arrow: the previous line again (erasing what was typed). */
+    CHECK_ASK(&s, "xy\x1b[A", "xy\b \b\b \bp 1");
+    CHECK_ASK(&s, "\x1b[A", "\b \b\b \b\b \bprint 2*3");
+    CHECK_ASK(&s, "\x1b[B\x1b[B", "\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \bp 1\b \b\b \b\b \b");
+    CHECK_ASK(&s, "\x1b[A\r", "p 1\r\n0x1\r\n(qemu) ");
     session_close(&s);
 }
