@@ -238,7 +238,8 @@ static void hmp_history_move(Monitor *mon, int dir)
 
 static int hmp_can_read(void *opaque)
 {
-    return 1024;
+    /* A peer that types but does not read its output is not read either. */
+    return monitor_output_congested(opaque) ? 0 : 1024;
 }
 
 static void hmp_read(void *opaque, const uint8_t *buf, int size)

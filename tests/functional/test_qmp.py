@@ -338,3 +338,33 @@ def test_guest_poweroff_kept_by_no_shutdown(machine, tmp_path):
     q.event_wait('SHUTDOWN')
     q.command('quit')
     assert m.wait() == 0
+
+
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return 0
+
+
+def test_client_that_does_not_read_is_throttled(machine, board):
+    """2000 requests (4 MB with padding) of ~10 KiB answers each, unread:
+    the monitor stops reading instead of queueing 20 MB of answers, and
+    every answer still arrives, in order, once the client reads."""
+    m = start(machine, board)
+    q = m.qmp()
+    before = rss_kib(m.proc.pid)
+    n = 2000
+    reqs = ''.join('{"execute":"query-qmp-schema","id":%d}%s' % (i, ' ' * 2000)
+                   for i in range(n))
+    sender = threading.Thread(target=q.send_raw, args=(reqs,), daemon=True)
+    sender.start()
+    sender.join(timeout=3)
+    assert sender.is_alive()            # blocked: the server stopped reading
+    assert rss_kib(m.proc.pid) - before < 32 * 1024
+    for i in range(n):
+        r = q.reply(timeout=60)
+        assert r['id'] == i and r['return'][0]['name']
+    sender.join(timeout=10)
+    assert not sender.is_alive()
