@@ -134,8 +134,6 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
     }
     /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
     x_bind(e, lea, sp->ret_pos);
-    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant. */
-    nat_gen_mxcsr_clear(e);
     if (n & 1) {
         x_arith_ri(e, ARITH_ADD, RSP, 8);
     }
@@ -144,6 +142,9 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
+    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant (with RSP
+     * back at the frame base, where the MXCSR word lives). */
+    nat_gen_mxcsr_clear(e);
     if (!sp->store) {
         x_mov_rr(e, sp->val_reg, RAX);
     }
@@ -337,8 +338,6 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
     x_mov_rr(e, RDI, RBP);
     x_movi(e, nat_call_args[1 + sp->nin], (uint64_t)sp->rm);
     nat_emit_call_abs(g, sp->fn);
-    /* Keep the invariant of Gen.fp_precheck: the helper's C code may leave flags. */
-    nat_gen_mxcsr_clear(e);
     if (n & 1) {
         x_arith_ri(e, ARITH_ADD, RSP, 8);
     }
@@ -347,6 +346,9 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
+    /* The helper's C code may leave flags: keep Gen.fp_precheck's invariant
+     * (RSP is back at the frame base, where the MXCSR word lives). */
+    nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
