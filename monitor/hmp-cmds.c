@@ -470,3 +470,68 @@ void hmp_logfile(Monitor *mon, const char *args)
     qemu_log_set_file(path, &err);
     hmp_report(mon, err);
 }
+
+/* ----------------------------------------------------------- chardevs */
+
+void hmp_ringbuf_write(Monitor *mon, const char *args)
+{
+    const char *p = args;
+    char *dev = next_word(&p);
+    const char *data = hmp_skip_ws(p);
+    json_object *qargs;
+    bool ok;
+
+    if (!dev) {
+        monitor_printf(mon, "usage: ringbuf_write device data\n");
+        return;
+    }
+    qargs = json_object_new_object();
+    json_object_object_add(qargs, "device", json_object_new_string(dev));
+    json_object_object_add(qargs, "data", json_object_new_string(data));
+    json_object_put(hmp_qmp(mon, "ringbuf-write", qargs, &ok));
+    g_free(dev);
+}
+
+void hmp_ringbuf_read(Monitor *mon, const char *args)
+{
+    const char *p = args;
+    char *dev = next_word(&p), *size = next_word(&p);
+    json_object *qargs, *r;
+    uint64_t n;
+    Error *err = NULL;
+    bool ok;
+
+    if (!dev || !size) {
+        monitor_printf(mon, "usage: ringbuf_read device size\n");
+    } else if (!hmp_eval(size, &n, &err)) {
+        hmp_report(mon, err);
+    } else {
+        qargs = json_object_new_object();
+        json_object_object_add(qargs, "device", json_object_new_string(dev));
+        json_object_object_add(qargs, "size", json_object_new_int64((int64_t)n));
+        r = hmp_qmp(mon, "ringbuf-read", qargs, &ok);
+        if (ok) {
+            /* As QEMU: printable text as is, other bytes as \xNN. */
+            for (const char *c = json_object_get_string(r); *c; c++) {
+                if ((unsigned char)*c < 0x20 && *c != '\n') {
+                    monitor_printf(mon, "\\x%02x", (unsigned char)*c);
+                } else {
+                    monitor_printf(mon, "%c", *c);
+                }
+            }
+            monitor_printf(mon, "\n");
+        }
+        json_object_put(r);
+    }
+    g_free(dev);
+    g_free(size);
+}
+
+void hmp_chardev_remove(Monitor *mon, const char *args)
+{
+    json_object *qargs = json_object_new_object();
+    bool ok;
+
+    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
+    json_object_put(hmp_qmp(mon, "chardev-remove", qargs, &ok));
+}

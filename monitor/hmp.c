@@ -43,6 +43,15 @@ static const HmpCommand hmp_commands[] = {
     { "qom-list", "path", "list QOM properties", hmp_qom_list },
     { "qom-get", "path property", "print QOM property", hmp_qom_get },
     { "qom-set", "path property value", "set QOM property", hmp_qom_set },
+    { "memsave", "addr size file", "save to disk virtual memory dump starting at 'addr' "
+      "of size 'size'", hmp_memsave },
+    { "pmemsave", "addr size file", "save to disk physical memory dump starting at 'addr' "
+      "of size 'size'", hmp_pmemsave },
+    { "ringbuf_write", "device data", "write to a ring buffer character device",
+      hmp_ringbuf_write },
+    { "ringbuf_read", "device size", "read from a ring buffer character device",
+      hmp_ringbuf_read },
+    { "chardev-remove", "id", "remove chardev", hmp_chardev_remove },
     { NULL },
 };
 

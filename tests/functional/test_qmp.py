@@ -137,6 +137,19 @@ def test_queries(machine, board):
     schema = q.command('query-qmp-schema')
     metas = {e['name']: e['meta-type'] for e in schema}
     assert metas['query-status'] == 'command' and metas['SHUTDOWN'] == 'event'
+    types = {t['name']: t for t in q.command('qom-list-types', implements='machine')}
+    assert types['%s-machine' % board[1]]['parent'] == 'machine'
+    assert 'machine' not in types          # abstract types only when asked
+    types = {t['name']: t for t in q.command('qom-list-types', implements='machine',
+                                             abstract=True)}
+    assert types['machine']['abstract'] is True
+    assert q.command('query-current-machine') == {'wakeup-suspend-support': False}
+    cpu_type = q.command('qom-get', path=cpus[0]['qom-path'], property='type')
+    props = q.command('device-list-properties', typename=cpu_type)
+    assert all(set(p) >= {'name', 'type'} for p in props)
+    with pytest.raises(QMPError) as e:
+        q.command('device-list-properties', typename='machine')
+    assert e.value.desc == "Parameter 'typename' expects a non-abstract device type"
     hmp = q.command('human-monitor-command', command_line='info status')
     assert hmp == 'VM status: paused (prelaunch)\r\n'
 
@@ -238,12 +251,34 @@ ORACLE_EXCHANGES = [
     {'execute': 'stop', 'arguments': [1]},
     {'execute': 'stop', 'bogus': 1},
     {'execute': 'qmp_capabilities'},
+    {'execute': 'ringbuf-write', 'arguments': {'device': 'rb', 'data': 'hello'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 3}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 10, 'format': 'base64'}},
+    {'execute': 'ringbuf-write', 'arguments': {'device': 'rb', 'data': 'aGk=',
+                                               'format': 'base64'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 8}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': -1}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 1, 'format': 'hex'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'nope', 'size': 1}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'compat_monitor0', 'size': 1}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'nope'}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'compat_monitor0'}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'rb'}},
+    {'execute': 'query-current-machine'},
+    {'execute': 'device-list-properties', 'arguments': {'typename': 'nope'}},
+    {'execute': 'device-list-properties', 'arguments': {'typename': 'device'}},
+    {'execute': 'pmemsave', 'arguments': {'val': 2 ** 64 - 1, 'size': 1, 'filename': 'x'}},
+    {'execute': 'pmemsave', 'arguments': {'val': 0, 'size': 1,
+                                          'filename': '/nonexistent/dir/x'}},
+    {'execute': 'memsave', 'arguments': {'val': 0, 'size': 1, 'filename': 'x',
+                                         'cpu-index': 9}},
 ]
 
 
 def exchange(argv, tmpdir):
     path = os.path.join(tmpdir, 'oracle.sock')
-    p = subprocess.Popen(argv + ['-qmp', 'unix:%s,server=on,wait=off' % path],
+    p = subprocess.Popen(argv + ['-qmp', 'unix:%s,server=on,wait=off' % path,
+                                 '-chardev', 'ringbuf,id=rb'],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     try:
@@ -279,6 +314,8 @@ def test_errors_match_qemu(board, tmp_path):
             assert a['error']['desc'].startswith('JSON parse error, ')
             continue
         assert a.get('error') == b.get('error'), (req, a, b)
+        assert a.get('return') == b.get('return') or req.get('execute') == 'qmp_capabilities', \
+            (req, a, b)
         assert a.get('id') == b.get('id'), (req, a, b)
         assert ('return' in a) == ('return' in b), (req, a, b)
 
