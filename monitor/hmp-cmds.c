@@ -535,3 +535,40 @@ void hmp_chardev_remove(Monitor *mon, const char *args)
     json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
     json_object_put(hmp_qmp(mon, "chardev-remove", qargs, &ok));
 }
+
+/* ------------------------------------------------------- user objects */
+
+static const OptsList object_opts = { "object", "qom-type", false, any_desc };
+
+void hmp_object_add(Monitor *mon, const char *args)
+{
+    Error *err = NULL;
+    Opts *o = opts_parse(&object_opts, hmp_skip_ws(args), &err);
+    json_object *qargs;
+    bool ok;
+
+    if (!o) {
+        hmp_report(mon, err);
+        return;
+    }
+    qargs = json_object_new_object();
+    for (guint i = 0; i < o->opts->len; i++) {
+        Opt *opt = g_ptr_array_index(o->opts, i);
+
+        json_object_object_add(qargs, opt->name, json_object_new_string(opt->str));
+    }
+    if (o->id) {
+        json_object_object_add(qargs, "id", json_object_new_string(o->id));
+    }
+    opts_free(o);
+    json_object_put(hmp_qmp(mon, "object-add", qargs, &ok));
+}
+
+void hmp_object_del(Monitor *mon, const char *args)
+{
+    json_object *qargs = json_object_new_object();
+    bool ok;
+
+    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
+    json_object_put(hmp_qmp(mon, "object-del", qargs, &ok));
+}

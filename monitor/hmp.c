@@ -52,6 +52,8 @@ static const HmpCommand hmp_commands[] = {
     { "ringbuf_read", "device size", "read from a ring buffer character device",
       hmp_ringbuf_read },
     { "chardev-remove", "id", "remove chardev", hmp_chardev_remove },
+    { "object_add", "type,id=ID[,prop=value][,...]", "create QOM object", hmp_object_add },
+    { "object_del", "id", "destroy QOM object", hmp_object_del },
     { NULL },
 };
 

@@ -156,6 +156,9 @@ QMP_HANDLER(qmp_chardev_remove);
 QMP_HANDLER(qmp_query_current_machine);
 QMP_HANDLER(qmp_qom_list_types);
 QMP_HANDLER(qmp_device_list_properties);
+QMP_HANDLER(qmp_object_add);
+QMP_HANDLER(qmp_object_del);
+QMP_HANDLER(qmp_system_wakeup);
 
 /* ---- hmp.c ---- */
 void hmp_monitor_setup(Monitor *mon);

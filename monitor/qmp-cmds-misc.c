@@ -266,3 +266,88 @@ QMP_HANDLER(qmp_device_list_properties)
     object_class_property_foreach(oc, prop_info, ret);
     return ret;
 }
+
+/* ------------------------------------------------------- user objects */
+
+static void collect_prop_name(const Property *prop, void *opaque)
+{
+    g_hash_table_add(opaque, (gpointer)prop->name);
+}
+
+QMP_HANDLER(qmp_object_add)
+{
+    const char *type = arg_str(args, "qom-type");
+    const char *id = arg_str(args, "id");
+    ObjectClass *oc = object_class_by_name(type);
+    GHashTable *names;
+    GPtrArray *keys, *values;
+    bool ok = true;
+
+    /* qom-type is an enum of the user-creatable types in QEMU's schema. */
+    if (!oc || !oc->user_creatable || object_class_is_abstract(oc)) {
+        error_setg(errp, "Parameter 'qom-type' does not accept value '%s'", type);
+        return NULL;
+    }
+    names = g_hash_table_new(g_str_hash, g_str_equal);
+    object_class_property_foreach(oc, collect_prop_name, names);
+    keys = g_ptr_array_new_with_free_func(g_free);
+    values = g_ptr_array_new_with_free_func(g_free);
+    json_object_object_foreach(args, key, val) {
+        enum json_type jt = json_object_get_type(val);
+
+        if (!strcmp(key, "qom-type") || !strcmp(key, "id")) {
+            continue;
+        }
+        if (!g_hash_table_contains(names, key)) {
+            error_setg(errp, "Parameter '%s' is unexpected", key);
+            ok = false;
+            break;
+        }
+        if (jt == json_type_boolean) {
+            g_ptr_array_add(values, g_strdup(json_object_get_boolean(val) ? "on" : "off"));
+        } else if (jt == json_type_string || jt == json_type_int) {
+            g_ptr_array_add(values, g_strdup(json_object_get_string(val)));
+        } else {
+            error_setg(errp, "Invalid parameter type for '%s', expected: string", key);
+            ok = false;
+            break;
+        }
+        g_ptr_array_add(keys, g_strdup(key));
+    }
+    if (ok) {
+        user_creatable_add(type, id, keys, values, errp);
+    }
+    g_ptr_array_unref(keys);
+    g_ptr_array_unref(values);
+    g_hash_table_unref(names);
+    return NULL;
+}
+
+QMP_HANDLER(qmp_object_del)
+{
+    const char *id = arg_str(args, "id");
+    Object *obj = object_resolve_path_component(object_get_objects_root(), id);
+
+    if (!obj) {
+        error_setg(errp, "object '%s' not found", id);
+        return NULL;
+    }
+    /*
+     * /objects holds one reference; any other is a user (a link property).
+     * system/ knows the uses that hold none (a backend mapped as guest RAM).
+     */
+    if (obj->ref > 1 || (monitor_vm_ops() && monitor_vm_ops()->object_in_use &&
+                         monitor_vm_ops()->object_in_use(obj))) {
+        error_setg(errp, "object '%s' is in use, can not be deleted", id);
+        return NULL;
+    }
+    object_unparent(obj);
+    return NULL;
+}
+
+QMP_HANDLER(qmp_system_wakeup)
+{
+    /* No machine here can suspend (no ACPI S3, no SBI system suspend). */
+    error_setg(errp, "wake-up from suspend is not supported by this guest");
+    return NULL;
+}

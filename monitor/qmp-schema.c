@@ -145,6 +145,8 @@ static const QmpMember args_qom_list_types[] = {
     { "implements", "str", true }, { "abstract", "bool", true }, END,
 };
 static const QmpMember args_device_list_properties[] = { { "typename", "str" }, END };
+static const QmpMember args_object_add[] = { { "qom-type", "str" }, { "id", "str" }, END };
+static const QmpMember args_object_del[] = { { "id", "str" }, END };
 
 static const QmpCommandDef commands[] = {
     { "qmp_capabilities", args_capabilities, "any", false, true, qmp_qmp_capabilities,
@@ -209,6 +211,12 @@ static const QmpCommandDef commands[] = {
       qmp_qom_list_types, "the object types (optionally those implementing one)" },
     { "device-list-properties", args_device_list_properties, "[ObjectPropertyInfo]", false,
       false, qmp_device_list_properties, "the properties of a device type" },
+    { "object-add", args_object_add, "any", true, false, qmp_object_add,
+      "create a user object, as -object (further keys are its properties)" },
+    { "object-del", args_object_del, "any", false, false, qmp_object_del,
+      "remove a user object nothing uses" },
+    { "system_wakeup", NULL, "any", false, false, qmp_system_wakeup,
+      "wake a suspended guest (none can suspend yet)" },
     { NULL },
 };
 

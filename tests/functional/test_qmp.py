@@ -272,6 +272,15 @@ ORACLE_EXCHANGES = [
                                           'filename': '/nonexistent/dir/x'}},
     {'execute': 'memsave', 'arguments': {'val': 0, 'size': 1, 'filename': 'x',
                                          'cpu-index': 9}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io1'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io1'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'nope', 'id': 'x'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io2', 'foo': 1}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': '1x'}},
+    {'execute': 'object-del', 'arguments': {'id': 'io1'}},
+    {'execute': 'object-del', 'arguments': {'id': 'io1'}},
+    {'execute': 'system_wakeup'},
 ]
 
 
@@ -405,3 +414,20 @@ def test_client_that_does_not_read_is_throttled(machine, board):
         assert r['id'] == i and r['return'][0]['name']
     sender.join(timeout=10)
     assert not sender.is_alive()
+
+
+def test_objects_at_runtime(machine, board):
+    m = start(machine, board, '-object', 'memory-backend-ram,id=mem,size=128M',
+              '-machine', 'memory-backend=mem', '-m', '128M')
+    q = m.qmp()
+    hmp = lambda line: q.command('human-monitor-command', command_line=line)
+    assert hmp('object_add iothread,id=io7') == ''
+    iot = q.command('query-iothreads')
+    assert [t['id'] for t in iot] == ['io7'] and iot[0]['thread-id'] > 0
+    assert hmp('info iothreads').startswith('io7:\r\n  thread_id=')
+    q.command('object-del', id='io7')
+    assert q.command('query-iothreads') == []
+    with pytest.raises(QMPError) as e:
+        q.command('object-del', id='mem')      # the machine's RAM
+    assert e.value.desc == "object 'mem' is in use, can not be deleted"
+    assert hmp('object_del nope') == "Error: object 'nope' not found\r\n"
