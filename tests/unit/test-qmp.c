@@ -741,5 +741,12 @@ UNIT_TEST(hmp_session)
     CHECK_ASK(&s, "\x1b[A", "\b \b\b \b\b \bprint 2*3");
     CHECK_ASK(&s, "\x1b[B\x1b[B", "\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \bp 1\b \b\b \b\b \b");
     CHECK_ASK(&s, "\x1b[A\r", "p 1\r\n0x1\r\n(qemu) ");
+    /* Tab completes a unique command, lists several, completes info's words. */
+    CHECK_ASK(&s, "system_r\t", "system_reset ");
+    CHECK_ASK(&s, "\x03", "\r\n(qemu) ");
+    CHECK_ASK(&s, "qom-\t", "qom-\r\nqom-list qom-get qom-set\r\n(qemu) qom-");
+    CHECK_ASK(&s, "\x03info mt\t", "\r\n(qemu) info mtree ");
+    CHECK_ASK(&s, "\x03info hist\t\r", "\r\n(qemu) info history \r\n0: 'print 2*3'\r\n"
+                  "1: 'p 1'\r\n2: 'info history '\r\n(qemu) ");
     session_close(&s);
 }
