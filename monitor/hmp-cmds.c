@@ -281,6 +281,36 @@ void hmp_info_registers(Monitor *mon, const char *args)
     }
 }
 
+static MonitorInfoMem *target_info_mem;
+
+void monitor_register_info_mem(MonitorInfoMem *fn)
+{
+    target_info_mem = fn;
+}
+
+void hmp_info_mem(Monitor *mon, const char *args)
+{
+    CPUState *cpu = hmp_current_cpu(mon);
+    GString *out;
+    Error *err = NULL;
+
+    if (!cpu) {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    if (!target_info_mem) {
+        monitor_printf(mon, "info mem is not available for this target\n");
+        return;
+    }
+    out = g_string_new(NULL);
+    if (target_info_mem(cpu, out, &err)) {
+        monitor_puts(mon, out->str);
+    } else {
+        hmp_report(mon, err);
+    }
+    g_string_free(out, true);
+}
+
 void hmp_info_qom_tree(Monitor *mon, const char *args)
 {
     const char *path = hmp_skip_ws(args);

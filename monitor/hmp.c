@@ -67,6 +67,7 @@ static const HmpCommand hmp_info_commands[] = {
     { "mtree", "[-f]", "show memory tree (-f: flat views)", hmp_info_mtree },
     { "qtree", "", "show device tree", hmp_info_qtree },
     { "registers", "", "show the cpu registers", hmp_info_registers },
+    { "mem", "", "show the active virtual memory mappings", hmp_info_mem },
     { "cpus", "", "show infos for each CPU", hmp_info_cpus },
     { "chardev", "", "show the character devices", hmp_info_chardev },
     { "kvm", "", "show KVM information", hmp_info_kvm },

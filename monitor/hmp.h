@@ -35,6 +35,7 @@ HmpFunc hmp_object_add, hmp_object_del;
 HmpFunc hmp_memsave, hmp_pmemsave, hmp_ringbuf_write, hmp_ringbuf_read, hmp_chardev_remove;
 HmpFunc hmp_info_status, hmp_info_version, hmp_info_name, hmp_info_uuid;
 HmpFunc hmp_info_mtree, hmp_info_qtree, hmp_info_registers, hmp_info_cpus;
+HmpFunc hmp_info_mem;
 HmpFunc hmp_info_chardev, hmp_info_kvm, hmp_info_iothreads, hmp_info_qom_tree;
 
 #endif

@@ -182,6 +182,9 @@ void monitor_register_get_reg(MonitorGetReg *fn);
 typedef size_t MonitorDisasInsn(uint64_t pc, const uint8_t *code, size_t len, char *buf,
                                 size_t size);
 void monitor_register_disas(MonitorDisasInsn *fn);
+/* Target hook for "info mem": the current address translation's mappings. */
+typedef bool MonitorInfoMem(CPUState *cpu, GString *out, Error **errp);
+void monitor_register_info_mem(MonitorInfoMem *fn);
 /* Target hook for "info registers" when the CPU has no tcg_ops->dump_state. */
 typedef bool MonitorDumpState(CPUState *cpu, FILE *f, Error **errp);
 void monitor_register_dump_state(MonitorDumpState *fn);
