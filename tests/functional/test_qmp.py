@@ -431,3 +431,12 @@ def test_objects_at_runtime(machine, board):
         q.command('object-del', id='mem')      # the machine's RAM
     assert e.value.desc == "object 'mem' is in use, can not be deleted"
     assert hmp('object_del nope') == "Error: object 'nope' not found\r\n"
+
+
+def test_nographic_with_qmp_leaves_stdio_to_the_serial_port(machine, board):
+    # As QEMU: -qmp replaces the default monitor, so no mux on stdio.
+    m = machine(board[0], '-M', board[1], '-S', qmp=True)        # -nographic
+    q = m.qmp()
+    chardevs = {c['label']: c['filename'] for c in q.command('query-chardev')}
+    assert chardevs['serial0'] == 'stdio'
+    assert not any(f.startswith('mux') for f in chardevs.values())
