@@ -9,6 +9,7 @@
 #include "core/main-loop.h"
 #include "chardev/char.h"
 #include "hw/core/machine.h"
+#include "hw/core/qdev.h"
 #include "memory/memory.h"
 #include "monitor/monitor-internal.h"
 #include "tests/unit/unit.h"
@@ -627,6 +628,57 @@ UNIT_TEST(qmp_memory_and_ringbuf_commands)
     session_close(&s);
     memory_region_del_subregion(get_system_memory(), ram);
     g_free(path);
+}
+
+/* A device that may come and go while the machine runs, as a CPU or a
+ * DIMM would in QEMU: no bus, hotpluggable. */
+static void hotplug_dev_class_init(ObjectClass *oc, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->user_creatable = true;
+    dc->hotpluggable = true;
+}
+
+static const TypeInfo hotplug_dev_info = {
+    .name = "test-hotplug-dev",
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(DeviceState),
+    .class_init = hotplug_dev_class_init,
+};
+
+static void test_types(void)
+{
+    type_register_static(&hotplug_dev_info);
+}
+
+type_init(test_types)
+
+UNIT_TEST(qmp_device_add_del_events)
+{
+    Session s;
+    char *out;
+
+    session_open(&s, "q13", true);
+    negotiate(&s);
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"id\":\"hp0\"}}", "{\"return\": {}}\r\n");
+    CHECK(qdev_find_by_id("hp0") != NULL);
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"id\":\"hp0\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Duplicate ID 'hp0' for device\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"nope\":1}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Property 'test-hotplug-dev.nope' not found\"}}\r\n");
+    out = ask(&s, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"hp0\"},\"id\":9}");
+    CHECK(strstr(out, "\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": \"hp0\", "
+                      "\"path\": \"/machine/peripheral/hp0\"}}\r\n{\"return\": {}, "
+                      "\"id\": 9}\r\n") != NULL);
+    g_free(out);
+    CHECK(qdev_find_by_id("hp0") == NULL);
+    session_close(&s);
 }
 
 /* ---------------------------------------------------------------- HMP */
