@@ -63,7 +63,8 @@ uint64_t helper_mret(CPURISCVState *env)
     prev = extract64(s, MSTATUS_MPP_SHIFT, 2);
     s = deposit64(s, 3, 1, extract64(s, 7, 1));         /* MIE = MPIE */
     s |= MSTATUS_MPIE;
-    s = deposit64(s, MSTATUS_MPP_SHIFT, 2, PRV_U);       /* least-privileged mode */
+    /* MPP <- the least-privileged mode the hart has */
+    s = deposit64(s, MSTATUS_MPP_SHIFT, 2, riscv_has_ext(env, RVU) ? PRV_U : PRV_M);
     if (prev != PRV_M) {
         s &= ~MSTATUS_MPRV;
     }
