@@ -224,6 +224,13 @@ void hmp_info_qtree(Monitor *mon, const char *args)
     print_stream(mon, qtree_to, NULL);
 }
 
+static MonitorDumpState *target_dump_state;
+
+void monitor_register_dump_state(MonitorDumpState *fn)
+{
+    target_dump_state = fn;
+}
+
 static void registers_to(FILE *f, void *opaque)
 {
     CPUState *cpu = opaque;
@@ -248,11 +255,30 @@ void hmp_info_registers(Monitor *mon, const char *args)
         monitor_printf(mon, "No CPU available\n");
         return;
     }
-    if (!cpu->tcg_ops || !cpu->tcg_ops->dump_state) {
+    if (cpu->tcg_ops && cpu->tcg_ops->dump_state) {
+        print_stream(mon, registers_to, cpu);
+    } else if (target_dump_state) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        Error *err = NULL;
+        bool ok;
+
+        if (!f) {
+            monitor_printf(mon, "Error: out of memory\n");
+            return;
+        }
+        ok = target_dump_state(cpu, f, &err);
+        fclose(f);
+        if (ok) {
+            monitor_puts(mon, buf);
+        } else {
+            hmp_report(mon, err);
+        }
+        free(buf);
+    } else {
         monitor_printf(mon, "CPU #%d cannot show its registers\n", cpu->cpu_index);
-        return;
     }
-    print_stream(mon, registers_to, cpu);
 }
 
 void hmp_info_qom_tree(Monitor *mon, const char *args)

@@ -94,8 +94,8 @@ static int kvm_open_device(const char *path, Error **errp)
     int ver;
 
     if (fd < 0) {
-        error_setg_errno(errp, errno, "Could not access KVM kernel module");
-        error_append_hint(errp, "(%s)\n", path);
+        /* One line: what, where, why (the usual case: no /dev/kvm here). */
+        error_setg_errno(errp, errno, "Could not access KVM kernel module (%s)", path);
         return -1;
     }
     ver = ioctl(fd, KVM_GET_API_VERSION, 0);
@@ -119,9 +119,7 @@ static bool kvm_available(Error **errp)
     return true;
 }
 
-void kvm_state_free(KVMState *s);
-
-void kvm_state_free(KVMState *s)
+static void kvm_state_free(KVMState *s)
 {
     if (!s) {
         return;

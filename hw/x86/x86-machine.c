@@ -12,6 +12,7 @@
 
 #define MPTABLE_BASE 0x9f000ULL     /* EBDA: MP tables live here */
 #define LEGACY_HOLE_START 0xa0000ULL
+#define BIOS_OPTROM_START 0xc0000ULL
 #define BIOS_AREA_START 0xf0000ULL
 #define HIGH_MEMORY 0x100000ULL
 
@@ -122,9 +123,15 @@ static void x86_ram_init(X86MachineState *x86ms, MachineState *ms)
     memory_region_init_alias(&x86ms->ram_low, OBJECT(ms), "ram-below-640k", ms->ram, 0,
                              LEGACY_HOLE_START);
     memory_region_add_subregion(sysmem, 0, &x86ms->ram_low);
+    /*
+     * From 768 KiB up: the option-ROM/BIOS area is RAM-backed as on a PC
+     * whose chipset (PAM) maps it to DRAM; firmware overlays it.  Leaving it
+     * unassigned would turn every read of a kernel's BIOS-area scans (the
+     * ACPI RSDP search) into an MMIO exit.
+     */
     memory_region_init_alias(&x86ms->ram_mid, OBJECT(ms), "ram-below-4g", ms->ram,
-                             HIGH_MEMORY, below - HIGH_MEMORY);
-    memory_region_add_subregion(sysmem, HIGH_MEMORY, &x86ms->ram_mid);
+                             BIOS_OPTROM_START, below - BIOS_OPTROM_START);
+    memory_region_add_subregion(sysmem, BIOS_OPTROM_START, &x86ms->ram_mid);
     if (x86ms->above_4g_mem_size) {
         memory_region_init_alias(&x86ms->ram_high, OBJECT(ms), "ram-above-4g", ms->ram,
                                  below, x86ms->above_4g_mem_size);
@@ -261,6 +268,9 @@ void x86_machine_init_common(MachineState *ms)
     x86ms->below_4g_mem_size = MIN(ms->ram_size, x86ms->lowmem_limit);
     x86ms->above_4g_mem_size = ms->ram_size - x86ms->below_4g_mem_size;
     x86ms->blobs = g_array_new(false, true, sizeof(X86BootBlob));
+    /* One FlatView update for the whole board: KVM then sets each memslot
+     * once instead of splitting RAM again for every ROM laid over it. */
+    memory_region_transaction_begin();
     x86_ram_init(x86ms, ms);
 
     for (int i = 0; i < X86_GSI_COUNT; i++) {
@@ -286,6 +296,7 @@ void x86_machine_init_common(MachineState *ms)
         error_report_err(err);
         exit(1);
     }
+    memory_region_transaction_commit();
     qemu_register_reset(x86_boot_blobs_reset, x86ms);
 }
 

@@ -26,6 +26,39 @@ static const char *const rm_names[8] = {
     "rne", "rtz", "rdn", "rup", "rmm", "rm5", "rm6", "dyn",
 };
 
+/* CSR names (privileged spec 2.2, tables 2.2-2.5) for the ones we implement. */
+static const char *csr_name(unsigned csr, char *buf, size_t size)
+{
+    static const struct {
+        uint16_t num;
+        const char *name;
+    } names[] = {
+        {0x001, "fflags"}, {0x002, "frm"}, {0x003, "fcsr"},
+        {0xc00, "cycle"}, {0xc01, "time"}, {0xc02, "instret"},
+        {0x100, "sstatus"}, {0x104, "sie"}, {0x105, "stvec"}, {0x106, "scounteren"},
+        {0x10a, "senvcfg"}, {0x140, "sscratch"}, {0x141, "sepc"}, {0x142, "scause"},
+        {0x143, "stval"}, {0x144, "sip"}, {0x14d, "stimecmp"}, {0x180, "satp"},
+        {0x300, "mstatus"}, {0x301, "misa"}, {0x302, "medeleg"}, {0x303, "mideleg"},
+        {0x304, "mie"}, {0x305, "mtvec"}, {0x306, "mcounteren"}, {0x30a, "menvcfg"},
+        {0x320, "mcountinhibit"}, {0x340, "mscratch"}, {0x341, "mepc"},
+        {0x342, "mcause"}, {0x343, "mtval"}, {0x344, "mip"}, {0x3a0, "pmpcfg0"},
+        {0x3a2, "pmpcfg2"}, {0xb00, "mcycle"}, {0xb02, "minstret"},
+        {0xf11, "mvendorid"}, {0xf12, "marchid"}, {0xf13, "mimpid"}, {0xf14, "mhartid"},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (names[i].num == csr) {
+            return names[i].name;
+        }
+    }
+    if (csr >= 0x3b0 && csr <= 0x3bf) {
+        snprintf(buf, size, "pmpaddr%u", csr - 0x3b0);
+    } else {
+        snprintf(buf, size, "0x%x", csr);
+    }
+    return buf;
+}
+
 typedef struct Out {
     char *buf;
     size_t size;
@@ -199,17 +232,17 @@ static bool dis_system(Out *o, uint32_t i)
     static const char *const csr[8] = { NULL, "csrrw", "csrrs", "csrrc", NULL, "csrrwi",
                                         "csrrsi", "csrrci" };
     int f3 = insn_funct3(i);
+    char num[16];
 
     if (f3) {
+        const char *name = csr_name(extract32(i, 20, 12), num, sizeof(num));
         if (!csr[f3]) {
             return false;
         }
         if (f3 & 4) {
-            emit(o, "%s %s,0x%x,%d", csr[f3], xn[insn_rd(i)], (unsigned)extract32(i, 20, 12),
-                 insn_rs1(i));
+            emit(o, "%s %s,%s,%d", csr[f3], xn[insn_rd(i)], name, insn_rs1(i));
         } else {
-            emit(o, "%s %s,0x%x,%s", csr[f3], xn[insn_rd(i)], (unsigned)extract32(i, 20, 12),
-                 xn[insn_rs1(i)]);
+            emit(o, "%s %s,%s,%s", csr[f3], xn[insn_rd(i)], name, xn[insn_rs1(i)]);
         }
         return true;
     }

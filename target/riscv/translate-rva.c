@@ -12,14 +12,31 @@
  * clears the reservation (8.2); the trap path leaves it to the privileged
  * code (an xRET need not clear it).
  *
- * Alignment: all of them use MO_ALIGN.  LR faults as a load; SC and AMOs
- * check alignment first so a misaligned one raises store/AMO
- * address-misaligned (8.4) even though they load before they store.  A page
- * fault on an AMO's first access is reported as a load page fault (the
- * store fault follows when the page is present but read-only); OS handlers
- * treat both as "map the page" so this only costs an extra trap.
+ * Faults: all of them use MO_ALIGN.  LR faults as a load.  SC and AMOs are
+ * stores for exception purposes (privileged spec 3.1.15, "Store/AMO"), yet
+ * they load before they store: so they first check alignment (raising
+ * store/AMO address-misaligned) and then probe the page for writing
+ * (helper_amo_probe_write, raising store/AMO page or access faults), and
+ * only then load.
  */
 #include "target/riscv/translate-internal.h"
+
+/*
+ * Translate addr for a store of size bytes: raise the store/AMO fault now
+ * if the access cannot complete, so the following load does not report a
+ * load fault.  Fills the TLB entry the load and store will then hit.
+ */
+static void helper_amo_probe_write(CPURISCVState *env, uint64_t addr, uint64_t size,
+                                   uint64_t mmu_idx)
+{
+    CPUState *cs = env_cpu_riscv(env);
+
+    cs->tcg_ops->tlb_fill(cs, addr, (int)size, MMU_DATA_STORE, (int)mmu_idx, false,
+                          GETPC());
+}
+
+static const TCGHelperInfo info_amo_probe_write =
+    TCG_HELPER(helper_amo_probe_write, 4, false, TCG_CALL_MAY_RAISE);
 
 enum {
     AMO_ADD = 0x00, AMO_SWAP = 0x01, AMO_LR = 0x02, AMO_SC = 0x03,
@@ -27,7 +44,8 @@ enum {
     AMO_MAX = 0x14, AMO_MINU = 0x18, AMO_MAXU = 0x1c,
 };
 
-static void gen_check_align(DisasContext *ctx, TCGv addr, unsigned size)
+/* Alignment, then write permission: the store/AMO faults come first. */
+static void gen_check_store(DisasContext *ctx, TCGv addr, unsigned size)
 {
     TCGv low = tcg_temp_new();
     TCGLabel *ok = gen_new_label();
@@ -37,6 +55,9 @@ static void gen_check_align(DisasContext *ctx, TCGv addr, unsigned size)
     gen_exception_tval(ctx, RISCV_EXCP_STORE_AMO_ADDR_MIS, addr);
     gen_set_label(ok);
     ctx->is_jmp = DISAS_NEXT;     /* the aligned path continues */
+    tcg_gen_movi(cpu_pc, ctx->pc);
+    tcg_gen_call4(&info_amo_probe_write, TCG_NO_RET, tcg_env, addr, tcg_constant(size),
+                  tcg_constant(ctx->mem_idx));
 }
 
 static void gen_lr(DisasContext *ctx, uint32_t insn, MemOp op)
@@ -60,7 +81,7 @@ static void gen_sc(DisasContext *ctx, uint32_t insn, MemOp op)
     TCGLabel *done = gen_new_label();
 
     tcg_gen_mov(addr, get_gpr(ctx, insn_rs1(insn)));
-    gen_check_align(ctx, addr, memop_size(op));
+    gen_check_store(ctx, addr, memop_size(op));
     tcg_gen_brcond(TCG_COND_NE, addr, cpu_load_res, fail);
     tcg_gen_qemu_ld(cur, addr, ctx->mem_idx, op | MO_ALIGN);
     tcg_gen_brcond(TCG_COND_NE, cur, cpu_load_val, fail);
@@ -97,7 +118,7 @@ static void gen_amo(DisasContext *ctx, uint32_t insn, int funct5, MemOp op)
 
     tcg_gen_mov(addr, get_gpr(ctx, insn_rs1(insn)));
     tcg_gen_mov(src, get_gpr(ctx, insn_rs2(insn)));
-    gen_check_align(ctx, addr, memop_size(op));
+    gen_check_store(ctx, addr, memop_size(op));
     tcg_gen_qemu_ld(old, addr, ctx->mem_idx, op | MO_ALIGN);   /* W: sign-extended */
     switch (funct5) {
     case AMO_ADD:

@@ -258,7 +258,9 @@ UNIT_TEST(disas_base_and_extensions)
     DIS(0, 0x4025d513, 4, "srai a0,a1,2");
     DIS(0, 0x100526af, 4, "lr.w a3,(a0)");
     DIS(0, 0x1ab5b6af, 4, "sc.d.rl a3,a1,(a1)");
-    DIS(0, 0x30002573, 4, "csrrs a0,0x300,zero");
+    DIS(0, 0x30002573, 4, "csrrs a0,mstatus,zero");
+    DIS(0, 0x3b1292f3, 4, "csrrw t0,pmpaddr1,t0");
+    DIS(0, 0x7c0022f3, 4, "csrrs t0,0x7c0,zero");
     DIS(0, 0x30200073, 4, "mret");
     DIS(0, 0x0000100f, 4, "fence.i");
     DIS(0, 0x02c5f553, 4, "fadd.d fa0,fa1,fa2,dyn");

@@ -123,6 +123,18 @@ static CPURISCVState *setup(const uint16_t *code, size_t bytes)
     return &cpu->env;
 }
 
+/* Load code at RAM_BASE + offset and start there. */
+static CPURISCVState *setup_at(hwaddr offset, const uint16_t *code, size_t bytes)
+{
+    static const uint16_t nothing[1];
+    CPURISCVState *env = setup(nothing, sizeof(nothing));
+
+    CHECK_EQ(address_space_write(&as, RAM_BASE + offset, MEMTXATTRS_UNSPECIFIED, code,
+                                 bytes), MEMTX_OK);
+    env->pc = RAM_BASE + offset;
+    return env;
+}
+
 /* Run until the program's wfi halts the hart. */
 static void run(void)
 {
@@ -248,4 +260,38 @@ UNIT_TEST(translate_mret_sret_ecall_from_user)
     CHECK_EQ(X(A4), RISCV_EXCP_U_ECALL);
     CHECK_EQ(X(A5), RAM_BASE + 0x62);
     CHECK_EQ(env->priv, PRV_M);
+}
+
+UNIT_TEST(translate_instruction_across_a_page_boundary)
+{
+    /* c.li a0,1; c.li a1,2; c.li a2,3; then "addi a3,zero,4" in the last
+     * two bytes of the page and the first two of the next; wfi. */
+    static const uint16_t code[] = { 0x4505, 0x4589, 0x460d, 0x0693, 0x0040, 0x0073, 0x1050 };
+    CPURISCVState *env = setup_at(0xff8, code, sizeof(code));
+
+    run();
+    CHECK_EQ(X(A0), 1);
+    CHECK_EQ(X(A1), 2);
+    CHECK_EQ(X(A2), 3);
+    CHECK_EQ(X(A3), 4);
+    CHECK_EQ(env->pc, RAM_BASE + 0x1006);
+}
+
+UNIT_TEST(translate_long_straight_line_over_pages)
+{
+    /* 5000 x c.addi a0,1 (10000 bytes: several blocks by max_insns and
+     * by page ends), then wfi. */
+    enum { N = 5000 };
+    static uint16_t code[N + 2];
+    CPURISCVState *env;
+
+    for (int i = 0; i < N; i++) {
+        code[i] = 0x0505;
+    }
+    code[N] = 0x0073;
+    code[N + 1] = 0x1050;
+    env = setup_at(0x10, code, sizeof(code));
+    run();
+    CHECK_EQ(X(A0), N);
+    CHECK_EQ(env->pc, RAM_BASE + 0x10 + sizeof(code));
 }
