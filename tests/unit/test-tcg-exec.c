@@ -66,6 +66,20 @@ UNIT_TEST(tcg_exec_loop_caches_and_chains)
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     CHECK_EQ(n_translated, before);
     CHECK_EQ(fenv(cs)->r[0], 300);
+
+    /* The loop block chained to itself, and host positions map back to it. */
+    {
+        TranslationBlock *loop = tb_lookup(cs, 0xc, 0, 0);
+        uint64_t data[2];
+        CHECK(loop);
+        CHECK(loop->jmp_dest[0] == loop);
+        CHECK(tb_find_by_host((uintptr_t)loop->tc_ptr + loop->tc_size - 1) == loop);
+        CHECK(tb_find_by_host((uintptr_t)&data) == NULL);
+        CHECK_EQ(loop->icount, 3);
+        CHECK_EQ(loop->size, 12);
+        CHECK(tcg_backend->insn_data(loop, 2, data));
+        CHECK_EQ(data[0], 0x14);
+    }
 }
 
 UNIT_TEST(tcg_exec_self_modifying_code)
