@@ -26,6 +26,8 @@ extern TCGRuntime tcg_runtime;
 
 typedef struct TCGBackend {
     const char *name;
+    /* Generated code is host machine code: the buffer must be executable. */
+    bool code_is_executable;
     /*
      * Generate code for s's (optimized) ops at buf, at most size bytes.
      * Returns the bytes used, -1 if the buffer is too small, -2 if the

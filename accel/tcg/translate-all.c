@@ -21,6 +21,8 @@
 #include "accel/tcg/internal.h"
 #include "core/log.h"
 
+#include <sys/mman.h>
+
 #define TCG_MAX_INSNS 512
 #define TB_DEFAULT_SIZE (64 * MiB)
 #define TB_ALIGN 16
@@ -187,9 +189,21 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
         tb_flush(NULL);
         flush_pending = true;
         tb_flush_if_pending();
-        g_free(code_buf);
+        munmap(code_buf, code_size);
+        code_buf = NULL;
     }
-    code_buf = g_malloc(size);
+    /* Reserved, not committed: pages are touched as blocks are generated. */
+    code_buf = mmap(NULL, size, PROT_READ | PROT_WRITE |
+                    (be->code_is_executable ? PROT_EXEC : 0),
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (code_buf == MAP_FAILED) {
+        code_buf = NULL;
+        code_size = 0;
+        g_rec_mutex_unlock(&tb_lock);
+        error_setg_errno(errp, errno, "cannot allocate a %zu MiB translation cache",
+                         (size_t)(size / MiB));
+        return;
+    }
     code_size = size;
     code_used = 0;
     tcg_backend = be;
