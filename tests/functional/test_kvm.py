@@ -108,6 +108,7 @@ def test_test_kernel_passes(machine, kernel, mach, smp):
     # Multiboot memory: 636 KiB below the EBDA/MP tables, the rest above 1 MiB.
     assert 'mem_lower=636K mem_upper=%dK' % (255 * 1024) in out
     assert (mach == 'pc') == ('pci: ok' in out)
+    assert (mach == 'microvm') == ('virtio-mmio: 8 transports, 8 empty' in out)
 
 
 def test_memory_above_4g_and_cpu_host(machine, kernel):

@@ -286,12 +286,17 @@ UNIT_TEST(linux_bzimage_boot_params)
     object_unref(OBJECT(x));
     g_free(bz);
 
-    /* 32-bit entry for a kernel without XLF_KERNEL_64; too old; too long. */
+    /* 32-bit entry for a kernel without XLF_KERNEL_64 (and the machine's
+     * own command-line words, as microvm adds for virtio-mmio); too old;
+     * too long. */
     x = machine_new(64 * MiB);
+    x->linux_cmdline_extra = g_strdup("virtio_mmio.device=512@0xfeb00000:16");
+    MACHINE(x)->kernel_cmdline = g_strdup("quiet");
     bz = make_bzimage(&len, 0x20a, false);
     CHECK(x86_linux_load(x, bz, len, &err));
     CHECK_EQ(x->boot.mode, X86_BOOT_PM32);
     CHECK_EQ(x->boot.entry, 0x100000);
+    CHECK_STREQ(blob_at(x, 0x20000)->data, "quiet virtio_mmio.device=512@0xfeb00000:16");
     object_unref(OBJECT(x));
     g_free(bz);
     x = machine_new(64 * MiB);
