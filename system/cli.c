@@ -506,8 +506,6 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
     case CLI_HELP:
         want_help(cfg, CLI_HELP_USAGE, NULL);
         return true;
-    case CLI_DATADIR:
-    case CLI_NODEFAULTS:
     case CLI_DRIVE:
     case CLI_BLOCKDEV:
         /* Kept among the -device options: if=virtio devices take their place. */
@@ -516,6 +514,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         }
         g_ptr_array_add(cfg->device, cli_arg_new(o, value));
         return true;
+    case CLI_DATADIR:
+    case CLI_NODEFAULTS:
     case CLI_NO_USER_CONFIG:
         if (o->index == CLI_NODEFAULTS) {
             cfg->nodefaults = true;
