@@ -1,5 +1,6 @@
 /*
- * HMP "x" on RISC-V: guest virtual to physical for the monitor.
+ * HMP on RISC-V: guest virtual to physical for "x", $registers in
+ * expressions, and the "i" format (target/riscv's own disassembler).
  *
  * A debug walk of the current page tables (RISC-V privileged spec §4.3.2
  * for Sv39 and §4.5 for Sv48): it reads PTEs but never sets their A/D bits
@@ -13,6 +14,7 @@
 #include "memory/memory.h"
 #include "target/riscv/cpu.h"
 #include "target/riscv/cpu_bits.h"
+#include "target/riscv/translate.h"
 #include "monitor/monitor-internal.h"
 
 #define PAGE_BITS 12
@@ -77,9 +79,53 @@ static bool riscv_virt_to_phys(CPUState *cpu, uint64_t va, uint64_t *pa, Error *
     return false;
 }
 
+/* The ABI names of x0..x31 (RISC-V psABI, "Integer Register Convention"). */
+static const char *const abi_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2",
+    "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+    "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static bool riscv_get_reg(CPUState *cpu, const char *name, uint64_t *value)
+{
+    CPURISCVState *env = cpu->env_ptr;
+    char *end;
+
+    if (!strcmp(name, "pc")) {
+        *value = env->pc;
+        return true;
+    }
+    if (!strcmp(name, "satp")) {
+        *value = env->satp;
+        return true;
+    }
+    if (!strcmp(name, "fp")) {
+        *value = env->gpr[8];
+        return true;
+    }
+    if (name[0] == 'x' && g_ascii_isdigit(name[1])) {
+        unsigned long n = strtoul(name + 1, &end, 10);
+
+        if (!*end && n < 32) {
+            *value = env->gpr[n];
+            return true;
+        }
+        return false;
+    }
+    for (int i = 0; i < 32; i++) {
+        if (!strcmp(name, abi_names[i])) {
+            *value = env->gpr[i];
+            return true;
+        }
+    }
+    return false;
+}
+
 static void riscv_monitor_init(void)
 {
     monitor_register_virt_to_phys(riscv_virt_to_phys);
+    monitor_register_get_reg(riscv_get_reg);
+    monitor_register_disas(riscv_disas_insn);
 }
 
 type_init(riscv_monitor_init)

@@ -197,9 +197,49 @@ static void hmp_prompt(Monitor *mon)
     monitor_puts(mon, HMP_PROMPT);
 }
 
+/* ------------------------------------------------------------ history */
+
+#define HMP_HISTORY_MAX 64
+
+static void hmp_history_add(Monitor *mon, const char *line)
+{
+    GPtrArray *h = mon->history;
+
+    if (!*line || (h->len && !strcmp(g_ptr_array_index(h, h->len - 1), line))) {
+        mon->history_pos = h->len;
+        return;
+    }
+    if (h->len == HMP_HISTORY_MAX) {
+        g_ptr_array_remove_index(h, 0);
+    }
+    g_ptr_array_add(h, g_strdup(line));
+    mon->history_pos = h->len;
+}
+
+/* Replace the line being typed with the previous (-1) or next (+1) entry. */
+static void hmp_history_move(Monitor *mon, int dir)
+{
+    GPtrArray *h = mon->history;
+    int pos = (int)mon->history_pos + dir;
+    const char *entry;
+
+    if (pos < 0 || pos > (int)h->len) {
+        return;
+    }
+    mon->history_pos = (guint)pos;
+    entry = (guint)pos < h->len ? g_ptr_array_index(h, pos) : "";
+    /* Erase what is on the screen, then show the entry. */
+    for (gsize i = 0; i < mon->line->len; i++) {
+        monitor_puts(mon, "\b \b");
+    }
+    g_string_assign(mon->line, entry);
+    monitor_puts(mon, entry);
+}
+
 static int hmp_can_read(void *opaque)
 {
-    return 1024;
+    /* A peer that types but does not read its output is not read either. */
+    return monitor_output_congested(opaque) ? 0 : 1024;
 }
 
 static void hmp_read(void *opaque, const uint8_t *buf, int size)
@@ -209,13 +249,20 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
     for (int i = 0; i < size; i++) {
         uint8_t c = buf[i];
 
-        /* Terminal escape sequences (arrow keys): ESC [ params final. */
+        /* Terminal escape sequences: ESC [ params final (ECMA-48 §5.4). */
         if (mon->esc_state == 1) {
             mon->esc_state = c == '[' || c == 'O' ? 2 : 0;
+            mon->esc_params = false;
             continue;
         } else if (mon->esc_state == 2) {
             if (c >= 0x40 && c <= 0x7e) {
                 mon->esc_state = 0;
+                /* Up and down arrows (no parameters) walk the history. */
+                if (!mon->esc_params && (c == 'A' || c == 'B')) {
+                    hmp_history_move(mon, c == 'A' ? -1 : 1);
+                }
+            } else {
+                mon->esc_params = true;
             }
             continue;
         }
@@ -229,6 +276,7 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
         case '\n': {
             char *line = g_strdup(mon->line->str);
 
+            hmp_history_add(mon, line);
             g_string_truncate(mon->line, 0);
             monitor_puts(mon, "\n");
             hmp_handle_command(mon, line);
@@ -308,6 +356,7 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
 
 void hmp_monitor_setup(Monitor *mon)
 {
+    mon->history = g_ptr_array_new_with_free_func(g_free);
     /* chardev/'s mux type (TYPE_CHARDEV_MUX, private to chardev/). */
     mon->on_mux = object_dynamic_cast(OBJECT(qemu_chr_fe_get_driver(&mon->chr)),
                                       "chardev-mux") != NULL;

@@ -24,6 +24,8 @@ bool hmp_report(Monitor *mon, Error *err);
 json_object *hmp_qmp(Monitor *mon, const char *name, json_object *args, bool *ok);
 /* Evaluate an HMP expression: numbers, ( ), unary - ~, * / % + - & ^ |. */
 bool hmp_eval(const char *expr, uint64_t *value, Error **errp);
+/* The same with $register operands of mon's current CPU. */
+bool hmp_eval_mon(Monitor *mon, const char *expr, uint64_t *value, Error **errp);
 
 HmpFunc hmp_stop, hmp_cont, hmp_quit, hmp_system_reset, hmp_system_powerdown;
 HmpFunc hmp_x, hmp_xp, hmp_print, hmp_cpu;

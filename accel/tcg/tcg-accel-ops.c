@@ -22,6 +22,13 @@ static QemuCond rr_wake_cond;        /* work may be available / resume */
 static QemuCond rr_parked_cond;      /* the thread parked */
 static bool rr_conds_ready;
 static CPUState *volatile rr_current_cpu;
+/*
+ * Set when the running CPU must give up its turn (slice over, or another
+ * CPU got a request).  An exit for the running CPU's own interrupt does not
+ * end its turn: otherwise every timer interrupt of a busy hart would hand
+ * the thread to harts that only spin (e.g. in firmware waiting loops).
+ */
+static volatile bool rr_yield;
 
 /* Kicker: ends the running CPU's slice so that the next one gets a turn. */
 static QemuThread kick_thread;
@@ -47,6 +54,7 @@ void tcg_kick_vcpu_thread(CPUState *cpu)
      * slice of a CPU that may just spin.
      */
     if (running && running != cpu) {
+        rr_yield = true;
         cpu_exit(running);
     }
     if (rr_conds_ready) {
@@ -81,6 +89,7 @@ static void *kick_thread_fn(void *arg)
         pthread_cond_timedwait(&kick_cond, &kick_lock, &ts);
         cpu = rr_current_cpu;
         if (cpu && cpu_count() > 1) {
+            rr_yield = true;
             cpu_exit(cpu);
         }
     }
@@ -152,9 +161,13 @@ static void *rr_cpu_thread_fn(void *arg)
             if (!cpu_can_run(cpu)) {
                 continue;
             }
+            rr_yield = false;
             rr_current_cpu = cpu;
             bql_unlock();
-            r = cpu_exec(cpu);
+            do {
+                r = cpu_exec(cpu);
+            } while (r == EXCP_INTERRUPT && !rr_yield && !cpu->halted &&
+                     !any_stop_requested());
             bql_lock();
             rr_current_cpu = NULL;
             ran = true;

@@ -158,8 +158,11 @@ out:
 }
 
 /*
- * A vmlinux links at a virtual address; fold addresses that are not in RAM
- * into it (the kernel is position independent at this stage).
+ * A vmlinux has virtual link addresses and physical addresses that start at
+ * 0 (LOAD_OFFSET = the link address), and the kernel is position
+ * independent at entry: addresses that are not in RAM are taken as offsets
+ * (below 2 GiB, as QEMU folds them) from the kernel's load address.  The
+ * entry point (a virtual address) folds the same way.
  */
 static uint64_t kernel_translate(void *opaque, uint64_t addr)
 {
@@ -168,7 +171,7 @@ static uint64_t kernel_translate(void *opaque, uint64_t addr)
     if (addr >= info->ram_base && addr < ram_end(info)) {
         return addr;
     }
-    return (addr & 0x7fffffff) + info->ram_base;
+    return info->kernel_start + (addr & 0x7fffffff);
 }
 
 static uint64_t le64(const uint8_t *p)

@@ -63,8 +63,9 @@ void riscv_boot_info_cleanup(RISCVBootInfo *info);
 bool riscv_load_firmware(RISCVBootInfo *info, const char *firmware, Error **errp);
 
 /*
- * -kernel: an ELF loads at its physical addresses (virtual kernel
- * addresses are folded into RAM); anything else is a raw image (a Linux
+ * -kernel: an ELF loads at its physical addresses when they are in RAM,
+ * else (a vmlinux, physical addresses from 0) at the kernel load address
+ * below; anything else is a raw image (a Linux
  * Image is recognised by its "RSC\x05" magic at 0x38 and its image_size
  * checked) at the first 2 MiB boundary after the firmware, or the RAM base
  * without firmware.

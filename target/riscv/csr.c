@@ -397,8 +397,7 @@ static int rmw_mip(CPURISCVState *env, int csrno, uint64_t *old, uint64_t val,
     *old = riscv_cpu_mip_effective(env);
     nv = (cur & ~mask) | (val & mask);
     env->mip_sw_seip = nv & MIP_SEIP;
-    riscv_cpu_update_mip(env, wmask & ~MIP_SEIP, nv);
-    riscv_cpu_interrupt_update(env);
+    riscv_cpu_update_mip_local(env, wmask & ~MIP_SEIP, nv);
     return 0;
 }
 
@@ -417,7 +416,7 @@ static int rmw_sip(CPURISCVState *env, int csrno, uint64_t *old, uint64_t val,
     *old = riscv_cpu_mip_effective(env) & env->mideleg;
     if (mask & wmask) {
         uint64_t nv = (env->mip & ~mask) | (val & mask);
-        riscv_cpu_update_mip(env, wmask & mask, nv);
+        riscv_cpu_update_mip_local(env, wmask & mask, nv);
     }
     return 0;
 }
@@ -513,9 +512,9 @@ static int write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
         if (!(env->menvcfg & MENVCFG_STCE)) {
             /* The comparator stops driving STIP; it becomes M-writable again */
             timer_del(env->stimer);
-            riscv_cpu_update_mip(env, MIP_STIP, 0);
+            riscv_cpu_update_mip_local(env, MIP_STIP, 0);
         } else {
-            riscv_stimecmp_update(env);
+            riscv_stimecmp_update(env, true);
         }
     }
     return 0;
@@ -542,7 +541,7 @@ bool riscv_cpu_get_time(CPURISCVState *env, uint64_t *ticks)
     return true;
 }
 
-void riscv_stimecmp_update(CPURISCVState *env)
+void riscv_stimecmp_update(CPURISCVState *env, bool local)
 {
     uint64_t now;
 
@@ -557,10 +556,10 @@ void riscv_stimecmp_update(CPURISCVState *env)
         if (env->stimer) {
             timer_del(env->stimer);
         }
-        riscv_cpu_update_mip(env, MIP_STIP, MIP_STIP);
+        (local ? riscv_cpu_update_mip_local : riscv_cpu_update_mip)(env, MIP_STIP, MIP_STIP);
         return;
     }
-    riscv_cpu_update_mip(env, MIP_STIP, 0);
+    (local ? riscv_cpu_update_mip_local : riscv_cpu_update_mip)(env, MIP_STIP, 0);
     if (env->stimer && env->timebase_freq) {
         /* Round up so the timer never fires before time reaches stimecmp */
         unsigned __int128 ns = (unsigned __int128)(env->stimecmp - now) *
@@ -574,7 +573,7 @@ void riscv_stimecmp_update(CPURISCVState *env)
 
 void riscv_stimer_cb(void *opaque)
 {
-    riscv_stimecmp_update(opaque);
+    riscv_stimecmp_update(opaque, false);
 }
 
 static int read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
@@ -586,7 +585,7 @@ static int read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
 static int write_stimecmp(CPURISCVState *env, int csrno, uint64_t val)
 {
     env->stimecmp = val;
-    riscv_stimecmp_update(env);
+    riscv_stimecmp_update(env, true);
     return 0;
 }
 

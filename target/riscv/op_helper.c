@@ -109,9 +109,13 @@ void helper_wfi(CPURISCVState *env)
         (env->priv < PRV_M && (env->mstatus & MSTATUS_TW))) {
         riscv_raise_exception(env, RISCV_EXCP_ILLEGAL_INST, INSN_WFI, GETPC());
     }
-    if (riscv_cpu_has_work(cs)) {
-        return;                   /* an enabled interrupt is already pending */
-    }
+    /*
+     * Halt even when an enabled interrupt is already pending: the loop
+     * resumes the hart at once (has_work), but the exit hands the rest of
+     * the time slice to the other harts.  Firmware that spins on wfi with a
+     * stale IPI pending (OpenSBI's HSM wait) then no longer starves the
+     * hart doing real work.
+     */
     cs->halted = true;
     cs->exception_index = EXCP_HLT;
     cpu_loop_exit(cs);

@@ -90,7 +90,7 @@ def test_device_help():
 
 def test_device_help_unknown():
     fails_one_line(['-device', 'no-such-device,help'], '-device no-such-device,help',
-                   "'no-such-device' is not a valid device model name")
+                   "Device 'no-such-device' not found")      # QEMU's wording for NAME,help
 
 
 def test_object_help_lists_memory_backends():

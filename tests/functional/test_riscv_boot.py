@@ -109,6 +109,7 @@ DTB_CASES = {
     'kernel-initrd-append': ['-smp', '4', '-kernel', UBOOT, '-initrd', OPENSBI,
                              '-append', 'console=ttyS0 root=/dev/ram rw'],
     'bios-none': ['-bios', 'none', '-m', '512'],
+    'smp8-m4g': ['-smp', '8', '-m', '4G'],
 }
 
 
@@ -238,4 +239,16 @@ def test_linux_reboot_restarts_from_firmware(machine, linux):
     m.wait_for('machina:/# ', timeout=60)
     m.send('poweroff -f\n')
     m.wait_for('reboot: Power down', timeout=60)
+    assert m.wait(timeout=60) == 0
+
+
+def test_linux_without_sstc_uses_the_aclint_timer(machine, linux):
+    """Without Sstc, Linux's timer goes through SBI: OpenSBI programs the
+    ACLINT's mtimecmp and forwards MTIP as STIP."""
+    m = boot(machine, '-m', '256', '-cpu', 'rv64,sstc=off', '-kernel', linux['kernel'],
+             '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=test')
+    m.wait_for(re.compile(r'Boot HART ISA Extensions\s*:\s*time\s*\n'), timeout=60)
+    m.wait_for('MACHINA-INIT-READY', timeout=600)
+    got = m.wait_for(re.compile(r'MACHINA-CHECKSUM ([0-9a-f]{16})'), timeout=300)
+    assert got.group(1) == linux['checksum']
     assert m.wait(timeout=60) == 0

@@ -284,8 +284,17 @@ UNIT_TEST(qmp_argument_errors)
     CHECK_ASK(&s, "{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"bogus\"]}}",
               "{\"error\": {\"class\": \"GenericError\", \"desc\": "
               "\"Parameter 'enable[0]' does not accept value 'bogus'\"}}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\"}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"QMP input member 'exec-oob' is unexpected\"}}\r\n");
     CHECK_ASK(&s, "{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"oob\"]}}",
               "{\"return\": {}}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\",\"id\":1}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"The command query-status does not support OOB\"}, \"id\": 1}\r\n");
+    CHECK_ASK(&s, "{\"exec-oob\":\"query-status\",\"execute\":\"query-status\"}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"QMP input member 'execute' clashes with 'exec-oob'\"}}\r\n");
     session_close(&s);
 }
 
@@ -298,6 +307,12 @@ UNIT_TEST(qmp_id_echo)
     CHECK_ASK(&s, "{\"execute\":\"query-name\",\"id\":null}", "{\"return\": {}, \"id\": null}\r\n");
     CHECK_ASK(&s, "{\"id\":{\"a\":[true,1.5,\"\\u00e9\"]},\"execute\":\"query-name\"}",
               "{\"return\": {}, \"id\": {\"a\": [true, 1.5, \"\\u00E9\"]}}\r\n");
+    /* QEMU's extension: single-quoted strings, \' escapes. */
+    CHECK_ASK(&s, "{'execute':'query-name','id':'it\\'s \"q\"'}",
+              "{\"return\": {}, \"id\": \"it's \\\"q\\\"\"}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"query-name\",\"id\":[1,]}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, "
+              "unexpected character\"}}\r\n");
     CHECK_ASK(&s, "{\"execute\":\"qom-list\",\"id\":-3}",
               "{\"error\": {\"class\": \"GenericError\", \"desc\": "
               "\"Parameter 'path' is missing\"}, \"id\": -3}\r\n");
@@ -635,8 +650,13 @@ UNIT_TEST(hmp_session)
     g_free(out);
     /* Typed characters echo; backspace erases; CR LF is one Enter. */
     CHECK_ASK(&s, "prj\x7fint 2*3\r\n", "prj\b \bint 2*3\r\n0x6\r\n(qemu) ");
-    /* An arrow key's escape sequence is not part of the line. */
-    CHECK_ASK(&s, "p 1\x1b[A\n", "p 1\r\n0x1\r\n(qemu) ");
+    /* Other escape sequences (right arrow, F5) are not part of the line. */
+    CHECK_ASK(&s, "p 1\x1b[C\x1b[15~\n", "p 1\r\n0x1\r\n(qemu) ");
     CHECK_ASK(&s, "\n", "\r\n(qemu) ");
+    /* Up arrow: the previous line again (erasing what was typed). */
+    CHECK_ASK(&s, "xy\x1b[A", "xy\b \b\b \bp 1");
+    CHECK_ASK(&s, "\x1b[A", "\b \b\b \b\b \bprint 2*3");
+    CHECK_ASK(&s, "\x1b[B\x1b[B", "\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \bp 1\b \b\b \b\b \b");
+    CHECK_ASK(&s, "\x1b[A\r", "p 1\r\n0x1\r\n(qemu) ");
     session_close(&s);
 }

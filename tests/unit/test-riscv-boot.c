@@ -329,3 +329,25 @@ UNIT_TEST(boot_fdt_and_reload)
     g_free(fdt);
     boot_teardown(&f);
 }
+
+UNIT_TEST(boot_vmlinux_elf_follows_firmware)
+{
+    BootFixture f;
+    Error *err = NULL;
+    size_t klen;
+    g_autofree uint8_t *fw = pattern(200 * KiB, 7);
+    /* Like Linux's vmlinux: virtual link address, physical addresses from 0. */
+    g_autofree uint8_t *k = make_elf(0xffffffff80000000ULL, 0, 0xffffffff80000100ULL,
+                                     8192, &klen);
+
+    boot_setup(&f);
+    g_autofree char *fwp = write_file(&f, "fw.bin", fw, 200 * KiB);
+    g_autofree char *kp = write_file(&f, "vmlinux", k, klen);
+    CHECK(riscv_load_firmware(&f.info, fwp, &err));
+    CHECK(riscv_load_kernel(&f.info, kp, &err));
+    CHECK_EQ(f.info.kernel_start, RAM_BASE + 2 * MiB);
+    CHECK_EQ(f.info.kernel_entry, RAM_BASE + 2 * MiB + 0x100);
+    CHECK(mem_equals(&f, RAM_BASE + 2 * MiB, k + 120, 8192));
+    CHECK(mem_equals(&f, RAM_BASE, fw, 200 * KiB));    /* firmware untouched */
+    boot_teardown(&f);
+}

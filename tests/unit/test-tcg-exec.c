@@ -28,6 +28,7 @@ enum {
 #define EXCP_FAKE_FAULT 1
 #define EXCP_FAKE_UNALIGNED 2
 #define EXCP_FAKE_BUS 3
+#define EXCP_FAKE_IRQ 4
 #define HANDLER_PC 0x800
 
 #define RAM_SIZE 0x10000
@@ -52,6 +53,7 @@ typedef struct FakeEnv {
     uint64_t r[8];
     uint64_t pc;
     uint64_t excp_pc, excp_cause, fault_addr;
+    uint64_t irq_pending, irq_enabled;     /* one level-triggered line */
 } FakeEnv;
 
 typedef struct FakeCPU {
@@ -206,6 +208,21 @@ static void fake_do_interrupt(CPUState *cs)
 
 static bool fake_has_work(CPUState *cs)
 {
+    return __atomic_load_n(&fenv(cs)->irq_pending, __ATOMIC_ACQUIRE) != 0;
+}
+
+static bool fake_cpu_exec_interrupt(CPUState *cs, int request)
+{
+    FakeEnv *env = fenv(cs);
+
+    if ((request & CPU_INTERRUPT_HARD) && env->irq_enabled &&
+        __atomic_load_n(&env->irq_pending, __ATOMIC_ACQUIRE)) {
+        env->irq_enabled = 0;               /* masked inside the handler */
+        cs->exception_index = EXCP_FAKE_IRQ;
+        fake_do_interrupt(cs);
+        cs->exception_index = EXCP_NONE;
+        return true;
+    }
     return false;
 }
 
@@ -241,6 +258,7 @@ static void fake_disas_log(CPUState *cs, vaddr pc, const uint8_t *code, size_t l
 
 static const TCGCPUOps fake_tcg_ops = {
     .disas_log = fake_disas_log,
+    .cpu_exec_interrupt = fake_cpu_exec_interrupt,
     .get_tb_cpu_state = fake_get_tb_cpu_state,
     .translate_code = fake_translate,
     .do_interrupt = fake_do_interrupt,
@@ -927,4 +945,101 @@ UNIT_TEST(tcg_exec_tlb_flush_page_and_by_mmuidx)
     setup()->pc = 0x3c00;
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     CHECK_EQ(n_fills, 3);
+}
+
+UNIT_TEST(tcg_exec_code_in_mmio_runs_uncached)
+{
+    FakeEnv *env = setup();
+    const uint32_t jump[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x20000: the device */
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        /* bne r1, r2 to the device: offset in words from 0x3d10 */
+        insn(OP_BNE, 1, 2, (int)((IO_BASE - 0x3d10) / 4)),
+    };
+    unsigned before;
+
+    CHECK((IO_BASE - 0x3d10) / 4 < 0x8000);
+    /* The device answers insn(LI r0, 9) at offset 0 and 0xdead (an
+     * unknown opcode: halt) elsewhere. */
+    dev = (FakeDev){.reg = insn(OP_LI, 0, 0, 9) - 1, .bql_held_always = true};
+    load_program(0x3d00, jump, ARRAY_SIZE(jump));
+    env->pc = 0x3d00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 9);
+    CHECK(dev.reads >= 2);
+    CHECK(dev.bql_held_always);
+    /* Not cached: running it again translates it again. */
+    before = n_translated;
+    setup()->pc = IO_BASE;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 9);
+    CHECK(n_translated > before);
+}
+
+static void *raise_irq_later(void *arg)
+{
+    usleep(20000);
+    __atomic_store_n(&fenv(arg)->irq_pending, 1, __ATOMIC_RELEASE);
+    cpu_interrupt(arg, CPU_INTERRUPT_HARD);
+    return NULL;
+}
+
+UNIT_TEST(tcg_exec_interrupts_at_block_boundaries_and_wake_halted)
+{
+    FakeEnv *env = setup();
+    const uint32_t loop[] = {
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0x3e08: endless chained loop */
+        insn(OP_BNE, 1, 2, -1),
+    };
+    const uint32_t idle[] = {insn(OP_EXIT, 0, 0, 0)};
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+    pthread_t t;
+    int r;
+
+    load_program(0x3e00, loop, ARRAY_SIZE(loop));
+    load_program(0x3e80, idle, 1);
+    load_program(HANDLER_PC, handler, 1);
+
+    /* A masked pending interrupt is not taken; the loop keeps running. */
+    env->pc = 0x3e00;
+    env->irq_pending = 1;
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    CHECK_EQ(cpu_exec(cs), EXCP_INTERRUPT);
+    CHECK(env->excp_cause != EXCP_FAKE_IRQ);
+    env->irq_pending = 0;
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+
+    /* Enabled, raised by another thread while chained blocks run. */
+    env->irq_enabled = 1;
+    pthread_create(&t, NULL, raise_irq_later, cs);
+    for (r = EXCP_INTERRUPT; r == EXCP_INTERRUPT;) {
+        r = cpu_exec(cs);
+    }
+    pthread_join(t, NULL);
+    CHECK_EQ(r, EXCP_HLT);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_IRQ);
+    CHECK(env->excp_pc == 0x3e08 || env->excp_pc == 0x3e0c);
+    CHECK(env->r[0] > 0);
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+
+    /* Halted without work: cpu_exec returns at once; an interrupt wakes it. */
+    env = setup();
+    env->pc = 0x3e80;
+    env->irq_enabled = 1;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK(cs->halted);
+    CHECK_EQ(cpu_exec(cs), EXCP_HALTED);
+    env->irq_pending = 1;
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_IRQ);
+    CHECK_EQ(env->excp_pc, 0x3e84);     /* after the halting instruction */
+    CHECK_EQ(env->pc, HANDLER_PC + 4);
+    env->irq_pending = 0;
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    cs->halted = false;
 }
