@@ -207,6 +207,8 @@ VirtIODevice *virtio_queue_get_vdev(VirtQueue *vq);
 VirtQueueElement *virtqueue_pop(VirtQueue *vq);
 /* Put the element back (it will be popped again). */
 void virtqueue_unpop(VirtQueue *vq, VirtQueueElement *elem);
+/* Let go of elem without returning it (the queue was reset meanwhile). */
+void virtqueue_detach_element(VirtQueue *vq, VirtQueueElement *elem, unsigned int len);
 /* Return elem with len bytes written into its in buffers. */
 void virtqueue_push(VirtQueue *vq, VirtQueueElement *elem, unsigned int len);
 /* Batch form: fill at used slot idx (relative), then flush count. */

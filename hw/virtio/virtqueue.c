@@ -458,6 +458,11 @@ void virtqueue_unpop(VirtQueue *vq, VirtQueueElement *elem)
     vq->inuse--;
 }
 
+void virtqueue_detach_element(VirtQueue *vq, VirtQueueElement *elem, unsigned int len)
+{
+    elem_unmap(vq, elem, len);
+}
+
 void virtqueue_fill(VirtQueue *vq, VirtQueueElement *elem, unsigned int len,
                     unsigned int idx)
 {
