@@ -37,6 +37,16 @@ static void rr_conds_init(void)
     }
 }
 
+/*
+ * Set when the running CPU's turn must end: its slice is used up, or another
+ * CPU has a request.  A CPU that leaves cpu_exec for its own reasons (an
+ * interrupt it raised itself, e.g. a timer compare written in the past)
+ * keeps its turn; rotating there would hand every turn of a busy hart to
+ * harts that merely spin (Linux -smp 3+ then never gets past its timer
+ * setup, each tick being overdue by the time it runs again).
+ */
+static bool rr_turn_over;
+
 void tcg_kick_vcpu_thread(CPUState *cpu)
 {
     CPUState *running = rr_current_cpu;
@@ -47,6 +57,7 @@ void tcg_kick_vcpu_thread(CPUState *cpu)
      * slice of a CPU that may just spin.
      */
     if (running && running != cpu) {
+        __atomic_store_n(&rr_turn_over, true, __ATOMIC_RELEASE);
         cpu_exit(running);
     }
     if (rr_conds_ready) {
@@ -81,6 +92,7 @@ static void *kick_thread_fn(void *arg)
         pthread_cond_timedwait(&kick_cond, &kick_lock, &ts);
         cpu = rr_current_cpu;
         if (cpu && cpu_count() > 1) {
+            __atomic_store_n(&rr_turn_over, true, __ATOMIC_RELEASE);
             cpu_exit(cpu);
         }
     }
@@ -152,9 +164,15 @@ static void *rr_cpu_thread_fn(void *arg)
             if (!cpu_can_run(cpu)) {
                 continue;
             }
+            /* Cleared before the CPU is visible as running, so no kick is lost. */
+            __atomic_store_n(&rr_turn_over, false, __ATOMIC_RELEASE);
             rr_current_cpu = cpu;
             bql_unlock();
-            r = cpu_exec(cpu);
+            do {
+                r = cpu_exec(cpu);
+            } while (r == EXCP_INTERRUPT &&
+                     !__atomic_load_n(&rr_turn_over, __ATOMIC_ACQUIRE) &&
+                     !any_stop_requested());
             bql_lock();
             rr_current_cpu = NULL;
             ran = true;
