@@ -16,10 +16,22 @@
 CPUState *hmp_current_cpu(Monitor *mon);
 
 static MonitorVirtToPhys *virt_to_phys;
+static MonitorGetReg *get_reg;
+static MonitorDisasInsn *disas_insn;
 
 void monitor_register_virt_to_phys(MonitorVirtToPhys *fn)
 {
     virt_to_phys = fn;
+}
+
+void monitor_register_get_reg(MonitorGetReg *fn)
+{
+    get_reg = fn;
+}
+
+void monitor_register_disas(MonitorDisasInsn *fn)
+{
+    disas_insn = fn;
 }
 
 /* ------------------------------------------------------- expressions */
@@ -28,6 +40,7 @@ typedef struct Expr {
     const char *p;
     Error **errp;
     bool failed;
+    CPUState *cpu;          /* for $register operands; NULL: none */
 } Expr;
 
 static uint64_t expr_or(Expr *e);
@@ -77,9 +90,29 @@ static uint64_t expr_unary(Expr *e)
     case '\0':
         expr_fail(e, "unexpected end of expression");
         return 0;
-    case '$':
-        expr_fail(e, "CPU registers are not available in expressions");
-        return 0;
+    case '$': {
+        const char *start = ++e->p;
+        char *name;
+        bool ok;
+
+        while (g_ascii_isalnum(*e->p) || *e->p == '_') {
+            e->p++;
+        }
+        name = g_strndup(start, (size_t)(e->p - start));
+        if (!e->cpu || !get_reg) {
+            ok = false;
+        } else {
+            ok = get_reg(e->cpu, name, &v);
+        }
+        if (!ok) {
+            char *msg = g_strdup_printf("unknown register '%s'", name);
+
+            expr_fail(e, e->cpu && get_reg ? msg : "no CPU registers to read");
+            g_free(msg);
+        }
+        g_free(name);
+        return ok ? v : 0;
+    }
     }
     if (!g_ascii_isdigit(c)) {
         expr_fail(e, "invalid char in expression");
@@ -167,9 +200,21 @@ static uint64_t expr_or(Expr *e)
     return v;
 }
 
+static bool eval(CPUState *cpu, const char *expr, uint64_t *value, Error **errp);
+
 bool hmp_eval(const char *expr, uint64_t *value, Error **errp)
 {
-    Expr e = { expr, errp, false };
+    return eval(NULL, expr, value, errp);
+}
+
+bool hmp_eval_mon(Monitor *mon, const char *expr, uint64_t *value, Error **errp)
+{
+    return eval(hmp_current_cpu(mon), expr, value, errp);
+}
+
+static bool eval(CPUState *cpu, const char *expr, uint64_t *value, Error **errp)
+{
+    Expr e = { expr, errp, false, cpu };
     uint64_t v = expr_or(&e);
 
     if (!e.failed && expr_peek(&e) != '\0') {
@@ -216,7 +261,7 @@ static bool format_parse(const char **p, Format *f, char def_format, unsigned de
     }
     for (; *s && *s != ' ' && *s != '\t'; s++) {
         switch (*s) {
-        case 'x': case 'd': case 'u': case 'o': case 'c':
+        case 'x': case 'd': case 'u': case 'o': case 'c': case 'i':
             f->format = *s;
             break;
         case 'b':
@@ -231,9 +276,6 @@ static bool format_parse(const char **p, Format *f, char def_format, unsigned de
         case 'g':
             f->size = 8, size_given = true;
             break;
-        case 'i':
-            error_setg(errp, "format 'i' (disassembly) is not supported by this monitor");
-            return false;
         default:
             error_setg(errp, "invalid char in format: '%c'", *s);
             return false;
@@ -294,9 +336,9 @@ static void print_value(Monitor *mon, const Format *f, uint64_t v)
 
 /*
  * Read len bytes at addr: physical through the system address space, or
- * virtual through the CPU's translation, page by page.
+ * virtual through cpu's translation, page by page.
  */
-static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf,
+bool monitor_read_memory(CPUState *cpu, bool is_phys, uint64_t addr, uint8_t *buf,
                          size_t len, Error **errp)
 {
     AddressSpace *as = get_address_space_memory();
@@ -306,7 +348,6 @@ static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf
         size_t chunk = len;
 
         if (!is_phys) {
-            CPUState *cpu = hmp_current_cpu(mon);
             uint64_t page_left = 4096 - (addr & 4095);
 
             if (!cpu) {
@@ -333,6 +374,52 @@ static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf
     return true;
 }
 
+static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf,
+                         size_t len, Error **errp)
+{
+    return monitor_read_memory(is_phys ? NULL : hmp_current_cpu(mon), is_phys, addr, buf,
+                               len, errp);
+}
+
+/* The "i" format: count instructions from addr, in QEMU's layout. */
+static void disassemble(Monitor *mon, bool is_phys, uint64_t addr, unsigned count)
+{
+    Error *err = NULL;
+
+    if (!disas_insn) {
+        monitor_printf(mon, "Error: this target has no disassembler for the monitor\n");
+        return;
+    }
+    for (unsigned n = 0; n < count; n++) {
+        uint8_t code[4];
+        char text[128];
+        size_t len = 2, used;
+
+        /* The first parcel says how long the instruction is: read no further. */
+        if (!memory_fetch(mon, is_phys, addr, code, 2, &err)) {
+            hmp_report(mon, err);
+            return;
+        }
+        if ((code[0] & 3) == 3) {
+            if (!memory_fetch(mon, is_phys, addr + 2, code + 2, 2, &err)) {
+                hmp_report(mon, err);
+                return;
+            }
+            len = 4;
+        }
+        used = disas_insn(addr, code, len, text, sizeof(text));
+        if (used == 4) {
+            monitor_printf(mon, "0x%016" PRIx64 ":  %08" PRIx32 "          %s\n", addr,
+                           (uint32_t)load_le(code, 4), text);
+        } else {
+            used = 2;
+            monitor_printf(mon, "0x%016" PRIx64 ":  %04x              %s\n", addr,
+                           (unsigned)load_le(code, 2), text);
+        }
+        addr += used;
+    }
+}
+
 static void memory_dump(Monitor *mon, const char *args, bool is_phys)
 {
     Format f;
@@ -342,11 +429,15 @@ static void memory_dump(Monitor *mon, const char *args, bool is_phys)
     uint8_t *buf;
     unsigned per_line;
 
-    if (!format_parse(&args, &f, 'x', 4, &err) || !hmp_eval(args, &addr, &err)) {
+    if (!format_parse(&args, &f, 'x', 4, &err) || !hmp_eval_mon(mon, args, &addr, &err)) {
         /* A usage error, worded and followed as QEMU's argument parser does. */
         monitor_printf(mon, "%s\n", error_get_pretty(err));
         error_free(err);
         monitor_printf(mon, "Try \"help %s\" for more information\n", is_phys ? "xp" : "x");
+        return;
+    }
+    if (f.format == 'i') {
+        disassemble(mon, is_phys, addr, f.count);
         return;
     }
     len = (size_t)f.count * f.size;
@@ -387,7 +478,7 @@ void hmp_print(Monitor *mon, const char *args)
     Error *err = NULL;
     uint64_t v;
 
-    if (!format_parse(&args, &f, 'x', 8, &err) || !hmp_eval(args, &v, &err)) {
+    if (!format_parse(&args, &f, 'x', 8, &err) || !hmp_eval_mon(mon, args, &v, &err)) {
         hmp_report(mon, err);
         return;
     }
@@ -409,4 +500,49 @@ void hmp_print(Monitor *mon, const char *args)
         monitor_printf(mon, "%#" PRIx64 "\n", v);
         break;
     }
+}
+
+/* memsave/pmemsave ADDR SIZE FILE: two expressions, then the file name. */
+static void save_cmd(Monitor *mon, const char *args, const char *cmd, bool virt)
+{
+    gchar **w = g_strsplit_set(hmp_skip_ws(args), " \t", -1);
+    GPtrArray *words = g_ptr_array_new();
+    uint64_t addr, size;
+    Error *err = NULL;
+
+    for (int i = 0; w[i]; i++) {
+        if (*w[i]) {
+            g_ptr_array_add(words, w[i]);
+        }
+    }
+    if (words->len != 3) {
+        monitor_printf(mon, "usage: %s addr size file\n", cmd);
+    } else if (hmp_eval_mon(mon, g_ptr_array_index(words, 0), &addr, &err) &&
+               hmp_eval_mon(mon, g_ptr_array_index(words, 1), &size, &err)) {
+        json_object *qargs = json_object_new_object();
+        bool ok;
+
+        json_object_object_add(qargs, "val", json_object_new_int64((int64_t)addr));
+        json_object_object_add(qargs, "size", json_object_new_int64((int64_t)size));
+        json_object_object_add(qargs, "filename",
+                               json_object_new_string(g_ptr_array_index(words, 2)));
+        if (virt) {
+            json_object_object_add(qargs, "cpu-index", json_object_new_int(mon->cpu_index));
+        }
+        json_object_put(hmp_qmp(mon, cmd, qargs, &ok));
+    } else {
+        hmp_report(mon, err);
+    }
+    g_ptr_array_unref(words);
+    g_strfreev(w);
+}
+
+void hmp_memsave(Monitor *mon, const char *args)
+{
+    save_cmd(mon, args, "memsave", true);
+}
+
+void hmp_pmemsave(Monitor *mon, const char *args)
+{
+    save_cmd(mon, args, "pmemsave", false);
 }

@@ -39,6 +39,8 @@ struct JsonStream {
     size_t size;            /* bytes of the current value so far */
     GString *token;         /* current string/keyword text, for messages */
     GString *scalar;        /* a top-level scalar being collected */
+    GString *pending;       /* container bytes for json-c, strict JSON */
+    char quote;             /* the current string's quote: " or ' */
     bool token_is_word;     /* token holds a bare word (keyword or number) */
 };
 
@@ -65,6 +67,7 @@ JsonStream *json_stream_new(JsonStreamEmit *emit, void *opaque)
     s->tok = tokener_new(s->max_depth);
     s->token = g_string_new(NULL);
     s->scalar = g_string_new(NULL);
+    s->pending = g_string_new(NULL);
     return s;
 }
 
@@ -76,6 +79,7 @@ void json_stream_free(JsonStream *s)
     json_tokener_free(s->tok);
     g_string_free(s->token, true);
     g_string_free(s->scalar, true);
+    g_string_free(s->pending, true);
     g_free(s);
 }
 
@@ -103,10 +107,15 @@ void json_stream_reset(JsonStream *s)
     s->token_is_word = false;
     g_string_truncate(s->token, 0);
     g_string_truncate(s->scalar, 0);
+    g_string_truncate(s->pending, 0);
     /* Give back the memory of a huge value, keep a small buffer. */
     if (s->scalar->allocated_len > 64 * KiB) {
         g_string_free(s->scalar, true);
         s->scalar = g_string_new(NULL);
+    }
+    if (s->pending->allocated_len > 64 * KiB) {
+        g_string_free(s->pending, true);
+        s->pending = g_string_new(NULL);
     }
 }
 
@@ -236,19 +245,32 @@ static void finish_top_scalar(JsonStream *s)
     json_stream_reset(s);
 }
 
-/* One byte inside a string (any depth); false if the stream was reset. */
-static bool scan_string_byte(JsonStream *s, uint8_t c)
+/*
+ * One byte inside a string (any depth): append its strict-JSON form to out;
+ * false if the stream was reset.  QEMU also takes 'single-quoted' strings
+ * and \' escapes: json-c sees them rewritten as double-quoted JSON.
+ */
+static bool scan_string_byte(JsonStream *s, uint8_t c, GString *out)
 {
     if (s->escape) {
         s->escape = false;
+        if (c != '\'') {
+            g_string_append_c(out, '\\');
+        }
+        g_string_append_c(out, (char)c);
     } else if (c == '\\') {
-        s->escape = true;
-    } else if (c == '"') {
+        s->escape = true;               /* written with the next byte */
+    } else if (c == s->quote) {
         s->in_string = false;
+        g_string_append_c(out, '"');
     } else if (c < 0x20) {
         /* RFC 8259 §7: control characters must be escaped. */
         stray(s, c);
         return false;
+    } else if (c == '"') {
+        g_string_append(out, "\\\"");   /* inside a single-quoted string */
+    } else {
+        g_string_append_c(out, (char)c);
     }
     if (s->token->len < TOKEN_TEXT_MAX) {
         g_string_append_c(s->token, (char)c);
@@ -256,10 +278,24 @@ static bool scan_string_byte(JsonStream *s, uint8_t c)
     return true;
 }
 
+static void string_start(JsonStream *s, uint8_t c, GString *out)
+{
+    s->in_string = true;
+    s->quote = (char)c;
+    g_string_truncate(s->token, 0);
+    g_string_append_c(s->token, (char)c);
+    g_string_append_c(out, '"');
+}
+
+/* Give json-c what the scanner has passed of the current container. */
+static void flush_pending(JsonStream *s, bool last)
+{
+    tokener_feed(s, (const uint8_t *)s->pending->str, s->pending->len, last);
+    g_string_truncate(s->pending, 0);
+}
+
 void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
 {
-    size_t run = 0;         /* first byte of the container not yet given to json-c */
-
     for (size_t i = 0; i < len; i++) {
         uint8_t c = buf[i];
 
@@ -270,7 +306,6 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
         if (s->state != SCAN_IDLE && ++s->size > s->max_size) {
             emit_error(s, "JSON token size limit exceeded");
             json_stream_reset(s);
-            run = i + 1;
             continue;
         }
         switch (s->state) {
@@ -283,12 +318,10 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
             if (c == '{' || c == '[') {
                 s->state = SCAN_CONTAINER;
                 s->depth = 1;
-                run = i;
-            } else if (c == '"') {
+                g_string_append_c(s->pending, (char)c);
+            } else if (c == '"' || c == '\'') {
                 s->state = SCAN_TOP_STRING;
-                s->in_string = true;
-                g_string_append_c(s->token, '"');
-                g_string_append_c(s->scalar, '"');
+                string_start(s, c, s->scalar);
             } else if (is_word(c)) {
                 s->state = SCAN_TOP_SCALAR;
                 s->token_is_word = true;
@@ -312,8 +345,7 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
             break;
 
         case SCAN_TOP_STRING:
-            g_string_append_c(s->scalar, (char)c);
-            if (scan_string_byte(s, c) && !s->in_string) {
+            if (scan_string_byte(s, c, s->scalar) && !s->in_string) {
                 s->token_is_word = false;
                 finish_top_scalar(s);
             }
@@ -321,9 +353,7 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
 
         case SCAN_CONTAINER:
             if (s->in_string) {
-                if (!scan_string_byte(s, c)) {
-                    run = i + 1;
-                }
+                scan_string_byte(s, c, s->pending);
                 break;
             }
             if (s->token_is_word && !is_word(c)) {
@@ -338,21 +368,21 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
                     s->skipping = true;
                 }
             }
-            if (c == '"') {
-                s->in_string = true;
-                g_string_truncate(s->token, 0);
-                g_string_append_c(s->token, '"');
+            if (c == '"' || c == '\'') {
+                string_start(s, c, s->pending);
+                break;
             } else if (c == '{' || c == '[') {
                 if (++s->depth > s->max_depth) {
                     emit_error(s, "JSON nesting depth limit exceeded");
                     json_stream_reset(s);
-                    run = i + 1;
+                    break;
                 }
             } else if (c == '}' || c == ']') {
                 if (--s->depth == 0) {
-                    tokener_feed(s, buf + run, i + 1 - run, true);
+                    g_string_append_c(s->pending, (char)c);
+                    flush_pending(s, true);
                     json_stream_reset(s);
-                    run = i + 1;
+                    break;
                 }
             } else if (is_word(c)) {
                 if (!s->token_is_word) {
@@ -365,12 +395,13 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
             } else if (!is_ws(c) && c != ',' && c != ':') {
                 g_string_truncate(s->token, 0);
                 stray(s, c);
-                run = i + 1;
+                break;
             }
+            g_string_append_c(s->pending, (char)c);
             break;
         }
     }
-    if (s->state == SCAN_CONTAINER && run < len) {
-        tokener_feed(s, buf + run, len - run, false);
+    if (s->state == SCAN_CONTAINER && s->pending->len) {
+        flush_pending(s, false);
     }
 }

@@ -178,6 +178,9 @@ void monitor_free(Monitor *mon)
     json_stream_free(mon->parser);
     g_string_free(mon->outbuf, true);
     g_string_free(mon->line, true);
+    if (mon->history) {
+        g_ptr_array_unref(mon->history);
+    }
     if (mon->capture) {
         g_string_free(mon->capture, true);
     }

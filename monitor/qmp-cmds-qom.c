@@ -307,16 +307,19 @@ QMP_HANDLER(qmp_device_del)
 QMP_HANDLER(qmp_human_monitor_command)
 {
     const char *line = json_object_get_string(json_object_object_get(args, "command-line"));
-    json_object *idx;
+    json_object *idx = NULL;
     Monitor *hmp;
     json_object *ret;
 
     if (json_object_object_get_ex(args, "cpu-index", &idx) &&
         !cpu_by_index(json_object_get_int(idx))) {
-        error_setg(errp, "Parameter 'cpu-index' expects a CPU index");
+        error_setg(errp, "Parameter 'cpu-index' expects a CPU number");
         return NULL;
     }
     hmp = monitor_new_capture();
+    if (idx) {
+        hmp->cpu_index = json_object_get_int(idx);   /* as "cpu N" would */
+    }
     hmp_handle_command(hmp, line);
     ret = json_object_new_string(hmp->capture->str);
     monitor_free(hmp);

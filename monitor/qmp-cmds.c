@@ -68,7 +68,8 @@ QMP_HANDLER(qmp_qmp_capabilities)
      * completion as soon as it is read, so none ever waits behind another.
      */
     if (json_object_object_get_ex(args, "enable", &enable)) {
-        (void)enable;           /* values already checked against QMPCapability */
+        /* Values already checked against QMPCapability: "oob" is the one. */
+        mon->oob_enabled = json_object_array_length(enable) > 0;
     }
     mon->commands_enabled = true;
     return NULL;

@@ -99,7 +99,7 @@ static void qmp_send_greeting(Monitor *mon)
  */
 void qmp_handle_request(Monitor *mon, json_object *req)
 {
-    json_object *id = NULL, *exec = NULL, *args = NULL, *ret, *rsp;
+    json_object *id = NULL, *exec = NULL, *args = NULL, *oob = NULL, *ret, *rsp;
     bool has_id = false;
     Error *err = NULL;
     const char *name;
@@ -120,8 +120,22 @@ void qmp_handle_request(Monitor *mon, json_object *req)
             goto fail;
         }
     }
-    if (json_object_object_get_ex(req, "exec-oob", NULL)) {
-        error_setg(&err, "QMP input member 'exec-oob' is unexpected");
+    if (json_object_object_get_ex(req, "exec-oob", &oob)) {
+        /* §2.3.1: only after "oob" was enabled, and only for allow-oob commands. */
+        if (!mon->oob_enabled) {
+            error_setg(&err, "QMP input member 'exec-oob' is unexpected");
+        } else if (json_object_object_get_ex(req, "execute", NULL)) {
+            error_setg(&err, "QMP input member 'execute' clashes with 'exec-oob'");
+        } else if (!json_object_is_type(oob, json_type_string)) {
+            error_setg(&err, "QMP input member 'exec-oob' must be a string");
+        } else if (!qmp_find_command(json_object_get_string(oob))) {
+            error_set_class(&err, ERROR_CLASS_COMMAND_NOT_FOUND,
+                            "The command %s has not been found", json_object_get_string(oob));
+        } else {
+            /* The schema gives no command allow-oob (query-qmp-schema says so). */
+            error_setg(&err, "The command %s does not support OOB",
+                       json_object_get_string(oob));
+        }
         goto fail;
     }
     if (!json_object_object_get_ex(req, "execute", &exec)) {
@@ -194,6 +208,7 @@ static void qmp_event(void *opaque, QEMUChrEvent event)
         /* A new client: a fresh session (§4). */
         json_stream_reset(mon->parser);
         mon->commands_enabled = false;
+        mon->oob_enabled = false;
         mon->peer_open = true;
         qmp_send_greeting(mon);
         break;

@@ -15,6 +15,8 @@ PKGS=(
     opensbi u-boot-qemu gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     binutils-riscv64-linux-gnu linux-source-6.1 bc flex bison libelf-dev
     libssl-dev cpio xz-utils gzip
+    # bench/ charts
+    gnuplot-nox
 )
 
 missing=()

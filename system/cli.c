@@ -14,7 +14,7 @@ typedef enum CliIndex {
     CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
     CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
-    CLI_NODEFAULTS, CLI_NO_USER_CONFIG,
+    CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
 } CliIndex;
 
 typedef struct CliOption {
@@ -60,6 +60,11 @@ static const CliOption cli_options[] = {
       "create a user object, e.g. memory-backend-ram,id=m0,size=256M" },
     { "device", true, CLI_DEVICE, "DRIVER[,prop=value...][,id=ID]",
       "add a device (-device help lists them; -device NAME,help its properties)" },
+    { "drive", true, CLI_DRIVE, "file=PATH[,format=raw][,if=virtio|none][,id=ID][,cache=MODE]"
+      "[,aio=threads|io_uring|native][,readonly=on][,discard=unmap][,werror=][,rerror=]",
+      "a disk image and its backend (if=virtio adds a virtio-blk device)" },
+    { "blockdev", true, CLI_BLOCKDEV, "driver=raw,node-name=N,file.driver=file,"
+      "file.filename=PATH[,...]", "a block node graph (use with -device ...,drive=N)" },
     { "d", true, CLI_LOG, "ITEM[,...]", "debug log items (-d help lists them)" },
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
@@ -500,6 +505,14 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         return true;
     case CLI_HELP:
         want_help(cfg, CLI_HELP_USAGE, NULL);
+        return true;
+    case CLI_DRIVE:
+    case CLI_BLOCKDEV:
+        /* Kept among the -device options: if=virtio devices take their place. */
+        if (!check_syntax(&driver_syntax, value, errp)) {
+            return false;
+        }
+        g_ptr_array_add(cfg->device, cli_arg_new(o, value));
         return true;
     case CLI_DATADIR:
     case CLI_NODEFAULTS:

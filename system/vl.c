@@ -20,6 +20,7 @@
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
 #include "system/cli.h"
+#include "system/drive.h"
 #include "system/memory-backend.h"
 #include "system/runstate.h"
 #include "system/vl.h"
@@ -764,10 +765,22 @@ static bool machine_build(const CliConfig *cfg, bool *exit_now, Error **errp)
     if (!machine_ram_create(ms, cfg, errp)) {
         goto out;
     }
+    /* Block backends first: -device ...,drive=ID may come before -drive. */
+    if (!drives_create(cfg->device, errp)) {
+        goto out;
+    }
     mc->init(ms);
 
     for (guint i = 0; i < cfg->device->len; i++) {
-        if (!device_create(g_ptr_array_index(cfg->device, i), errp)) {
+        const CliArg *arg = g_ptr_array_index(cfg->device, i);
+
+        if (drive_arg_is_block(arg)) {
+            if (!drive_device_create(arg, errp)) {
+                goto out;
+            }
+            continue;
+        }
+        if (!device_create(arg, errp)) {
             goto out;
         }
     }

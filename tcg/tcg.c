@@ -260,25 +260,6 @@ uint64_t tcg_eval_unop(TCGOpcode opc, uint64_t a)
     }
 }
 
-bool tcg_eval_cond(TCGCond cond, uint64_t a, uint64_t b)
-{
-    switch (cond) {
-    case TCG_COND_NEVER: return false;
-    case TCG_COND_ALWAYS: return true;
-    case TCG_COND_EQ: return a == b;
-    case TCG_COND_NE: return a != b;
-    case TCG_COND_LT: return (int64_t)a < (int64_t)b;
-    case TCG_COND_GE: return (int64_t)a >= (int64_t)b;
-    case TCG_COND_LE: return (int64_t)a <= (int64_t)b;
-    case TCG_COND_GT: return (int64_t)a > (int64_t)b;
-    case TCG_COND_LTU: return a < b;
-    case TCG_COND_GEU: return a >= b;
-    case TCG_COND_LEU: return a <= b;
-    case TCG_COND_GTU: return a > b;
-    }
-    return false;
-}
-
 TCGCond tcg_swap_cond(TCGCond c)
 {
     switch (c) {

@@ -140,7 +140,25 @@ const TCGHelperInfo *tcg_call_info(const TCGOp *op);
 /* Pure evaluation of one op's semantics (the optimizer folds with these). */
 uint64_t tcg_eval_binop(TCGOpcode opc, uint64_t a, uint64_t b);
 uint64_t tcg_eval_unop(TCGOpcode opc, uint64_t a);
-bool tcg_eval_cond(TCGCond cond, uint64_t a, uint64_t b);
+/* Inline: the interpreter's branches evaluate it on every execution. */
+static inline bool tcg_eval_cond(TCGCond cond, uint64_t a, uint64_t b)
+{
+    switch (cond) {
+    case TCG_COND_NEVER: return false;
+    case TCG_COND_ALWAYS: return true;
+    case TCG_COND_EQ: return a == b;
+    case TCG_COND_NE: return a != b;
+    case TCG_COND_LT: return (int64_t)a < (int64_t)b;
+    case TCG_COND_GE: return (int64_t)a >= (int64_t)b;
+    case TCG_COND_LE: return (int64_t)a <= (int64_t)b;
+    case TCG_COND_GT: return (int64_t)a > (int64_t)b;
+    case TCG_COND_LTU: return a < b;
+    case TCG_COND_GEU: return a >= b;
+    case TCG_COND_LEU: return a <= b;
+    case TCG_COND_GTU: return a > b;
+    }
+    return false;
+}
 TCGCond tcg_swap_cond(TCGCond c);     /* a op b == b swap(op) a */
 TCGCond tcg_invert_cond(TCGCond c);   /* !(a op b) == a invert(op) b */
 

@@ -119,9 +119,7 @@ static bool kvm_available(Error **errp)
     return true;
 }
 
-void kvm_state_free(KVMState *s);
-
-void kvm_state_free(KVMState *s)
+static void kvm_state_free(KVMState *s)
 {
     if (!s) {
         return;

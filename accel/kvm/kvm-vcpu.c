@@ -223,9 +223,6 @@ static void *kvm_vcpu_thread(void *opaque)
     return NULL;
 }
 
-/* The x86 part picks the vCPU id (the initial APIC ID). */
-unsigned long kvm_arch_vcpu_id(CPUState *cpu);
-
 static bool kvm_create_vcpu(KVMState *s, CPUState *cpu, Error **errp)
 {
     KVMVcpu *v = g_new0(KVMVcpu, 1);

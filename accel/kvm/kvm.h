@@ -119,7 +119,14 @@ const char *kvm_exit_reason_name(uint32_t reason);
 
 /* Architecture hooks (target/x86/kvm-x86.c). */
 bool kvm_arch_init(MachineState *ms, KVMState *s, Error **errp);
+/* The vCPU id for KVM_CREATE_VCPU (x86: the initial APIC ID). */
+unsigned long kvm_arch_vcpu_id(CPUState *cpu);
 bool kvm_arch_init_vcpu(CPUState *cpu, Error **errp);
+/*
+ * Load the CPU's whole state into KVM: registers from the CPU object plus
+ * the reset-time MSRs, LAPIC and MP state.  Runs in the vCPU thread before
+ * KVM_RUN after kvm_cpu_mark_dirty (creation, machine reset).
+ */
 bool kvm_arch_put_registers(CPUState *cpu, Error **errp);
 bool kvm_arch_get_registers(CPUState *cpu, Error **errp);
 /* An exit the generic loop does not know; return 0 to continue, <0 to stop. */

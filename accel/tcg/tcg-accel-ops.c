@@ -22,6 +22,13 @@ static QemuCond rr_wake_cond;        /* work may be available / resume */
 static QemuCond rr_parked_cond;      /* the thread parked */
 static bool rr_conds_ready;
 static CPUState *volatile rr_current_cpu;
+/*
+ * Set when the running CPU must give up its turn (slice over, or another
+ * CPU got a request).  An exit for the running CPU's own interrupt does not
+ * end its turn: otherwise every timer interrupt of a busy hart would hand
+ * the thread to harts that only spin (e.g. in firmware waiting loops).
+ */
+static volatile bool rr_yield;
 
 /* Kicker: ends the running CPU's slice so that the next one gets a turn. */
 static QemuThread kick_thread;
@@ -37,16 +44,6 @@ static void rr_conds_init(void)
     }
 }
 
-/*
- * Set when the running CPU's turn must end: its slice is used up, or another
- * CPU has a request.  A CPU that leaves cpu_exec for its own reasons (an
- * interrupt it raised itself, e.g. a timer compare written in the past)
- * keeps its turn; rotating there would hand every turn of a busy hart to
- * harts that merely spin (Linux -smp 3+ then never gets past its timer
- * setup, each tick being overdue by the time it runs again).
- */
-static bool rr_turn_over;
-
 void tcg_kick_vcpu_thread(CPUState *cpu)
 {
     CPUState *running = rr_current_cpu;
@@ -57,7 +54,7 @@ void tcg_kick_vcpu_thread(CPUState *cpu)
      * slice of a CPU that may just spin.
      */
     if (running && running != cpu) {
-        __atomic_store_n(&rr_turn_over, true, __ATOMIC_RELEASE);
+        rr_yield = true;
         cpu_exit(running);
     }
     if (rr_conds_ready) {
@@ -92,7 +89,7 @@ static void *kick_thread_fn(void *arg)
         pthread_cond_timedwait(&kick_cond, &kick_lock, &ts);
         cpu = rr_current_cpu;
         if (cpu && cpu_count() > 1) {
-            __atomic_store_n(&rr_turn_over, true, __ATOMIC_RELEASE);
+            rr_yield = true;
             cpu_exit(cpu);
         }
     }
@@ -164,14 +161,12 @@ static void *rr_cpu_thread_fn(void *arg)
             if (!cpu_can_run(cpu)) {
                 continue;
             }
-            /* Cleared before the CPU is visible as running, so no kick is lost. */
-            __atomic_store_n(&rr_turn_over, false, __ATOMIC_RELEASE);
+            rr_yield = false;
             rr_current_cpu = cpu;
             bql_unlock();
             do {
                 r = cpu_exec(cpu);
-            } while (r == EXCP_INTERRUPT &&
-                     !__atomic_load_n(&rr_turn_over, __ATOMIC_ACQUIRE) &&
+            } while (r == EXCP_INTERRUPT && !rr_yield && !cpu->halted &&
                      !any_stop_requested());
             bql_lock();
             rr_current_cpu = NULL;
@@ -289,8 +284,8 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
         }
     }
     if (backend && !tcg_backend_find(backend)) {
-        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: interp)",
-                   backend);
+        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: %s)",
+                   backend, tcg_backend_names());
         return false;
     }
     tcg_exec_init((size_t)tb_size, backend, &err);
@@ -303,14 +298,14 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
 
 static const OptDesc tcg_opts[] = {
     {"tb-size", OPT_NUMBER, "translation block cache size in MiB (default 64)", NULL},
-    {"backend", OPT_STRING, "code generator: interp", "interp"},
+    {"backend", OPT_STRING, "code generator: interp or native (x86_64)", TCG_BACKEND_DEFAULT},
     {"thread", OPT_STRING, "vCPU threading: single", "single"},
     {NULL},
 };
 
 static const AccelOps tcg_accel_ops = {
     .name = "tcg",
-    .desc = "Tiny Code Generator (JIT; interpreter back end)",
+    .desc = "Tiny Code Generator (JIT; native x86_64 or interpreter back end)",
     .opts = tcg_opts,
     .available = tcg_available,
     .init = tcg_init,

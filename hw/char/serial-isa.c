@@ -76,10 +76,43 @@ static void serial_isa_reset(DeviceState *dev)
     serial_reset(&ISA_SERIAL(dev)->serial);
 }
 
+/*
+ * "chardev=ID" names a chardev by its -chardev id (chardevs are not in the
+ * composition tree, so a link property cannot find them).
+ */
+static bool prop_chr_parse(Object *obj, const Property *prop, const char *str,
+                           Error **errp)
+{
+    Chardev **f = (Chardev **)((char *)obj + prop->offset);
+    Chardev *chr = *str ? qemu_chr_find(str) : NULL;
+
+    if (*str && !chr) {
+        error_setg(errp, "Property '%s.%s' can't find value '%s'",
+                   object_get_typename(obj), prop->name, str);
+        return false;
+    }
+    *f = chr;
+    return true;
+}
+
+static char *prop_chr_print(Object *obj, const Property *prop)
+{
+    Chardev *chr = *(Chardev **)((char *)obj + prop->offset);
+
+    return g_strdup(chr && chr->label ? chr->label : "");
+}
+
+static const PropertyInfo prop_info_chr = {
+    .type = "str",
+    .desc = "ID of a chardev to use as a backend",
+    .parse = prop_chr_parse,
+    .print = prop_chr_print,
+};
+
 static const Property serial_isa_props[] = {
     DEFINE_PROP_UINT32("iobase", ISASerialState, iobase, 0x3f8),
     DEFINE_PROP_UINT32("irq", ISASerialState, isairq, 4),
-    DEFINE_PROP_LINK("chardev", ISASerialState, serial.chr, TYPE_CHARDEV, Chardev *),
+    DEFINE_PROP("chardev", ISASerialState, serial.chr, prop_info_chr, Chardev *),
     DEFINE_PROP_UINT32("baudbase", ISASerialState, serial.baudbase, 115200),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -1,29 +1,56 @@
 /*
- * virtio-mmio transport (virtio 1.2 §4.2.2 register layout).  Only the
- * identification registers are live while no device is plugged: a driver
- * reads MagicValue, Version and DeviceID and, seeing 0, leaves the slot
- * alone; everything else reads as zero and ignores writes, as §4.2.2
- * allows for a device that does not exist.
+ * virtio-mmio transport, Version 2 (virtio 1.2 §4.2.2 register layout).
+ *
+ * The identification registers answer even without a device (DeviceID 0,
+ * §4.2.3.1.1) so a driver skips an empty slot.  With a device on the slot's
+ * bus, every register maps onto the transport-neutral virtio core.  Queue
+ * size and ring addresses are staged here and handed to the core when the
+ * driver writes QueueReady = 1 (§4.2.3.2), which also checks that the rings
+ * are in guest RAM.
  */
 #include "hw/virtio/virtio-mmio.h"
 #include "core/log.h"
 
-#define VIRTIO_MMIO_MAGIC_VALUE      0x000
-#define VIRTIO_MMIO_VERSION_REG      0x004
-#define VIRTIO_MMIO_DEVICE_ID        0x008
-#define VIRTIO_MMIO_VENDOR_ID        0x00c
-#define VIRTIO_MMIO_INTERRUPT_STATUS 0x060
-#define VIRTIO_MMIO_INTERRUPT_ACK    0x064
-#define VIRTIO_MMIO_STATUS           0x070
-#define VIRTIO_MMIO_CONFIG           0x100
+static VirtIODevice *mmio_vdev(VirtIOMMIOProxy *p)
+{
+    return p->bus ? virtio_bus_get_device(p->bus) : NULL;
+}
 
-static uint64_t virtio_mmio_read(void *opaque, hwaddr addr, unsigned size)
+static void mmio_update_irq(VirtIOMMIOProxy *p)
+{
+    VirtIODevice *vdev = mmio_vdev(p);
+
+    qemu_set_irq(p->irq, vdev && vdev->isr != 0);
+}
+
+/* The device raised an interrupt: InterruptStatus is vdev->isr. */
+static void mmio_notify(void *opaque, uint16_t vector)
+{
+    mmio_update_irq(opaque);
+}
+
+static const VirtioTransportOps mmio_transport_ops = {
+    .notify = mmio_notify,
+};
+
+static void mmio_reset_queues(VirtIOMMIOProxy *p, VirtIODevice *vdev)
+{
+    memset(p->vqs, 0, sizeof(p->vqs));
+    for (unsigned i = 0; vdev && i < VIRTIO_QUEUE_MAX; i++) {
+        p->vqs[i].num = virtio_queue_get_max_num(vdev, i);
+    }
+    p->host_features_sel = p->guest_features_sel = p->queue_sel = 0;
+}
+
+static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOMMIOProxy *p = opaque;
+    VirtIODevice *vdev = mmio_vdev(p);
+    VirtIOMMIOQueue *q = &p->vqs[p->queue_sel % VIRTIO_QUEUE_MAX];
 
     if (addr >= VIRTIO_MMIO_CONFIG) {
-        /* Device-specific configuration: nothing without a device. */
-        return 0;
+        /* Device-specific configuration: any width (§4.2.2.2). */
+        return vdev ? virtio_config_read(vdev, addr - VIRTIO_MMIO_CONFIG, size) : 0;
     }
     if (size != 4) {
         qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: %u-byte read of register 0x%"
@@ -36,23 +63,89 @@ static uint64_t virtio_mmio_read(void *opaque, hwaddr addr, unsigned size)
     case VIRTIO_MMIO_VERSION_REG:
         return VIRTIO_MMIO_VERSION;
     case VIRTIO_MMIO_DEVICE_ID:
-        return p->device_id;
+        return vdev ? vdev->device_id : 0;
     case VIRTIO_MMIO_VENDOR_ID:
         return VIRTIO_MMIO_VENDOR;
+    }
+    if (!vdev) {
+        return 0;
+    }
+    switch (addr) {
+    case VIRTIO_MMIO_DEVICE_FEATURES:
+        return virtio_get_host_features_word(vdev, p->host_features_sel);
+    case VIRTIO_MMIO_QUEUE_NUM_MAX:
+        return virtio_queue_get_max_num(vdev, p->queue_sel);
+    case VIRTIO_MMIO_QUEUE_NUM:
+        return virtio_queue_get_max_num(vdev, p->queue_sel) ? q->num : 0;
+    case VIRTIO_MMIO_QUEUE_READY:
+        return virtio_queue_get_ready(vdev, p->queue_sel);
     case VIRTIO_MMIO_INTERRUPT_STATUS:
-        return p->interrupt_status;
+        return vdev->isr;
     case VIRTIO_MMIO_STATUS:
-        return p->status;
+        return vdev->status;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+        return (uint32_t)q->desc;
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        return q->desc >> 32;
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+        return (uint32_t)q->avail;
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+        return q->avail >> 32;
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+        return (uint32_t)q->used;
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        return q->used >> 32;
+    case VIRTIO_MMIO_SHM_LEN_LOW:
+    case VIRTIO_MMIO_SHM_LEN_HIGH:
+        /* No shared memory regions: length all ones means "none" (§4.2.2). */
+        return 0xffffffff;
+    case VIRTIO_MMIO_SHM_BASE_LOW:
+    case VIRTIO_MMIO_SHM_BASE_HIGH:
+        return 0xffffffff;
+    case VIRTIO_MMIO_CONFIG_GENERATION:
+        return vdev->config_generation;
     default:
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: read of write-only or unknown "
+                      "register 0x%" HWADDR_PRIx "\n", addr);
         return 0;
     }
 }
 
-static void virtio_mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
+static void mmio_queue_ready(VirtIOMMIOProxy *p, VirtIODevice *vdev, uint32_t value)
+{
+    VirtIOMMIOQueue *q = &p->vqs[p->queue_sel % VIRTIO_QUEUE_MAX];
+
+    if (!virtio_queue_get_max_num(vdev, p->queue_sel)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: QueueReady for absent queue %u\n",
+                      p->queue_sel);
+        return;
+    }
+    if (value) {
+        virtio_queue_set_num(vdev, p->queue_sel, q->num);
+        if (virtio_queue_get_num(vdev, p->queue_sel) != q->num) {
+            virtio_error(vdev, "queue %u: size %u not acceptable", p->queue_sel, q->num);
+            return;
+        }
+        virtio_queue_set_addr(vdev, p->queue_sel, q->desc, q->avail, q->used);
+        virtio_queue_set_ready(vdev, p->queue_sel, true);
+    } else {
+        virtio_queue_set_ready(vdev, p->queue_sel, false);
+    }
+}
+
+static void mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
 {
     VirtIOMMIOProxy *p = opaque;
+    VirtIODevice *vdev = mmio_vdev(p);
+    VirtIOMMIOQueue *q = &p->vqs[p->queue_sel % VIRTIO_QUEUE_MAX];
 
+    if (!vdev) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: write to register 0x%"
+                      HWADDR_PRIx " of an empty slot\n", addr);
+        return;
+    }
     if (addr >= VIRTIO_MMIO_CONFIG) {
+        virtio_config_write(vdev, addr - VIRTIO_MMIO_CONFIG, value, size);
         return;
     }
     if (size != 4) {
@@ -61,51 +154,118 @@ static void virtio_mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigne
         return;
     }
     switch (addr) {
-    case VIRTIO_MMIO_STATUS:
-        /* Without a device, only a reset (0) is meaningful (§4.2.3.1). */
-        p->status = p->device_id ? (uint32_t)value : 0;
-        if (value == 0) {
-            p->interrupt_status = 0;
-            qemu_irq_lower(p->irq);
+    case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+        p->host_features_sel = value;
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES:
+        virtio_set_guest_features_word(vdev, p->guest_features_sel, value);
+        break;
+    case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+        p->guest_features_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_SEL:
+        if (value >= VIRTIO_QUEUE_MAX) {
+            qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: QueueSel %" PRIu64
+                          " out of range\n", value);
         }
+        p->queue_sel = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_NUM:
+        q->num = value;
+        break;
+    case VIRTIO_MMIO_QUEUE_READY:
+        mmio_queue_ready(p, vdev, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_NOTIFY:
+        virtio_queue_notify(vdev, value & 0xffff);
         break;
     case VIRTIO_MMIO_INTERRUPT_ACK:
-        p->interrupt_status &= ~(uint32_t)value;
-        qemu_set_irq(p->irq, p->interrupt_status != 0);
+        vdev->isr &= ~value;
+        mmio_update_irq(p);
+        break;
+    case VIRTIO_MMIO_STATUS:
+        virtio_set_status(vdev, value & 0xff);
+        if (value == 0) {
+            mmio_reset_queues(p, vdev);
+            mmio_update_irq(p);
+        }
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_LOW:
+        q->desc = deposit64(q->desc, 0, 32, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+        q->desc = deposit64(q->desc, 32, 32, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+        q->avail = deposit64(q->avail, 0, 32, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+        q->avail = deposit64(q->avail, 32, 32, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_USED_LOW:
+        q->used = deposit64(q->used, 0, 32, value);
+        break;
+    case VIRTIO_MMIO_QUEUE_USED_HIGH:
+        q->used = deposit64(q->used, 32, 32, value);
+        break;
+    case VIRTIO_MMIO_SHM_SEL:
         break;
     default:
-        if (!p->device_id) {
-            qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: write to register 0x%"
-                          HWADDR_PRIx " of an empty slot\n", addr);
-        }
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-mmio: write to read-only or unknown "
+                      "register 0x%" HWADDR_PRIx "\n", addr);
         break;
     }
 }
 
 static const MemoryRegionOps virtio_mmio_ops = {
-    .read = virtio_mmio_read,
-    .write = virtio_mmio_write,
+    .read = mmio_read,
+    .write = mmio_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = {.min_access_size = 1, .max_access_size = 4},
     .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
+static bool mmio_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
+{
+    VirtIOMMIOProxy *p = VIRTIO_MMIO(bus->parent);
+
+    virtio_bus_plug(vdev, &mmio_transport_ops, p);
+    mmio_reset_queues(p, vdev);
+    return true;
+}
+
+static void mmio_unplugged(BusState *bus, VirtIODevice *vdev)
+{
+    VirtIOMMIOProxy *p = VIRTIO_MMIO(bus->parent);
+
+    vdev->isr = 0;
+    qemu_irq_lower(p->irq);
+}
+
 static void virtio_mmio_realize(DeviceState *dev, Error **errp)
 {
     VirtIOMMIOProxy *p = VIRTIO_MMIO(dev);
+    VirtioBusState *bus;
 
     memory_region_init_io(&p->iomem, OBJECT(dev), &virtio_mmio_ops, p, TYPE_VIRTIO_MMIO,
                           VIRTIO_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(dev), &p->iomem);
     sysbus_init_irq(SYS_BUS_DEVICE(dev), &p->irq);
+    p->bus = qbus_new(TYPE_VIRTIO_MMIO_BUS, dev, NULL);
+    bus = VIRTIO_BUS(p->bus);
+    bus->plugged = mmio_plugged;
+    bus->unplugged = mmio_unplugged;
 }
 
 static void virtio_mmio_reset(DeviceState *dev)
 {
     VirtIOMMIOProxy *p = VIRTIO_MMIO(dev);
+    VirtIODevice *vdev = mmio_vdev(p);
 
-    p->status = 0;
-    p->interrupt_status = 0;
+    if (vdev) {
+        virtio_reset(vdev);
+    }
+    mmio_reset_queues(p, vdev);
     qemu_irq_lower(p->irq);
 }
 
@@ -132,8 +292,14 @@ static const TypeInfo virtio_mmio_info = {
     .instance_finalize = virtio_mmio_finalize,
 };
 
+static const TypeInfo virtio_mmio_bus_info = {
+    .name = TYPE_VIRTIO_MMIO_BUS,
+    .parent = TYPE_VIRTIO_BUS,
+};
+
 static void virtio_mmio_register_types(void)
 {
     type_register_static(&virtio_mmio_info);
+    type_register_static(&virtio_mmio_bus_info);
 }
 type_init(virtio_mmio_register_types)

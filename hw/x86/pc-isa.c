@@ -7,6 +7,7 @@
 #include "hw/x86/x86.h"
 #include "hw/x86/pc-isa.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "chardev/char.h"
 
 static void rtc_set_memory(MC146818RtcState *rtc, X86MachineState *x86ms)
 {
@@ -53,7 +54,7 @@ void pc_isa_devices_init(X86MachineState *x86ms, bool with_i8042)
     if (object_class_by_name("isa-serial")) {
         dev = qdev_new("isa-serial");
         if (chr) {
-            object_property_set_link(OBJECT(dev), "chardev", OBJECT(chr), &error_abort);
+            object_property_parse(OBJECT(dev), "chardev", chr->label, &error_abort);
         }
         realize_or_die(dev, "COM1");
     }

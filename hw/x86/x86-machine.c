@@ -268,6 +268,9 @@ void x86_machine_init_common(MachineState *ms)
     x86ms->below_4g_mem_size = MIN(ms->ram_size, x86ms->lowmem_limit);
     x86ms->above_4g_mem_size = ms->ram_size - x86ms->below_4g_mem_size;
     x86ms->blobs = g_array_new(false, true, sizeof(X86BootBlob));
+    /* One FlatView update for the whole board: KVM then sets each memslot
+     * once instead of splitting RAM again for every ROM laid over it. */
+    memory_region_transaction_begin();
     x86_ram_init(x86ms, ms);
 
     for (int i = 0; i < X86_GSI_COUNT; i++) {
@@ -293,6 +296,7 @@ void x86_machine_init_common(MachineState *ms)
         error_report_err(err);
         exit(1);
     }
+    memory_region_transaction_commit();
     qemu_register_reset(x86_boot_blobs_reset, x86ms);
 }
 
@@ -307,6 +311,7 @@ static void x86_machine_finalize(Object *obj)
         g_array_free(x86ms->blobs, true);
     }
     g_free(x86ms->cpus);
+    g_free(x86ms->linux_cmdline_extra);
 }
 
 static void x86_machine_class_init(ObjectClass *oc, void *data)

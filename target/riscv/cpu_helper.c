@@ -70,39 +70,68 @@ int riscv_cpu_local_irq_pending(CPURISCVState *env)
     return ctz64(irqs);
 }
 
-void riscv_cpu_interrupt_update(CPURISCVState *env)
+/*
+ * CPU_INTERRUPT_HARD tracks "locally pending and enabled" (mip & mie); the
+ * global enables and delegation are checked in cpu_exec_interrupt, which
+ * the loop calls between blocks while the flag is up.
+ *
+ * local: the hart changes its own state from a helper (CSR write, reset).
+ * The block it runs ends after the instruction and the loop looks at the
+ * flag, so raising it is enough -- cpu_interrupt would also cut the hart's
+ * time slice, and a kernel that programs a timer deadline already in the
+ * past (stimecmp, retried in a loop) would then crawl.  Otherwise (device
+ * lines, timers, other harts) cpu_interrupt makes the hart notice, but only
+ * when an interrupt becomes pending-and-enabled that was not before.
+ */
+static void irq_signal(CPURISCVState *env, uint64_t old_pe, bool local)
 {
     CPUState *cs = riscv_env_cs(env);
+    uint64_t pe = riscv_cpu_mip_effective(env) & env->mie;
 
-    /*
-     * CPU_INTERRUPT_HARD tracks "locally pending and enabled"; the global
-     * enables and delegation are checked in cpu_exec_interrupt, which runs
-     * at block entry while the flag is up.
-     */
-    if (riscv_cpu_mip_effective(env) & env->mie) {
-        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-    } else {
+    if (!pe) {
         cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    } else if (local) {
+        __atomic_fetch_or(&cs->interrupt_request, CPU_INTERRUPT_HARD, __ATOMIC_SEQ_CST);
+    } else if ((pe & ~old_pe) ||
+               !(__atomic_load_n(&cs->interrupt_request, __ATOMIC_ACQUIRE) &
+                 CPU_INTERRUPT_HARD)) {
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
     }
 }
 
-uint64_t riscv_cpu_update_mip(CPURISCVState *env, uint64_t mask, uint64_t value)
+void riscv_cpu_interrupt_update(CPURISCVState *env)
+{
+    irq_signal(env, 0, true);
+}
+
+static uint64_t mip_set(CPURISCVState *env, uint64_t mask, uint64_t value, bool local)
 {
     bool locked = bql_locked();
-    uint64_t old, new;
+    uint64_t old, new, old_pe;
 
     /* mip is shared between device threads and the vCPU: take the BQL */
     if (!locked) {
         bql_lock();
     }
     old = env->mip;
+    old_pe = riscv_cpu_mip_effective(env) & env->mie;
     new = (old & ~mask) | (value & mask);
     __atomic_store_n(&env->mip, new, __ATOMIC_RELEASE);
-    riscv_cpu_interrupt_update(env);
+    irq_signal(env, old_pe, local);
     if (!locked) {
         bql_unlock();
     }
     return old;
+}
+
+uint64_t riscv_cpu_update_mip(CPURISCVState *env, uint64_t mask, uint64_t value)
+{
+    return mip_set(env, mask, value, false);
+}
+
+uint64_t riscv_cpu_update_mip_local(CPURISCVState *env, uint64_t mask, uint64_t value)
+{
+    return mip_set(env, mask, value, true);
 }
 
 bool riscv_cpu_has_work(CPUState *cs)

@@ -278,13 +278,27 @@ static void mstatus_set(CPURISCVState *env, uint64_t val, uint64_t mask)
     if (!riscv_has_ext(env, RVF)) {
         mask &= ~MSTATUS_FS;
     }
-    /* MPP is WARL: the reserved value 2 (no H) leaves it unchanged */
-    if ((mask & MSTATUS_MPP) && extract64(val, MSTATUS_MPP_SHIFT, 2) == 2) {
-        mask &= ~MSTATUS_MPP;
+    /* MPP is WARL: a mode the hart lacks (2 = H; S or U when disabled)
+     * leaves it unchanged */
+    if (mask & MSTATUS_MPP) {
+        uint64_t mpp = extract64(val, MSTATUS_MPP_SHIFT, 2);
+        if (mpp == 2 || (mpp == PRV_S && !riscv_has_ext(env, RVS)) ||
+            (mpp == PRV_U && !riscv_has_ext(env, RVU))) {
+            mask &= ~MSTATUS_MPP;
+        }
+    }
+    if (!riscv_has_ext(env, RVS)) {
+        /* §3.1.6: without S-mode its fields are read-only zero */
+        mask &= ~(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM |
+                  MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TSR);
+    }
+    if (!riscv_has_ext(env, RVU)) {
+        mask &= ~(MSTATUS_MPRV | MSTATUS_TW);
     }
     s = (old & ~mask) | (val & mask);
-    s = deposit64(s, 32, 2, MXL_RV64);        /* UXL, read-only */
-    s = deposit64(s, 34, 2, MXL_RV64);        /* SXL, read-only */
+    /* UXL/SXL: read-only 64-bit, or zero for a mode the hart lacks */
+    s = deposit64(s, 32, 2, riscv_has_ext(env, RVU) ? MXL_RV64 : 0);
+    s = deposit64(s, 34, 2, riscv_has_ext(env, RVS) ? MXL_RV64 : 0);
     env->mstatus = riscv_mstatus_update_sd(s);
     /* MXR changes which pages are readable at every mmu_idx */
     if ((old ^ env->mstatus) & MSTATUS_MXR) {
@@ -397,8 +411,7 @@ static int rmw_mip(CPURISCVState *env, int csrno, uint64_t *old, uint64_t val,
     *old = riscv_cpu_mip_effective(env);
     nv = (cur & ~mask) | (val & mask);
     env->mip_sw_seip = nv & MIP_SEIP;
-    riscv_cpu_update_mip(env, wmask & ~MIP_SEIP, nv);
-    riscv_cpu_interrupt_update(env);
+    riscv_cpu_update_mip_local(env, wmask & ~MIP_SEIP, nv);
     return 0;
 }
 
@@ -417,7 +430,7 @@ static int rmw_sip(CPURISCVState *env, int csrno, uint64_t *old, uint64_t val,
     *old = riscv_cpu_mip_effective(env) & env->mideleg;
     if (mask & wmask) {
         uint64_t nv = (env->mip & ~mask) | (val & mask);
-        riscv_cpu_update_mip(env, wmask & mask, nv);
+        riscv_cpu_update_mip_local(env, wmask & mask, nv);
     }
     return 0;
 }
@@ -513,9 +526,9 @@ static int write_menvcfg(CPURISCVState *env, int csrno, uint64_t val)
         if (!(env->menvcfg & MENVCFG_STCE)) {
             /* The comparator stops driving STIP; it becomes M-writable again */
             timer_del(env->stimer);
-            riscv_cpu_update_mip(env, MIP_STIP, 0);
+            riscv_cpu_update_mip_local(env, MIP_STIP, 0);
         } else {
-            riscv_stimecmp_update(env);
+            riscv_stimecmp_update(env, true);
         }
     }
     return 0;
@@ -542,7 +555,7 @@ bool riscv_cpu_get_time(CPURISCVState *env, uint64_t *ticks)
     return true;
 }
 
-void riscv_stimecmp_update(CPURISCVState *env)
+void riscv_stimecmp_update(CPURISCVState *env, bool local)
 {
     uint64_t now;
 
@@ -557,10 +570,10 @@ void riscv_stimecmp_update(CPURISCVState *env)
         if (env->stimer) {
             timer_del(env->stimer);
         }
-        riscv_cpu_update_mip(env, MIP_STIP, MIP_STIP);
+        (local ? riscv_cpu_update_mip_local : riscv_cpu_update_mip)(env, MIP_STIP, MIP_STIP);
         return;
     }
-    riscv_cpu_update_mip(env, MIP_STIP, 0);
+    (local ? riscv_cpu_update_mip_local : riscv_cpu_update_mip)(env, MIP_STIP, 0);
     if (env->stimer && env->timebase_freq) {
         /* Round up so the timer never fires before time reaches stimecmp */
         unsigned __int128 ns = (unsigned __int128)(env->stimecmp - now) *
@@ -574,7 +587,7 @@ void riscv_stimecmp_update(CPURISCVState *env)
 
 void riscv_stimer_cb(void *opaque)
 {
-    riscv_stimecmp_update(opaque);
+    riscv_stimecmp_update(opaque, false);
 }
 
 static int read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
@@ -586,7 +599,7 @@ static int read_stimecmp(CPURISCVState *env, int csrno, uint64_t *val)
 static int write_stimecmp(CPURISCVState *env, int csrno, uint64_t val)
 {
     env->stimecmp = val;
-    riscv_stimecmp_update(env);
+    riscv_stimecmp_update(env, true);
     return 0;
 }
 

@@ -42,8 +42,9 @@ int riscv_csr_access(CPURISCVState *env, int csrno, uint64_t *ret_value,
 const char *riscv_csr_name(int csrno);
 /* Current value of the time CSR; false if the hart has no time source. */
 bool riscv_cpu_get_time(CPURISCVState *env, uint64_t *ticks);
-/* Re-evaluate STIP against stimecmp (Sstc) and re-arm the timer. */
-void riscv_stimecmp_update(CPURISCVState *env);
+/* Re-evaluate STIP against stimecmp (Sstc) and re-arm the timer; local as
+ * for riscv_cpu_update_mip_local (true from CSR writes, false from the timer). */
+void riscv_stimecmp_update(CPURISCVState *env, bool local);
 /* Timer callback (QEMU_CLOCK_VIRTUAL). */
 void riscv_stimer_cb(void *opaque);
 /* Fold FS into mstatus.SD after FS/XS changed. */
@@ -54,8 +55,10 @@ uint64_t riscv_mstatus_update_sd(uint64_t mstatus);
 uint64_t riscv_cpu_mip_effective(CPURISCVState *env);
 /* Interrupt to take now (IRQ_* number), or -1 if none is deliverable. */
 int riscv_cpu_local_irq_pending(CPURISCVState *env);
-/* Raise/clear CPU_INTERRUPT_HARD to match mip & mie. */
+/* Raise/clear CPU_INTERRUPT_HARD to match mip & mie, from the hart itself. */
 void riscv_cpu_interrupt_update(CPURISCVState *env);
+/* riscv_cpu_update_mip for the hart's own writes (CSRs): no time-slice cut. */
+uint64_t riscv_cpu_update_mip_local(CPURISCVState *env, uint64_t mask, uint64_t value);
 bool riscv_cpu_has_work(CPUState *cs);
 bool riscv_cpu_exec_interrupt(CPUState *cs, int interrupt_request);
 void riscv_cpu_do_interrupt(CPUState *cs);

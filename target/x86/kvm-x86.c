@@ -139,7 +139,6 @@ static void load_msr_list(KVMState *s)
     }
 }
 
-unsigned long kvm_arch_vcpu_id(CPUState *cpu);
 unsigned long kvm_arch_vcpu_id(CPUState *cpu)
 {
     return X86_CPU(cpu)->apic_id;

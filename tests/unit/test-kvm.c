@@ -3,7 +3,8 @@
  * in the system address spaces, one x86 vCPU running small real-mode
  * programs.  Checks PIO and MMIO exits (both directions), an ioeventfd
  * caught by KVM, pause/resume of a running vCPU, a triple fault turning
- * into a reset request, a memslot added while the VM exists, and IRQ lines.
+ * into a reset request, a memslot added while the VM exists, dirty logging,
+ * and IRQ lines, MSI routes and irqfds.
  * Skips when /dev/kvm is unusable.
  */
 #include "core/osdep.h"
@@ -260,6 +261,23 @@ UNIT_TEST(kvm_end_to_end)
     ops->pause_all_vcpus();
     memory_region_del_subregion(get_system_memory(), hi);
     CHECK(!kvm_lookup_slot(kvm_state, 0x80000));
+
+    /* Dirty logging: KVM's bitmap for the slot, folded in by a sync. */
+    memory_global_dirty_log_start();
+    CHECK(kvm_lookup_slot(kvm_state, 0x3000)->flags & KVM_MEM_LOG_DIRTY_PAGES);
+    memory_region_reset_dirty(&ram, 0, memory_region_size(&ram), DIRTY_MEMORY_MIGRATION);
+    CHECK(!memory_region_get_dirty(&ram, COUNTER_ADDR, 2, DIRTY_MEMORY_MIGRATION));
+    run_program(prog_loop, sizeof(prog_loop));
+    c1 = counter();
+    for (int i = 0; i < 500 && counter() == c1; i++) {
+        qemu_cond_timedwait_bql(&dev_cond, 10 * SCALE_MS);
+    }
+    ops->pause_all_vcpus();
+    memory_global_dirty_log_sync();
+    CHECK(memory_region_get_dirty(&ram, COUNTER_ADDR, 2, DIRTY_MEMORY_MIGRATION));
+    CHECK(!memory_region_get_dirty(&ram, 0x50000, 0x1000, DIRTY_MEMORY_MIGRATION));
+    memory_global_dirty_log_stop();
+    CHECK(!(kvm_lookup_slot(kvm_state, 0x3000)->flags & KVM_MEM_LOG_DIRTY_PAGES));
 
     /* ISA IRQ lines reach the in-kernel PIC/IOAPIC. */
     CHECK_EQ(kvm_set_irq(kvm_state, 4, 1), 0);

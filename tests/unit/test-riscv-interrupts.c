@@ -218,3 +218,33 @@ UNIT_TEST(riscv_lines_and_has_work)
     CHECK_EQ(env->mip & MIP_STIP, 0);
     object_unparent(OBJECT(cpu));
 }
+
+UNIT_TEST(riscv_irq_signalling_local_vs_device)
+{
+    RISCVCPU *cpu = new_cpu();
+    CPURISCVState *env = &cpu->env;
+    CPUState *cs = CPU(cpu);
+    uint64_t old;
+
+    /* The hart's own CSR write raises the flag without ending its slice */
+    cs->exit_request = 0;
+    env->mie = MIP_SSIP;
+    CHECK_EQ(riscv_csr_access(env, CSR_MIP, &old, MIP_SSIP, MIP_SSIP, true), 0);
+    CHECK(cs->interrupt_request & CPU_INTERRUPT_HARD);
+    CHECK_EQ(cs->exit_request, 0);
+    CHECK_EQ(riscv_csr_access(env, CSR_MIP, &old, 0, MIP_SSIP, true), 0);
+    CHECK_EQ(cs->interrupt_request & CPU_INTERRUPT_HARD, 0);
+
+    /* A device line makes a running hart leave generated code */
+    env->mie = MIP_MEIP;
+    set_line(cpu, IRQ_M_EXT, 1);
+    CHECK(cs->interrupt_request & CPU_INTERRUPT_HARD);
+    CHECK(cs->exit_request);
+    /* ...but repeating the same level does not kick it again */
+    cs->exit_request = 0;
+    set_line(cpu, IRQ_M_EXT, 1);
+    CHECK_EQ(cs->exit_request, 0);
+    set_line(cpu, IRQ_M_EXT, 0);
+    CHECK_EQ(cs->interrupt_request & CPU_INTERRUPT_HARD, 0);
+    object_unparent(OBJECT(cpu));
+}

@@ -1,375 +1,16 @@
 /*
- * The execution loop end to end with a tiny made-up guest ("fake" ISA)
- * defined here: 32-bit instructions in RAM, translated to IR by the
- * translate_code hook below, run by cpu_exec over a real MemoryRegion tree.
- * Checks block caching and chaining, self-modifying code, TLB fill/miss,
- * the MMIO slow path, page-crossing accesses, invalidation by DMA-style
- * writes, and precise pc restore on a fault in the middle of a block.
- *
- * Encoding: op[7:0] rd[10:8] rs[13:11] w32[14] imm[31:16] (signed).
+ * The execution loop end to end with a tiny made-up guest (the "fake" ISA
+ * of tcg-fake-guest.c), run by cpu_exec over a real MemoryRegion tree.
+ * Checks block caching and chaining, self-modifying code, TLB fill/miss and
+ * flushes, the MMIO slow path, page-crossing accesses, invalidation by
+ * DMA-style writes and map changes, precise pc restore on a fault in the
+ * middle of a block, interrupts, the code buffer flush, the -d logs and the
+ * accelerator's vCPU thread and options.
  */
-#include "accel/tcg/internal.h"
+#include "tests/unit/tcg-fake-guest.h"
 #include "core/log.h"
 #include "accel/accel.h"
 #include "tests/unit/unit.h"
-
-enum {
-    OP_LI = 1,      /* rd = imm */
-    OP_ADDI = 2,    /* rd = rs + imm */
-    OP_SHLI = 3,    /* rd = rs << imm */
-    OP_LD = 4,      /* rd = mem[rs + imm] (64-bit, or 32 with w32) */
-    OP_ST = 5,      /* mem[rs + imm] = rd */
-    OP_BNE = 6,     /* if rd != rs: pc += imm * 4 */
-    OP_EXIT = 7,    /* halt (cpu_exec returns EXCP_HLT) */
-    OP_LDA = 8,     /* 64-bit load that must be aligned (MO_ALIGN) */
-    OP_ADD = 9,     /* rd = rd + rs */
-};
-
-#define EXCP_FAKE_FAULT 1
-#define EXCP_FAKE_UNALIGNED 2
-#define EXCP_FAKE_BUS 3
-#define HANDLER_PC 0x800
-
-#define RAM_SIZE 0x10000
-#define IO_BASE 0x20000
-#define ALIAS_BASE 0x40000       /* virtual window onto RAM */
-#define ROM_BASE 0x50000
-#define HOLE_BASE 0x60000        /* mapped by the MMU, nothing behind it */
-#define CROSS_BASE 0xe000        /* blocks here may span two pages */
-#define REMAP_BASE 0x70000       /* a page whose backing the test swaps */
-
-static uint32_t insn(int op, int rd, int rs, int imm)
-{
-    return (uint32_t)op | (uint32_t)rd << 8 | (uint32_t)rs << 11 | (uint32_t)(uint16_t)imm << 16;
-}
-
-static uint32_t insn_w32(int op, int rd, int rs, int imm)
-{
-    return insn(op, rd, rs, imm) | 1u << 14;
-}
-
-typedef struct FakeEnv {
-    uint64_t r[8];
-    uint64_t pc;
-    uint64_t excp_pc, excp_cause, fault_addr;
-} FakeEnv;
-
-typedef struct FakeCPU {
-    CPUState parent_obj;
-    FakeEnv env;
-} FakeCPU;
-
-#define TYPE_FAKE_CPU "fake-cpu"
-
-static TCGv cpu_r[8], cpu_pc;
-static unsigned n_translated, n_fills;
-
-/* ---- helpers ---- */
-
-static void helper_halt(void *envp)
-{
-    FakeCPU *fc = container_of((FakeEnv *)envp, FakeCPU, env);
-    CPUState *cs = &fc->parent_obj;
-
-    cs->halted = true;
-    cs->exception_index = EXCP_HLT;
-    cpu_loop_exit(cs);
-}
-static const TCGHelperInfo info_halt = TCG_HELPER(helper_halt, 1, false, TCG_CALL_MAY_RAISE);
-
-/* ---- translator ---- */
-
-static void gen_goto(TranslationBlock *tb, unsigned n, uint64_t dest)
-{
-    tcg_gen_goto_tb(n);
-    tcg_gen_movi(cpu_pc, (int64_t)dest);
-    tcg_gen_exit_tb(tb, n);
-}
-
-static void fake_translate(CPUState *cs, TranslationBlock *tb, int max_insns)
-{
-    uint64_t pc = tb->pc;
-    int n = 0;
-    bool done = false;
-
-    n_translated++;
-    while (!done) {
-        uint32_t w = cpu_ldl_code(cs, pc);
-        int op = w & 0xff, rd = (w >> 8) & 7, rs = (w >> 11) & 7;
-        int64_t imm = (int16_t)(w >> 16);
-        MemOp mo = (w & (1u << 14)) ? MO_UL : MO_UQ;
-        TCGv addr;
-        TCGLabel *l;
-
-        tcg_gen_insn_start(pc, 0);
-        n++;
-        switch (op) {
-        case OP_LI:
-            tcg_gen_movi(cpu_r[rd], imm);
-            break;
-        case OP_ADDI:
-            tcg_gen_addi(cpu_r[rd], cpu_r[rs], imm);
-            break;
-        case OP_ADD:
-            tcg_gen_add(cpu_r[rd], cpu_r[rd], cpu_r[rs]);
-            break;
-        case OP_SHLI:
-            tcg_gen_shli(cpu_r[rd], cpu_r[rs], imm & 63);
-            break;
-        case OP_LD:
-        case OP_LDA:
-        case OP_ST:
-            addr = tcg_temp_new();
-            tcg_gen_addi(addr, cpu_r[rs], imm);
-            if (op == OP_ST) {
-                tcg_gen_qemu_st(cpu_r[rd], addr, 0, mo);
-            } else {
-                tcg_gen_qemu_ld(cpu_r[rd], addr, 0, op == OP_LDA ? MO_UQ | MO_ALIGN : mo);
-            }
-            break;
-        case OP_BNE:
-            l = gen_new_label();
-            tcg_gen_brcond(TCG_COND_EQ, cpu_r[rd], cpu_r[rs], l);
-            gen_goto(tb, 0, pc + imm * 4);
-            gen_set_label(l);
-            gen_goto(tb, 1, pc + 4);
-            done = true;
-            break;
-        case OP_EXIT:
-        default:
-            tcg_gen_movi(cpu_pc, (int64_t)pc + 4);
-            tcg_gen_call1(&info_halt, TCG_NO_RET, tcg_env);
-            done = true;
-            break;
-        }
-        pc += 4;
-        if (!done && (n >= max_insns ||
-                      ((pc & ~TARGET_PAGE_MASK) == 0 && (pc < CROSS_BASE || n > 2)))) {
-            gen_goto(tb, 0, pc);
-            done = true;
-        }
-    }
-    tb->size = (uint16_t)(pc - tb->pc);
-    tb->icount = (uint16_t)n;
-}
-
-/* ---- the other hooks ---- */
-
-static FakeEnv *fenv(CPUState *cs)
-{
-    return cs->env_ptr;
-}
-
-static void fake_get_tb_cpu_state(CPUState *cs, vaddr *pc, uint32_t *flags)
-{
-    *pc = fenv(cs)->pc;
-    *flags = 0;
-}
-
-static int fake_mmu_index(CPUState *cs, bool ifetch)
-{
-    return 0;
-}
-
-static bool fake_tlb_fill(CPUState *cs, vaddr addr, int size, MMUAccessType type,
-                          int mmu_idx, bool probe, uintptr_t ra)
-{
-    hwaddr pa;
-
-    if (addr < RAM_SIZE || (addr >= IO_BASE && addr < IO_BASE + 0x1000) ||
-        (addr >= ROM_BASE && addr < HOLE_BASE + 0x1000) ||
-        (addr >= REMAP_BASE && addr < REMAP_BASE + 0x1000)) {
-        pa = addr;
-    } else if (addr >= ALIAS_BASE && addr < ALIAS_BASE + RAM_SIZE) {
-        pa = addr - ALIAS_BASE;
-    } else {
-        if (probe) {
-            return false;
-        }
-        fenv(cs)->fault_addr = addr;
-        cpu_raise_exception_ra(cs, EXCP_FAKE_FAULT, ra);
-    }
-    n_fills++;
-    tlb_set_page(cs, addr, pa, MEMTXATTRS_UNSPECIFIED, PAGE_READ | PAGE_WRITE | PAGE_EXEC,
-                 mmu_idx, TARGET_PAGE_SIZE);
-    return true;
-}
-
-static void fake_do_interrupt(CPUState *cs)
-{
-    FakeEnv *env = fenv(cs);
-
-    env->excp_pc = env->pc;
-    env->excp_cause = (uint64_t)cs->exception_index;
-    env->pc = HANDLER_PC;
-}
-
-static bool fake_has_work(CPUState *cs)
-{
-    return false;
-}
-
-static NORETURN void fake_do_unaligned_access(CPUState *cs, vaddr addr, MMUAccessType type,
-                                     int mmu_idx, uintptr_t ra)
-{
-    fenv(cs)->fault_addr = addr;
-    cpu_raise_exception_ra(cs, EXCP_FAKE_UNALIGNED, ra);
-}
-
-static void fake_do_transaction_failed(CPUState *cs, hwaddr pa, vaddr addr, unsigned size,
-                                       MMUAccessType type, int mmu_idx, MemTxResult r,
-                                       uintptr_t ra)
-{
-    fenv(cs)->fault_addr = addr;
-    cpu_raise_exception_ra(cs, EXCP_FAKE_BUS, ra);
-}
-
-static void fake_restore_state_to_opc(CPUState *cs, const TranslationBlock *tb,
-                                      const uint64_t *data)
-{
-    fenv(cs)->pc = data[0];
-}
-
-static void fake_disas_log(CPUState *cs, vaddr pc, const uint8_t *code, size_t len)
-{
-    for (size_t i = 0; i + 4 <= len; i += 4) {
-        uint32_t w;
-        memcpy(&w, code + i, 4);
-        qemu_log("0x%08" PRIx64 ":  %08x  fake op %u\n", pc + i, w, w & 0xff);
-    }
-}
-
-static const TCGCPUOps fake_tcg_ops = {
-    .disas_log = fake_disas_log,
-    .get_tb_cpu_state = fake_get_tb_cpu_state,
-    .translate_code = fake_translate,
-    .do_interrupt = fake_do_interrupt,
-    .mmu_index = fake_mmu_index,
-    .has_work = fake_has_work,
-    .tlb_fill = fake_tlb_fill,
-    .do_unaligned_access = fake_do_unaligned_access,
-    .do_transaction_failed = fake_do_transaction_failed,
-    .restore_state_to_opc = fake_restore_state_to_opc,
-};
-
-static void fake_cpu_instance_init(Object *obj)
-{
-    FakeCPU *fc = (FakeCPU *)obj;
-
-    fc->parent_obj.env_ptr = &fc->env;
-    fc->parent_obj.tcg_ops = &fake_tcg_ops;
-}
-
-static const TypeInfo fake_cpu_info = {
-    .name = TYPE_FAKE_CPU,
-    .parent = TYPE_CPU,
-    .instance_size = sizeof(FakeCPU),
-    .instance_init = fake_cpu_instance_init,
-};
-
-static void fake_register(void)
-{
-    type_register_static(&fake_cpu_info);
-}
-type_init(fake_register)
-
-/* ---- the machine: RAM at 0, a register device at IO_BASE ---- */
-
-typedef struct FakeDev {
-    uint64_t reg;
-    unsigned reads, writes;
-    bool bql_held_always;
-} FakeDev;
-
-static uint64_t dev_read(void *opaque, hwaddr addr, unsigned size)
-{
-    FakeDev *d = opaque;
-
-    d->reads++;
-    d->bql_held_always &= bql_locked();
-    return addr == 0 ? d->reg + 1 : 0xdead;
-}
-
-static void dev_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
-{
-    FakeDev *d = opaque;
-
-    d->writes++;
-    d->bql_held_always &= bql_locked();
-    if (addr == 0) {
-        d->reg = val;
-    }
-}
-
-static const MemoryRegionOps dev_ops = {
-    .read = dev_read,
-    .write = dev_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {.min_access_size = 1, .max_access_size = 8},
-    .impl = {.min_access_size = 1, .max_access_size = 8},
-};
-
-static MemoryRegion sysmem, ram, io, rom;
-static AddressSpace as;
-static FakeDev dev;
-static CPUState *cs;
-
-static FakeEnv *setup(void)
-{
-    if (!cs) {
-        Error *err = NULL;
-        memory_region_init(&sysmem, NULL, "sys", UINT64_MAX);
-        CHECK(memory_region_init_ram(&ram, NULL, "ram", RAM_SIZE, &err));
-        memory_region_init_io(&io, NULL, &dev_ops, &dev, "dev", 0x1000);
-        memory_region_add_subregion(&sysmem, 0, &ram);
-        memory_region_add_subregion(&sysmem, IO_BASE, &io);
-        CHECK(memory_region_init_rom(&rom, NULL, "rom", 0x1000, &err));
-        memory_region_add_subregion(&sysmem, ROM_BASE, &rom);
-        address_space_init(&as, &sysmem, "fake");
-        tcg_exec_init(1, "interp", &err);
-        CHECK(err == NULL);
-        for (int i = 0; i < 8; i++) {
-            static const char *const names[] = {"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"};
-            cpu_r[i] = tcg_global_mem_new(offsetof(FakeEnv, r) + 8 * i, names[i]);
-        }
-        cpu_pc = tcg_global_mem_new(offsetof(FakeEnv, pc), "pc");
-        cs = CPU(object_new(TYPE_FAKE_CPU));
-        cs->as = &as;
-        cpu_exec_realizefn(cs, &err);
-        CHECK(err == NULL);
-    }
-    memset(fenv(cs), 0, sizeof(FakeEnv));
-    cs->halted = false;
-    cs->exception_index = EXCP_NONE;
-    return fenv(cs);
-}
-
-static void load_program(hwaddr at, const uint32_t *code, size_t n)
-{
-    /* Through the address space, as a loader or DMA would write. */
-    CHECK_EQ(address_space_write(&as, at, MEMTXATTRS_UNSPECIFIED, code, n * 4), MEMTX_OK);
-}
-
-static uint64_t ram_q(hwaddr a)
-{
-    uint64_t v = 0;
-
-    address_space_read(&as, a, MEMTXATTRS_UNSPECIFIED, &v, 8);
-    return v;
-}
-
-static int run_until_exit(void)
-{
-    int r;
-
-    for (int i = 0; i < 1000; i++) {
-        r = cpu_exec(cs);
-        if (r != EXCP_INTERRUPT) {
-            return r;
-        }
-    }
-    return -1;
-}
 
 /* ---- tests ---- */
 
@@ -425,6 +66,20 @@ UNIT_TEST(tcg_exec_loop_caches_and_chains)
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     CHECK_EQ(n_translated, before);
     CHECK_EQ(fenv(cs)->r[0], 300);
+
+    /* The loop block chained to itself, and host positions map back to it. */
+    {
+        TranslationBlock *loop = tb_lookup(cs, 0xc, 0, 0);
+        uint64_t data[2];
+        CHECK(loop);
+        CHECK(loop->jmp_dest[0] == loop);
+        CHECK(tb_find_by_host((uintptr_t)loop->tc_ptr + loop->tc_size - 1) == loop);
+        CHECK(tb_find_by_host((uintptr_t)&data) == NULL);
+        CHECK_EQ(loop->icount, 3);
+        CHECK_EQ(loop->size, 12);
+        CHECK(tcg_backend->insn_data(loop, 2, data));
+        CHECK_EQ(data[0], 0x14);
+    }
 }
 
 UNIT_TEST(tcg_exec_self_modifying_code)
@@ -927,4 +582,101 @@ UNIT_TEST(tcg_exec_tlb_flush_page_and_by_mmuidx)
     setup()->pc = 0x3c00;
     CHECK_EQ(run_until_exit(), EXCP_HLT);
     CHECK_EQ(n_fills, 3);
+}
+
+UNIT_TEST(tcg_exec_code_in_mmio_runs_uncached)
+{
+    FakeEnv *env = setup();
+    const uint32_t jump[] = {
+        insn(OP_LI, 3, 0, 2),
+        insn(OP_SHLI, 3, 3, 16),        /* 0x20000: the device */
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        /* bne r1, r2 to the device: offset in words from 0x3d10 */
+        insn(OP_BNE, 1, 2, (int)((IO_BASE - 0x3d10) / 4)),
+    };
+    unsigned before;
+
+    CHECK((IO_BASE - 0x3d10) / 4 < 0x8000);
+    /* The device answers insn(LI r0, 9) at offset 0 and 0xdead (an
+     * unknown opcode: halt) elsewhere. */
+    dev = (FakeDev){.reg = insn(OP_LI, 0, 0, 9) - 1, .bql_held_always = true};
+    load_program(0x3d00, jump, ARRAY_SIZE(jump));
+    env->pc = 0x3d00;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->r[0], 9);
+    CHECK(dev.reads >= 2);
+    CHECK(dev.bql_held_always);
+    /* Not cached: running it again translates it again. */
+    before = n_translated;
+    setup()->pc = IO_BASE;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(fenv(cs)->r[0], 9);
+    CHECK(n_translated > before);
+}
+
+static void *raise_irq_later(void *arg)
+{
+    usleep(20000);
+    __atomic_store_n(&fenv(arg)->irq_pending, 1, __ATOMIC_RELEASE);
+    cpu_interrupt(arg, CPU_INTERRUPT_HARD);
+    return NULL;
+}
+
+UNIT_TEST(tcg_exec_interrupts_at_block_boundaries_and_wake_halted)
+{
+    FakeEnv *env = setup();
+    const uint32_t loop[] = {
+        insn(OP_LI, 1, 0, 1),
+        insn(OP_LI, 2, 0, 0),
+        insn(OP_ADDI, 0, 0, 1),         /* 0x3e08: endless chained loop */
+        insn(OP_BNE, 1, 2, -1),
+    };
+    const uint32_t idle[] = {insn(OP_EXIT, 0, 0, 0)};
+    const uint32_t handler[] = {insn(OP_EXIT, 0, 0, 0)};
+    pthread_t t;
+    int r;
+
+    load_program(0x3e00, loop, ARRAY_SIZE(loop));
+    load_program(0x3e80, idle, 1);
+    load_program(HANDLER_PC, handler, 1);
+
+    /* A masked pending interrupt is not taken; the loop keeps running. */
+    env->pc = 0x3e00;
+    env->irq_pending = 1;
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    CHECK_EQ(cpu_exec(cs), EXCP_INTERRUPT);
+    CHECK(env->excp_cause != EXCP_FAKE_IRQ);
+    env->irq_pending = 0;
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+
+    /* Enabled, raised by another thread while chained blocks run. */
+    env->irq_enabled = 1;
+    pthread_create(&t, NULL, raise_irq_later, cs);
+    for (r = EXCP_INTERRUPT; r == EXCP_INTERRUPT;) {
+        r = cpu_exec(cs);
+    }
+    pthread_join(t, NULL);
+    CHECK_EQ(r, EXCP_HLT);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_IRQ);
+    CHECK(env->excp_pc == 0x3e08 || env->excp_pc == 0x3e0c);
+    CHECK(env->r[0] > 0);
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+
+    /* Halted without work: cpu_exec returns at once; an interrupt wakes it. */
+    env = setup();
+    env->pc = 0x3e80;
+    env->irq_enabled = 1;
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK(cs->halted);
+    CHECK_EQ(cpu_exec(cs), EXCP_HALTED);
+    env->irq_pending = 1;
+    cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    CHECK_EQ(run_until_exit(), EXCP_HLT);
+    CHECK_EQ(env->excp_cause, EXCP_FAKE_IRQ);
+    CHECK_EQ(env->excp_pc, 0x3e84);     /* after the halting instruction */
+    CHECK_EQ(env->pc, HANDLER_PC + 4);
+    env->irq_pending = 0;
+    cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    cs->halted = false;
 }

@@ -158,7 +158,9 @@ fi
 BB_VERSION=$(sed -n 's/^VERSION = //p;s/^PATCHLEVEL = //p' "$BB_SRC/Makefile" | paste -sd.)
 case "$BB_VERSION" in 1.35*) ;; *) die "expected busybox 1.35, got $BB_VERSION" ;; esac
 BB_OUT=$WORK/busybox-build
-if [ ! -x "$BB_OUT/busybox" ]; then
+# The busybox configuration lives in this script: rebuild when it changes.
+BB_STAMP=$(sed -n '/^# -\+ busybox$/,/^# -\+ init$/p' "$0" | sha256sum | cut -c1-16)
+if [ ! -x "$BB_OUT/busybox" ] || [ "$(cat "$BB_OUT/.recipe" 2>/dev/null)" != "$BB_STAMP" ]; then
     log "building busybox $BB_VERSION (static, riscv64; log: $WORK/busybox-build.log)"
     rm -rf "$BB_OUT"
     mkdir -p "$BB_OUT"
@@ -178,6 +180,7 @@ if [ ! -x "$BB_OUT/busybox" ]; then
     grep -qx 'CONFIG_STATIC=y' "$BB_OUT/.config" || die "busybox: CONFIG_STATIC did not stick"
     "${BBMAKE[@]}" busybox.links >> "$WORK/busybox-build.log" 2>&1 ||
         die "busybox: cannot list applets"
+    echo "$BB_STAMP" > "$BB_OUT/.recipe"
 fi
 cp "$BB_OUT/busybox" "$OUT.tmp/busybox"
 cp "$BB_OUT/busybox.links" "$OUT.tmp/busybox.links"

@@ -2,7 +2,7 @@
 """Write a 64 KiB x86 firmware image (-bios) that prints one line on COM1
 and ends the run through isa-debug-exit (port 0xf4, value 0: exit status 1).
 
-    make-tiny-bios.py OUT.bin [LINE]
+    make-tiny-bios.py OUT.bin [LINE [PORT]]     (PORT: UART base, default 0x3f8)
 
 It measures what a VMM costs around the guest (process start, machine
 setup, first instruction, teardown): the guest itself runs ~40 real-mode
@@ -13,13 +13,14 @@ import sys
 
 out = sys.argv[1]
 line = (sys.argv[2] if len(sys.argv) > 2 else 'GUEST-READY').encode() + b'\r\n\0'
+port = int(sys.argv[3], 0) if len(sys.argv) > 3 else 0x3f8
 
 MSG = 0x100                          # offset of the text in segment F000
 code = b''.join([
     b'\x8c\xc8',                     # mov ax, cs
     b'\x8e\xd8',                     # mov ds, ax
     b'\xbe' + struct.pack('<H', MSG),  # mov si, MSG
-    b'\xba\xf8\x03',                 # mov dx, 0x3f8
+    b'\xba' + struct.pack('<H', port),  # mov dx, port
     b'\xac',                         # next: lodsb
     b'\x84\xc0',                     # test al, al
     b'\x74\x03',                     # jz done

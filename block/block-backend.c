@@ -1,0 +1,373 @@
+/*
+ * BlockBackends: what a device attaches to.  A backend holds the root node
+ * of a graph, the guest-visible write cache setting (cache=writethrough
+ * and directsync turn it off: each write is flushed before it completes),
+ * the werror=/rerror= policies, and range checks on every request so a
+ * guest can never reach past the end of its disk.
+ */
+#include "block/block.h"
+
+struct BlockBackend {
+    char *name;                  /* -drive id; NULL for anonymous backends */
+    BlockDriverState *root;
+    void *dev;
+    bool enable_write_cache;
+    BlockdevOnError on_read_error, on_write_error;
+    unsigned refcnt;
+};
+
+typedef struct BlkReq {
+    BlockRequest req;
+    BlockBackend *blk;
+    BlockCompletionFunc *cb;
+    void *opaque;
+    bool flush_after;            /* writethrough: flush before completing */
+} BlkReq;
+
+static GPtrArray *backends;      /* every backend, creation order */
+static void (*vm_stop_hook)(void);
+
+BlockBackend *blk_new(const char *name, BlockDriverState *root, Error **errp)
+{
+    BlockBackend *blk;
+
+    if (name && blk_by_name(name)) {
+        error_setg(errp, "Duplicate ID '%s' for drive", name);
+        return NULL;
+    }
+    if (name && bdrv_find_node(name)) {
+        error_setg(errp, "Device name '%s' conflicts with an existing node name", name);
+        return NULL;
+    }
+    blk = g_new0(BlockBackend, 1);
+    blk->name = g_strdup(name);
+    blk->root = root;
+    bdrv_ref(root);
+    blk->enable_write_cache = true;
+    blk->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
+    blk->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
+    blk->refcnt = 1;
+    if (!backends) {
+        backends = g_ptr_array_new();
+    }
+    g_ptr_array_add(backends, blk);
+    return blk;
+}
+
+void blk_unref(BlockBackend *blk)
+{
+    if (!blk || --blk->refcnt) {
+        return;
+    }
+    g_ptr_array_remove(backends, blk);
+    bdrv_unref(blk->root);
+    g_free(blk->name);
+    g_free(blk);
+}
+
+BlockBackend *blk_by_name(const char *name)
+{
+    for (guint i = 0; name && backends && i < backends->len; i++) {
+        BlockBackend *blk = g_ptr_array_index(backends, i);
+
+        if (blk->name && !strcmp(blk->name, name)) {
+            return blk;
+        }
+    }
+    return NULL;
+}
+
+BlockBackend *blk_find_or_create(const char *name, Error **errp)
+{
+    BlockBackend *blk = blk_by_name(name);
+    BlockDriverState *bs;
+
+    if (blk) {
+        return blk;
+    }
+    /* QEMU's drive=NODE-NAME: an anonymous backend over a -blockdev node. */
+    bs = bdrv_find_node(name);
+    if (!bs) {
+        error_setg(errp, "Property 'drive' can't find value '%s'", name ? name : "");
+        return NULL;
+    }
+    blk = blk_new(NULL, bs, errp);
+    return blk;
+}
+
+BlockBackend *blk_next(BlockBackend *blk)
+{
+    bool found = !blk;
+
+    for (guint i = 0; backends && i < backends->len; i++) {
+        BlockBackend *b = g_ptr_array_index(backends, i);
+
+        if (found && b->name) {
+            return b;
+        }
+        if (b == blk) {
+            found = true;
+        }
+    }
+    return NULL;
+}
+
+const char *blk_name(BlockBackend *blk)
+{
+    return blk->name ? blk->name : "";
+}
+
+BlockDriverState *blk_bs(BlockBackend *blk)
+{
+    return blk->root;
+}
+
+bool blk_set_perm(BlockBackend *blk, bool write, bool share_write, Error **errp)
+{
+    BlockDriverState *bs = blk->root;
+
+    /* The first node that handles permissions answers for the graph below. */
+    while (bs && !bs->drv->set_perm) {
+        bs = bs->file;
+    }
+    if (write && blk->root->read_only) {
+        error_setg(errp, "Block node is read-only");
+        return false;
+    }
+    return !bs || bs->drv->set_perm(bs, write, share_write, errp);
+}
+
+bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp)
+{
+    if (blk->dev) {
+        error_setg(errp, "Drive '%s' is already in use by another device",
+                   blk->name ? blk->name : blk->root->node_name);
+        return false;
+    }
+    blk->dev = dev;
+    blk->refcnt++;
+    return true;
+}
+
+void blk_detach_dev(BlockBackend *blk, void *dev)
+{
+    if (blk->dev == dev) {
+        blk->dev = NULL;
+        blk_unref(blk);
+    }
+}
+
+void *blk_get_attached_dev(BlockBackend *blk)
+{
+    return blk->dev;
+}
+
+int64_t blk_getlength(BlockBackend *blk)
+{
+    return bdrv_getlength(blk->root);
+}
+
+bool blk_is_read_only(BlockBackend *blk)
+{
+    return blk->root->read_only;
+}
+
+bool blk_enable_write_cache(BlockBackend *blk)
+{
+    return blk->enable_write_cache;
+}
+
+void blk_set_enable_write_cache(BlockBackend *blk, bool wce)
+{
+    blk->enable_write_cache = wce;
+}
+
+EventLoop *blk_get_loop(BlockBackend *blk)
+{
+    return blk->root->loop;
+}
+
+/* Error policies (QEMU's -drive werror=/rerror=). */
+
+bool blockdev_parse_on_error(const char *str, bool is_read, BlockdevOnError *out,
+                             Error **errp)
+{
+    if (!strcmp(str, "report")) {
+        *out = BLOCKDEV_ON_ERROR_REPORT;
+    } else if (!strcmp(str, "ignore")) {
+        *out = BLOCKDEV_ON_ERROR_IGNORE;
+    } else if (!strcmp(str, "stop")) {
+        *out = BLOCKDEV_ON_ERROR_STOP;
+    } else if (!strcmp(str, "enospc") && !is_read) {
+        *out = BLOCKDEV_ON_ERROR_ENOSPC;
+    } else {
+        error_setg(errp, "'%s' invalid %s error action", str, is_read ? "read" : "write");
+        return false;
+    }
+    return true;
+}
+
+void blk_set_on_error(BlockBackend *blk, BlockdevOnError on_read, BlockdevOnError on_write)
+{
+    blk->on_read_error = on_read;
+    blk->on_write_error = on_write;
+}
+
+BlockErrorAction blk_get_error_action(BlockBackend *blk, bool is_read, int error)
+{
+    switch (is_read ? blk->on_read_error : blk->on_write_error) {
+    case BLOCKDEV_ON_ERROR_ENOSPC:
+        return error == ENOSPC ? BLOCK_ERROR_ACTION_STOP : BLOCK_ERROR_ACTION_REPORT;
+    case BLOCKDEV_ON_ERROR_STOP:
+        return BLOCK_ERROR_ACTION_STOP;
+    case BLOCKDEV_ON_ERROR_IGNORE:
+        return BLOCK_ERROR_ACTION_IGNORE;
+    case BLOCKDEV_ON_ERROR_REPORT:
+    default:
+        return BLOCK_ERROR_ACTION_REPORT;
+    }
+}
+
+void block_set_vm_stop_hook(void (*fn)(void))
+{
+    vm_stop_hook = fn;
+}
+
+void blk_error_action(BlockBackend *blk, BlockErrorAction action, bool is_read, int error)
+{
+    if (action == BLOCK_ERROR_ACTION_STOP && vm_stop_hook) {
+        vm_stop_hook();
+    }
+}
+
+/* Requests */
+
+static void blk_req_done(void *opaque, int ret);
+
+static void blk_req_start(BlockBackend *blk, BlockReqType type, int64_t offset,
+                          uint64_t bytes, const struct iovec *iov, int niov, int flags,
+                          BlockCompletionFunc *cb, void *opaque)
+{
+    BlkReq *r = g_new0(BlkReq, 1);
+    int64_t len = blk_getlength(blk);
+    int err = 0;
+
+    r->blk = blk;
+    r->cb = cb;
+    r->opaque = opaque;
+    r->req = (BlockRequest){
+        .type = type, .offset = offset, .bytes = bytes, .iov = iov, .niov = niov,
+        .flags = flags, .cb = blk_req_done, .opaque = r,
+    };
+    if (type != BLK_REQ_READ && type != BLK_REQ_FLUSH && blk->root->read_only) {
+        err = -EPERM;
+    } else if (type != BLK_REQ_FLUSH &&
+               (offset < 0 || len < 0 || (uint64_t)offset > (uint64_t)len ||
+                bytes > (uint64_t)len - offset)) {
+        err = -EIO;
+    }
+    if (err) {
+        /* Refused before it reaches a driver: completes at once. */
+        g_free(r);
+        cb(opaque, err);
+        return;
+    }
+    r->flush_after = !blk->enable_write_cache &&
+                     (type == BLK_REQ_WRITE || type == BLK_REQ_WRITE_ZEROES);
+    bdrv_submit(blk->root, &r->req);
+}
+
+static void blk_req_done(void *opaque, int ret)
+{
+    BlkReq *r = opaque;
+
+    if (ret == 0 && r->flush_after) {
+        r->flush_after = false;
+        r->req.type = BLK_REQ_FLUSH;
+        r->req.offset = 0;
+        r->req.bytes = 0;
+        bdrv_submit(r->blk->root, &r->req);
+        return;
+    }
+    r->cb(r->opaque, ret);
+    g_free(r);
+}
+
+void blk_aio_preadv(BlockBackend *blk, int64_t offset, const struct iovec *iov, int niov,
+                    BlockCompletionFunc *cb, void *opaque)
+{
+    blk_req_start(blk, BLK_REQ_READ, offset, iov_size(iov, niov), iov, niov, 0, cb, opaque);
+}
+
+void blk_aio_pwritev(BlockBackend *blk, int64_t offset, const struct iovec *iov, int niov,
+                     BlockCompletionFunc *cb, void *opaque)
+{
+    blk_req_start(blk, BLK_REQ_WRITE, offset, iov_size(iov, niov), iov, niov, 0, cb,
+                  opaque);
+}
+
+void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque)
+{
+    blk_req_start(blk, BLK_REQ_FLUSH, 0, 0, NULL, 0, 0, cb, opaque);
+}
+
+void blk_aio_pdiscard(BlockBackend *blk, int64_t offset, uint64_t bytes,
+                      BlockCompletionFunc *cb, void *opaque)
+{
+    blk_req_start(blk, BLK_REQ_DISCARD, offset, bytes, NULL, 0, 0, cb, opaque);
+}
+
+void blk_aio_pwrite_zeroes(BlockBackend *blk, int64_t offset, uint64_t bytes, int flags,
+                           BlockCompletionFunc *cb, void *opaque)
+{
+    blk_req_start(blk, BLK_REQ_WRITE_ZEROES, offset, bytes, NULL, 0, flags, cb, opaque);
+}
+
+/* Synchronous wrappers: spin the loop until the callback ran. */
+
+typedef struct SyncReq {
+    bool done;
+    int ret;
+} SyncReq;
+
+static void sync_done(void *opaque, int ret)
+{
+    SyncReq *s = opaque;
+
+    s->ret = ret;
+    s->done = true;
+}
+
+static int sync_wait(BlockBackend *blk, SyncReq *s)
+{
+    while (!s->done) {
+        event_loop_run_once(blk_get_loop(blk), true);
+    }
+    return s->ret;
+}
+
+int blk_pread(BlockBackend *blk, int64_t offset, void *buf, uint64_t bytes)
+{
+    struct iovec iov = { .iov_base = buf, .iov_len = bytes };
+    SyncReq s = { 0 };
+
+    blk_aio_preadv(blk, offset, &iov, 1, sync_done, &s);
+    return sync_wait(blk, &s);
+}
+
+int blk_pwrite(BlockBackend *blk, int64_t offset, const void *buf, uint64_t bytes)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = bytes };
+    SyncReq s = { 0 };
+
+    blk_aio_pwritev(blk, offset, &iov, 1, sync_done, &s);
+    return sync_wait(blk, &s);
+}
+
+int blk_flush(BlockBackend *blk)
+{
+    SyncReq s = { 0 };
+
+    blk_aio_flush(blk, sync_done, &s);
+    return sync_wait(blk, &s);
+}

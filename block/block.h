@@ -1,0 +1,206 @@
+/*
+ * The block layer: a graph of nodes (BlockDriverState) under BlockBackends.
+ *
+ * A node runs one driver: a protocol driver ("file": a host file or block
+ * device) at the bottom, format drivers ("raw", with offset= and size=)
+ * above, each reaching the next through its `file` child.  A device talks
+ * only to a BlockBackend (the attachment point with the cache mode's write
+ * cache setting and the werror=/rerror= policies), never to a file.
+ *
+ * Requests are asynchronous: the completion callback runs in the
+ * backend's event loop (the main loop unless moved), with the BQL held
+ * there as for any main-loop handler.  ret is 0 or a negative errno.
+ *
+ * Nodes are configured with flat dotted options as -blockdev and -drive
+ * take them: "driver=raw,node-name=n,file.driver=file,file.filename=PATH".
+ */
+#ifndef BLOCK_BLOCK_H
+#define BLOCK_BLOCK_H
+
+#include "core/osdep.h"
+#include "core/error.h"
+#include "core/main-loop.h"
+#include "block/iov.h"
+
+#define BDRV_SECTOR_SIZE 512
+
+typedef struct BlockDriverState BlockDriverState;
+typedef struct BlockBackend BlockBackend;
+typedef struct BlockDriver BlockDriver;
+
+/* Open flags (QEMU's meanings). */
+#define BDRV_O_RDWR 0x0002
+#define BDRV_O_NOCACHE 0x0020        /* cache.direct=on: O_DIRECT */
+#define BDRV_O_NO_FLUSH 0x0200       /* cache.no-flush=on: flush is a no-op */
+#define BDRV_O_IO_URING 0x40000      /* aio=io_uring (or native) */
+#define BDRV_O_UNMAP 0x4000          /* discard=unmap */
+
+/* Request flags */
+#define BDRV_REQ_MAY_UNMAP 0x4       /* write-zeroes may deallocate */
+
+typedef void BlockCompletionFunc(void *opaque, int ret);
+
+typedef enum BlockReqType {
+    BLK_REQ_READ,
+    BLK_REQ_WRITE,
+    BLK_REQ_FLUSH,
+    BLK_REQ_DISCARD,
+    BLK_REQ_WRITE_ZEROES,
+} BlockReqType;
+
+/* One request travelling down the graph. */
+typedef struct BlockRequest {
+    BlockReqType type;
+    int64_t offset;
+    uint64_t bytes;
+    const struct iovec *iov;     /* READ/WRITE: the caller's buffers */
+    int niov;
+    int flags;
+    BlockCompletionFunc *cb;
+    void *opaque;
+} BlockRequest;
+
+/* An options dictionary: dotted key -> value string. */
+typedef GHashTable BlockOpts;
+BlockOpts *block_opts_new(void);
+void block_opts_set(BlockOpts *o, const char *key, const char *value);
+const char *block_opts_get(BlockOpts *o, const char *key);
+/* "a=1,b.c=2" (",," escapes a comma); errors name the bad item. */
+BlockOpts *block_opts_parse(const char *str, Error **errp);
+void block_opts_free(BlockOpts *o);
+
+struct BlockDriver {
+    const char *format_name;
+    size_t instance_size;
+    bool is_protocol;            /* bottom of a graph: no file child */
+    /* Options this driver takes (besides driver/node-name/read-only/cache.*);
+     * NULL-terminated.  Unknown keys are an error, as QEMU reports them. */
+    const char *const *options;
+    bool (*open)(BlockDriverState *bs, BlockOpts *opts, int flags, Error **errp);
+    void (*close)(BlockDriverState *bs);
+    int64_t (*getlength)(BlockDriverState *bs);
+    /* Start req; complete it with bdrv_complete (any time, in bs->loop). */
+    void (*submit)(BlockDriverState *bs, BlockRequest *req);
+    /* Change the permissions held on the image (locking); may fail. */
+    bool (*set_perm)(BlockDriverState *bs, bool write, bool share_write, Error **errp);
+};
+
+struct BlockDriverState {
+    const BlockDriver *drv;
+    void *opaque;                /* drv->instance_size bytes */
+    char *node_name;
+    char *filename;              /* for messages */
+    BlockDriverState *file;      /* child (format drivers) */
+    int open_flags;
+    bool read_only;
+    EventLoop *loop;
+    unsigned refcnt;
+    bool implicit;               /* created by -drive, not named by the user */
+};
+
+void bdrv_register(const BlockDriver *drv);
+const BlockDriver *bdrv_find_format(const char *name);
+
+/*
+ * Open a node (and its children) from options; flags from -drive's cache
+ * and readonly.  The result has one reference.
+ */
+BlockDriverState *bdrv_open(BlockOpts *opts, int flags, Error **errp);
+void bdrv_ref(BlockDriverState *bs);
+void bdrv_unref(BlockDriverState *bs);
+BlockDriverState *bdrv_find_node(const char *node_name);
+int64_t bdrv_getlength(BlockDriverState *bs);
+/* Submit to bs's driver (a format driver calls this on bs->file). */
+void bdrv_submit(BlockDriverState *bs, BlockRequest *req);
+/* Called by a driver when req is done; runs the callback. */
+void bdrv_complete(BlockRequest *req, int ret);
+
+/* Error policies (werror=/rerror=, QEMU's BlockdevOnError). */
+typedef enum BlockdevOnError {
+    BLOCKDEV_ON_ERROR_REPORT,
+    BLOCKDEV_ON_ERROR_IGNORE,
+    BLOCKDEV_ON_ERROR_ENOSPC,    /* stop on ENOSPC, report the rest */
+    BLOCKDEV_ON_ERROR_STOP,
+} BlockdevOnError;
+
+typedef enum BlockErrorAction {
+    BLOCK_ERROR_ACTION_REPORT,
+    BLOCK_ERROR_ACTION_IGNORE,
+    BLOCK_ERROR_ACTION_STOP,
+} BlockErrorAction;
+
+bool blockdev_parse_on_error(const char *str, bool is_read, BlockdevOnError *out,
+                             Error **errp);
+
+/* Backends. */
+BlockBackend *blk_new(const char *name, BlockDriverState *root, Error **errp);
+void blk_unref(BlockBackend *blk);
+/* A backend by its -drive id, or (QEMU's drive=NODE) an anonymous one over a node. */
+BlockBackend *blk_by_name(const char *name);
+BlockBackend *blk_find_or_create(const char *name, Error **errp);
+const char *blk_name(BlockBackend *blk);
+BlockDriverState *blk_bs(BlockBackend *blk);
+/* Iterate over named backends (-drive ids) in creation order. */
+BlockBackend *blk_next(BlockBackend *blk);
+
+/*
+ * What the user of the backend will do, as QEMU's permission system says
+ * it: write (or only read), and whether others may write too (share-rw=on).
+ * With locking on, this takes the image locks and fails with QEMU's
+ * 'Failed to get "write" lock' when another process conflicts.
+ */
+bool blk_set_perm(BlockBackend *blk, bool write, bool share_write, Error **errp);
+
+/* One device per backend. */
+bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp);
+void blk_detach_dev(BlockBackend *blk, void *dev);
+void *blk_get_attached_dev(BlockBackend *blk);
+
+int64_t blk_getlength(BlockBackend *blk);
+bool blk_is_read_only(BlockBackend *blk);
+/* The guest-visible write cache: off for cache=writethrough/directsync. */
+bool blk_enable_write_cache(BlockBackend *blk);
+void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
+void blk_set_on_error(BlockBackend *blk, BlockdevOnError on_read, BlockdevOnError on_write);
+BlockErrorAction blk_get_error_action(BlockBackend *blk, bool is_read, int error);
+/* For STOP: stops the VM (through the hook system/ installs). */
+void blk_error_action(BlockBackend *blk, BlockErrorAction action, bool is_read, int error);
+/* Installed by system/: stop the VM after an I/O error (werror=stop). */
+void block_set_vm_stop_hook(void (*fn)(void));
+/* The loop the backend's completions run in. */
+EventLoop *blk_get_loop(BlockBackend *blk);
+
+/*
+ * Asynchronous requests (offset and bytes in bytes).  Out-of-range
+ * requests complete with -EIO (reads/writes beyond the end) or -EPERM
+ * (writes to a read-only backend); nothing is sent down.  With the write
+ * cache off, a write is followed by a flush before it completes.
+ */
+void blk_aio_preadv(BlockBackend *blk, int64_t offset, const struct iovec *iov, int niov,
+                    BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pwritev(BlockBackend *blk, int64_t offset, const struct iovec *iov, int niov,
+                     BlockCompletionFunc *cb, void *opaque);
+void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pdiscard(BlockBackend *blk, int64_t offset, uint64_t bytes,
+                      BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pwrite_zeroes(BlockBackend *blk, int64_t offset, uint64_t bytes, int flags,
+                           BlockCompletionFunc *cb, void *opaque);
+
+/* Synchronous forms (tools, tests): run the backend's loop until done. */
+int blk_pread(BlockBackend *blk, int64_t offset, void *buf, uint64_t bytes);
+int blk_pwrite(BlockBackend *blk, int64_t offset, const void *buf, uint64_t bytes);
+int blk_flush(BlockBackend *blk);
+
+/*
+ * -drive and -blockdev (block/blockdev.c).  drive_new returns the backend
+ * named by id= (or "NAMEn" for if=virtio without id), and the interface.
+ */
+typedef enum BlockInterfaceType {
+    IF_NONE,
+    IF_VIRTIO,
+} BlockInterfaceType;
+
+BlockBackend *drive_new(const char *optstr, BlockInterfaceType *iface, Error **errp);
+BlockDriverState *blockdev_new(const char *optstr, Error **errp);
+
+#endif

@@ -1,0 +1,114 @@
+"""The tcg accelerator through machina-system-riscv64: its options, the
+-d logs of the JIT pipeline, a tiny code cache that must flush, and
+self-modifying code, with a small bare-metal program built here."""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from machina import binary, run
+
+CROSS = shutil.which('riscv64-linux-gnu-gcc')
+
+# Sums 1..1000, rewrites one of its own instructions (in the same block as
+# the store) and checks both results; reports through sifive_test (virt).
+PROGRAM = r"""
+.globl _start
+_start:
+    li a0, 0
+    li a1, 1000
+1:  add a0, a0, a1
+    addi a1, a1, -1
+    bnez a1, 1b
+    li t0, 500500
+    bne a0, t0, fail
+    lla t3, patchme
+    li t4, 0x02a00613           /* addi a2, zero, 42 */
+    sw t4, 0(t3)
+.option push
+.option norvc
+patchme:
+    addi a2, zero, 1
+.option pop
+    li t0, 42
+    bne a2, t0, fail
+    li t1, 0x100000
+    li t2, 0x5555
+    sw t2, 0(t1)
+2:  j 2b
+fail:
+    li t1, 0x100000
+    li t2, 0x13333
+    sw t2, 0(t1)
+3:  j 3b
+"""
+
+
+def virt_binary():
+    path = binary('riscv64')
+    if not os.path.exists(path):
+        pytest.skip('machina-system-riscv64 is not built')
+    p = run([path, '-machine', 'help'])
+    if p.returncode != 0 or not re.search(r'^virt\s', p.stdout, re.M):
+        pytest.skip('this machina-system-riscv64 has no virt machine yet')
+    return path
+
+
+@pytest.fixture(scope='module')
+def program(tmp_path_factory):
+    if not CROSS:
+        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
+    d = tmp_path_factory.mktemp('tcg')
+    src, elf = d / 'prog.S', d / 'prog.elf'
+    src.write_text(PROGRAM)
+    r = subprocess.run([CROSS, '-march=rv64gc', '-mabi=lp64d', '-nostdlib', '-static',
+                        '-Wl,-Ttext=0x80000000', '-Wl,--no-warn-rwx-segments',
+                        '-o', str(elf), str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return str(elf)
+
+
+def boot(path, elf, *args, timeout=60):
+    return run([path, '-M', 'virt', '-bios', 'none', '-nographic', '-kernel', elf] +
+               list(args), timeout=timeout)
+
+
+def test_program_passes(program):
+    r = boot(virt_binary(), program, '-accel', 'tcg')
+    assert r.returncode == 0, r.stderr
+
+
+def test_tiny_code_cache(program):
+    r = boot(virt_binary(), program, '-accel', 'tcg,tb-size=1,backend=interp,thread=single')
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize('opt,msg', [
+    ('backend=llvm', "Invalid backend 'llvm'"),
+    ('thread=multi', 'thread=single'),
+    ('bogus=1', "Invalid parameter 'bogus'"),
+])
+def test_bad_options_are_errors(program, opt, msg):
+    r = boot(virt_binary(), program, '-accel', 'tcg,' + opt)
+    assert r.returncode != 0
+    assert msg in r.stderr
+
+
+def test_debug_logs(program, tmp_path):
+    log = tmp_path / 'jit.log'
+    r = boot(virt_binary(), program, '-d', 'in_asm,op,op_opt,out_asm,exec',
+             '-D', str(log))
+    assert r.returncode == 0, r.stderr
+    text = log.read_text(errors='replace')
+    assert 'IN: \n0x80000000:' in text
+    assert 'OP:\n' in text
+    assert ' ---- 0000000080000000 0000000000000000\n' in text
+    assert 'OP after optimization and liveness analysis:\n' in text
+    assert 'OUT: [size=' in text
+    assert re.search(r'Trace 0: 0x[0-9a-f]+ \[0000000080000000/', text)
+    # The store into the code page drops the blocks it overlaps: the
+    # patched instruction is translated again.
+    assert len(re.findall(r'0x[0-9a-f]+:\s+00100613', text)) >= 1
+    assert len(re.findall(r'0x[0-9a-f]+:\s+02a00613', text)) >= 1
