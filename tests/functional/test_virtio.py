@@ -197,6 +197,45 @@ def test_malformed_descriptors_need_reset(tmp_path):
         assert msg in p.stderr, p.stderr
 
 
+def test_virtio_pci_on_the_pcie_host(machine, linux, image):
+    """virtio-blk-pci and virtio-rng-pci behind the ECAM host: Linux finds
+    them at 00:01.0 and 00:02.0 (1af4:1042, 1af4:1044) and uses them."""
+    path, md5 = image
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+              '-device', 'virtio-blk-pci,drive=d0,serial=PCI-SN',
+              '-device', 'virtio-rng-pci')
+    rc, out = sh(m, 'cat /sys/bus/pci/devices/0000:00:01.0/vendor '
+                    '/sys/bus/pci/devices/0000:00:01.0/device '
+                    '/sys/bus/pci/devices/0000:00:02.0/device')
+    assert rc == 0 and out.split()[-3:] == ['0x1af4', '0x1042', '0x1044']
+    rc, out = sh(m, 'md5sum /dev/vda; cat /sys/block/vda/serial; echo; '
+                    'head -c 64 /dev/hwrng | wc -c')
+    assert rc == 0 and md5 in out and 'PCI-SN' in out
+    assert re.search(r'^\s*64\s*$', out, re.M)
+    rc, _ = sh(m, "printf 'written-over-pci' | dd of=/dev/vda bs=512 seek=3 "
+                  "conv=notrunc,fsync")
+    assert rc == 0
+    with open(path, 'rb') as f:
+        f.seek(3 * 512)
+        assert f.read(16) == b'written-over-pci'
+    poweroff(m)
+
+
+def test_if_virtio_uses_mmio_then_slots_in_qemu_order(machine, linux, tmp_path):
+    """Two if=virtio drives: the first lands in the last virtio-mmio slot,
+    as QEMU fills them, which Linux probes first: vda is the first drive."""
+    a, b = tmp_path / 'a.img', tmp_path / 'b.img'
+    a.write_bytes(b'first-drive'.ljust(65536, b'\0'))
+    b.write_bytes(b'second-drive'.ljust(131072, b'\0'))
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=virtio' % a,
+              '-drive', 'file=%s,format=raw,if=virtio' % b)
+    rc, out = sh(m, 'head -c 11 /dev/vda; echo; head -c 12 /dev/vdb; echo; '
+                    'cat /sys/block/vda/size /sys/block/vdb/size')
+    assert rc == 0 and 'first-drive' in out and 'second-drive' in out
+    assert re.search(r'^128\s*$', out, re.M) and re.search(r'^256\s*$', out, re.M)
+    poweroff(m)
+
+
 # ------------------------------------------------------------ command line
 
 def test_drive_errors_are_clear(tmp_path):
