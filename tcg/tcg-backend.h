@@ -13,6 +13,7 @@
 #define TCG_TCG_BACKEND_H
 
 #include "tcg/tcg.h"
+#include "core/error.h"
 
 /* Services a back end's generated code calls (set by accel/tcg). */
 typedef struct TCGRuntime {
@@ -45,11 +46,31 @@ typedef struct TCGBackend {
     bool (*insn_data)(const TranslationBlock *tb, unsigned i, uint64_t data[2]);
     /* -d out_asm */
     void (*dump)(const TranslationBlock *tb, FILE *f);
+    /* The host executes the code buffer: allocate it with tcg_code_buffer_alloc(exec). */
+    bool executes_buffer;
 } TCGBackend;
 
 extern const TCGBackend tcg_backend_interp;
-/* "interp" (the only one so far); NULL if unknown. */
+/* The x86_64 code generator (tcg/x86_64/), on x86_64 hosts. */
+extern const TCGBackend tcg_backend_native;
+/* "interp" or "native"; NULL if unknown or not usable on this host. */
 const TCGBackend *tcg_backend_find(const char *name);
+/* The back end used when none is named (interp where native cannot run). */
+#define TCG_BACKEND_DEFAULT "native"
+/* For error messages: the names tcg_backend_find accepts here. */
+const char *tcg_backend_names(void);
+/* Can this host run tcg_backend_native? */
+bool tcg_backend_native_usable(void);
+
+/*
+ * The code buffer (tcg/code-buffer.c).  For executable back ends it is one
+ * memory object mapped twice (W^X): code is written at the returned RW
+ * address and runs at RW + tcg_code_rx_delta.  Others get heap memory and a
+ * delta of 0.
+ */
+extern ptrdiff_t tcg_code_rx_delta;
+void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp);
+void tcg_code_buffer_free(void *buf, size_t size);
 
 /*
  * The block the calling thread is executing (NULL outside generated code),

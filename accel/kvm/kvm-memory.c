@@ -22,6 +22,16 @@ static uint64_t page_size(void)
     return ps;
 }
 
+/*
+ * A memory map KVM refuses cannot be reported to anyone: listeners return
+ * nothing, and a guest with a hole where its RAM should be would misbehave
+ * silently.  The message is out; end the run with status 1.
+ */
+static NORETURN void kvm_memory_fatal(void)
+{
+    exit(1);
+}
+
 KVMSlot *kvm_lookup_slot(KVMState *s, hwaddr gpa)
 {
     for (int i = 0; i < s->nr_slots; i++) {
@@ -122,7 +132,7 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
         /* A guest with more RAM ranges than slots cannot run correctly. */
         error_report("kvm: no free memory slot for %s at 0x%" HWADDR_PRIx,
                      memory_region_name(sec->mr), start);
-        abort();
+        kvm_memory_fatal();
     }
     k->mr = sec->mr;
     k->offset_within_region = sec->offset_within_region + delta;
@@ -134,7 +144,7 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
     if (ret < 0) {
         error_report("kvm: KVM_SET_USER_MEMORY_REGION slot %u 0x%" HWADDR_PRIx
                      "+0x%" PRIx64 " failed: %s", k->slot, start, size, strerror(-ret));
-        abort();
+        kvm_memory_fatal();
     }
     k->used = true;
 }
@@ -259,7 +269,7 @@ static void kvm_ioeventfd(KVMState *s, MemoryRegionSection *sec, bool match_data
          * a lost ioeventfd would hang the device, so make it loud. */
         error_report("kvm: KVM_IOEVENTFD at %s 0x%" HWADDR_PRIx " failed: %s",
                      pio ? "port" : "addr", (hwaddr)e.addr, strerror(-ret));
-        abort();
+        kvm_memory_fatal();
     }
 }
 

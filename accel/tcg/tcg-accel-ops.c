@@ -284,8 +284,8 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
         }
     }
     if (backend && !tcg_backend_find(backend)) {
-        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: interp)",
-                   backend);
+        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: %s)",
+                   backend, tcg_backend_names());
         return false;
     }
     tcg_exec_init((size_t)tb_size, backend, &err);
@@ -298,14 +298,14 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
 
 static const OptDesc tcg_opts[] = {
     {"tb-size", OPT_NUMBER, "translation block cache size in MiB (default 64)", NULL},
-    {"backend", OPT_STRING, "code generator: interp", "interp"},
+    {"backend", OPT_STRING, "code generator: interp or native (x86_64)", TCG_BACKEND_DEFAULT},
     {"thread", OPT_STRING, "vCPU threading: single", "single"},
     {NULL},
 };
 
 static const AccelOps tcg_accel_ops = {
     .name = "tcg",
-    .desc = "Tiny Code Generator (JIT; interpreter back end)",
+    .desc = "Tiny Code Generator (JIT; native x86_64 or interpreter back end)",
     .opts = tcg_opts,
     .available = tcg_available,
     .init = tcg_init,

@@ -21,6 +21,8 @@
 #include "accel/tcg/internal.h"
 #include "core/log.h"
 
+#include <sys/mman.h>
+
 #define TCG_MAX_INSNS 512
 #define TB_DEFAULT_SIZE (64 * MiB)
 #define TB_ALIGN 16
@@ -163,12 +165,18 @@ static void code_write_hook(ram_addr_t start, ram_addr_t len)
 
 void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
 {
-    const TCGBackend *be = tcg_backend_find(backend ? backend : "interp");
-    size_t size = tb_size_mb ? tb_size_mb * MiB : TB_DEFAULT_SIZE;
+    const TCGBackend *be = backend ? tcg_backend_find(backend)
+                                   : tcg_backend_find(TCG_BACKEND_DEFAULT);
 
+    size_t size = tb_size_mb ? tb_size_mb * MiB : TB_DEFAULT_SIZE;
+    uint8_t *buf;
+
+    if (!be && !backend) {
+        be = &tcg_backend_interp;
+    }
     if (!be) {
-        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: interp)",
-                   backend);
+        error_setg(errp, "Invalid backend '%s' for the tcg accelerator (valid: %s)",
+                   backend, tcg_backend_names());
         return;
     }
     if (tb_size_mb > 4096) {
@@ -187,9 +195,16 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
         tb_flush(NULL);
         flush_pending = true;
         tb_flush_if_pending();
-        g_free(code_buf);
+        tcg_code_buffer_free(code_buf, code_size);
+        code_buf = NULL;
     }
-    code_buf = g_malloc(size);
+    /* Native code runs from the buffer's RX view (tcg/code-buffer.c). */
+    buf = tcg_code_buffer_alloc(size, be->executes_buffer, errp);
+    if (!buf) {
+        g_rec_mutex_unlock(&tb_lock);
+        return;
+    }
+    code_buf = buf;
     code_size = size;
     code_used = 0;
     tcg_backend = be;
@@ -460,6 +475,10 @@ TranslationBlock *tb_find_by_host(uintptr_t ra)
     TranslationBlock *tb = tcg_current_tb, *found = NULL;
     unsigned lo = 0, hi;
 
+    if (tcg_code_rx_delta && code_buf &&
+        ra - (uintptr_t)tcg_code_rx_delta - (uintptr_t)code_buf < code_size) {
+        ra -= (uintptr_t)tcg_code_rx_delta;     /* executed code: its RW twin */
+    }
     if (tb && ra >= (uintptr_t)tb->tc_ptr && ra < (uintptr_t)tb->tc_ptr + tb->tc_size) {
         return tb;
     }

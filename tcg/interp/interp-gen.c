@@ -393,5 +393,13 @@ const TCGBackend *tcg_backend_find(const char *name)
     if (!strcmp(name, "interp")) {
         return &tcg_backend_interp;
     }
+    if (!strcmp(name, "native") && tcg_backend_native_usable()) {
+        return &tcg_backend_native;
+    }
     return NULL;
+}
+
+const char *tcg_backend_names(void)
+{
+    return tcg_backend_native_usable() ? "interp, native" : "interp";
 }

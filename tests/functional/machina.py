@@ -35,10 +35,28 @@ def binary(target):
     return os.path.join(BUILD, 'machina-system-' + target)
 
 
+# MACHINA_TCG_BACKEND=interp|native: run every riscv64 machine the tests
+# start on that TCG back end (unless the test chooses -accel itself).
+TCG_BACKEND = os.environ.get('MACHINA_TCG_BACKEND', '')
+
+
+def with_tcg_backend(argv, backend=None):
+    """argv with -accel tcg,backend=B added for a machina-system-riscv64
+    command line that does not pick an accelerator; B defaults to
+    $MACHINA_TCG_BACKEND (nothing is added when that is unset)."""
+    backend = backend or TCG_BACKEND
+    argv = list(argv)
+    if (not backend or not argv or
+            os.path.basename(str(argv[0])) != 'machina-system-riscv64' or
+            any(str(a) == '-accel' or 'accel=' in str(a) for a in argv[1:])):
+        return argv
+    return argv[:1] + ['-accel', 'tcg,backend=' + backend] + argv[1:]
+
+
 def run(argv, timeout=60, **kw):
     """Run a command to completion, capturing text output."""
-    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL, **kw)
+    return subprocess.run(with_tcg_backend(argv), capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL, **kw)
 
 
 class MachineError(AssertionError):
@@ -56,7 +74,7 @@ class Machine:
 
     def __init__(self, target='riscv64', *args, nographic=True, binary_path=None,
                  env=None, qmp=False):
-        self.argv = [binary_path or binary(target)] + [str(a) for a in args]
+        self.argv = with_tcg_backend([binary_path or binary(target)] + [str(a) for a in args])
         if nographic and not ({'-nographic', '-serial', '-display'} & set(self.argv)):
             self.argv.append('-nographic')
         self.env = env

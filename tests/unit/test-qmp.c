@@ -546,6 +546,89 @@ UNIT_TEST(qmp_schema_and_commands)
     session_close(&s);
 }
 
+UNIT_TEST(qmp_memory_and_ringbuf_commands)
+{
+    MemoryRegion *ram = g_new0(MemoryRegion, 1);
+    Chardev *rb = ringbuf_new("rb0");
+    char *path = g_strdup_printf("%s/machina-pmemsave-%d.bin", g_get_tmp_dir(), getpid());
+    char *req, *contents = NULL;
+    gsize len = 0;
+    uint8_t pattern[256];
+    Session s;
+
+    for (int i = 0; i < 256; i++) {
+        pattern[i] = (uint8_t)(i * 7 + 1);
+    }
+    CHECK(memory_region_init_ram(ram, NULL, "save-ram", 64 * KiB, NULL));
+    memory_region_add_subregion(get_system_memory(), 0x90000000, ram);
+    address_space_write(get_address_space_memory(), 0x90000000, MEMTXATTRS_UNSPECIFIED,
+                        pattern, sizeof(pattern));
+    session_open(&s, "q12", true);
+    negotiate(&s);
+
+    /* pmemsave: the bytes, and zeroes for the hole past the RAM. */
+    req = g_strdup_printf("{\"execute\":\"pmemsave\",\"arguments\":{\"val\":%llu,"
+                          "\"size\":%d,\"filename\":\"%s\"}}",
+                          0x90000000ULL + 64 * KiB - 128, 256, path);
+    CHECK_ASK(&s, req, "{\"return\": {}}\r\n");
+    g_free(req);
+    CHECK(g_file_get_contents(path, &contents, &len, NULL));
+    CHECK_EQ(len, 256);
+    for (int i = 0; i < 256; i++) {
+        CHECK_EQ((uint8_t)contents[i], 0);
+    }
+    g_free(contents);
+    req = g_strdup_printf("{\"execute\":\"pmemsave\",\"arguments\":{\"val\":%llu,"
+                          "\"size\":256,\"filename\":\"%s\"}}", 0x90000000ULL, path);
+    CHECK_ASK(&s, req, "{\"return\": {}}\r\n");
+    g_free(req);
+    CHECK(g_file_get_contents(path, &contents, &len, NULL));
+    CHECK_EQ(len, 256);
+    CHECK(memcmp(contents, pattern, 256) == 0);
+    g_free(contents);
+    unlink(path);
+    CHECK_ASK(&s, "{\"execute\":\"pmemsave\",\"arguments\":{\"val\":0,\"size\":1,"
+                  "\"filename\":\"/nonexistent-dir/x\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Could not open "
+              "'/nonexistent-dir/x': No such file or directory\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"pmemsave\",\"arguments\":{\"val\":18446744073709551615,"
+                  "\"size\":1,\"filename\":\"x\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Invalid parameter type for 'val', expected: integer\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"memsave\",\"arguments\":{\"val\":0,\"size\":1,"
+                  "\"filename\":\"x\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Parameter 'cpu-index' expects a CPU number\"}}\r\n");
+
+    /* ringbuf-write / ringbuf-read, text and base64. */
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-write\",\"arguments\":{\"device\":\"rb0\","
+                  "\"data\":\"hello\"}}", "{\"return\": {}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-read\",\"arguments\":{\"device\":\"rb0\","
+                  "\"size\":3}}", "{\"return\": \"hel\"}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-read\",\"arguments\":{\"device\":\"rb0\","
+                  "\"size\":10,\"format\":\"base64\"}}", "{\"return\": \"bG8=\"}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-write\",\"arguments\":{\"device\":\"rb0\","
+                  "\"data\":\"/wA=\",\"format\":\"base64\"}}", "{\"return\": {}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-read\",\"arguments\":{\"device\":\"rb0\","
+                  "\"size\":8}}", "{\"return\": \"\\uFFFD\\u0000\"}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-read\",\"arguments\":{\"device\":\"nope\","
+                  "\"size\":8}}", "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                                   "\"Device 'nope' not found\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"ringbuf-read\",\"arguments\":{\"device\":\"rb0\","
+                  "\"size\":0}}", "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                                   "\"size must be greater than zero\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"chardev-remove\",\"arguments\":{\"id\":\"q12\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Chardev 'q12' is busy\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"chardev-remove\",\"arguments\":{\"id\":\"rb0\"}}",
+              "{\"return\": {}}\r\n");
+    CHECK(qemu_chr_find("rb0") == NULL);
+    (void)rb;
+    session_close(&s);
+    memory_region_del_subregion(get_system_memory(), ram);
+    g_free(path);
+}
+
 /* ---------------------------------------------------------------- HMP */
 
 static char *hmp(Session *s, const char *line)
@@ -658,5 +741,12 @@ UNIT_TEST(hmp_session)
     CHECK_ASK(&s, "\x1b[A", "\b \b\b \b\b \bprint 2*3");
     CHECK_ASK(&s, "\x1b[B\x1b[B", "\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \bp 1\b \b\b \b\b \b");
     CHECK_ASK(&s, "\x1b[A\r", "p 1\r\n0x1\r\n(qemu) ");
+    /* Tab completes a unique command, lists several, completes info's words. */
+    CHECK_ASK(&s, "system_r\t", "system_reset ");
+    CHECK_ASK(&s, "\x03", "\r\n(qemu) ");
+    CHECK_ASK(&s, "qom-\t", "qom-\r\nqom-list qom-get qom-set\r\n(qemu) qom-");
+    CHECK_ASK(&s, "\x03info mt\t", "\r\n(qemu) info mtree ");
+    CHECK_ASK(&s, "\x03info hist\t\r", "\r\n(qemu) info history \r\n0: 'print 2*3'\r\n"
+                  "1: 'p 1'\r\n2: 'info history '\r\n(qemu) ");
     session_close(&s);
 }

@@ -1,0 +1,212 @@
+/*
+ * The native back end at run time: the prologue that enters generated
+ * code, chaining by patching direct jumps, the pc map that turns a host
+ * return address into a guest instruction, the lookup used by indirect
+ * jumps, and -d out_asm through capstone.
+ */
+#include "tcg/x86_64/native.h"
+#include "tcg/x86_64/x86-emit.h"
+#include <capstone/capstone.h>
+#include <sys/mman.h>
+
+typedef uintptr_t (*NativeEntry)(void *env, const void *code);
+
+static NativeEntry prologue;
+static GOnce prologue_once = G_ONCE_INIT;
+
+/*
+ * The prologue, in its own page (written, then made read-execute once):
+ * save the callee-saved registers (SysV ABI), env to RBP, reserve the
+ * spill frame keeping RSP 16-byte aligned for helper calls, and jump to
+ * the block.  6 pushes + the return address = 56 bytes; + FRAME + 8 = a
+ * multiple of 16.  Blocks leave through an inline copy of the epilogue.
+ */
+static gpointer prologue_build(gpointer unused)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    void *mem = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    X86Emit e = {.buf = mem, .size = page};
+
+    if (mem == MAP_FAILED) {
+        return NULL;
+    }
+    x_push(&e, RBP);
+    x_push(&e, RBX);
+    x_push(&e, R12);
+    x_push(&e, R13);
+    x_push(&e, R14);
+    x_push(&e, R15);
+    x_arith_ri(&e, ARITH_SUB, RSP, NATIVE_FRAME_BYTES + 8);
+    x_mov_rr(&e, RBP, RDI);
+    x_jmp_r(&e, RSI);
+    assert(!e.overflow);
+    if (mprotect(mem, page, PROT_READ | PROT_EXEC) != 0) {
+        munmap(mem, page);
+        return NULL;
+    }
+    prologue = (NativeEntry)mem;
+    return mem;
+}
+
+static bool native_init(void)
+{
+    return g_once(&prologue_once, prologue_build, NULL) != NULL;
+}
+
+static ptrdiff_t native_gen(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
+{
+    if (!native_init()) {
+        return -2;
+    }
+    return native_gen_code(s, tb, buf, size);
+}
+
+static const void *entry_rx(const TranslationBlock *tb)
+{
+    return (const void *)native_rx((const char *)tb->tc_ptr + native_header(tb)->code_ofs);
+}
+
+static uintptr_t native_exec(void *env, TranslationBlock *tb)
+{
+    native_init();
+    return prologue(env, entry_rx(tb));
+}
+
+/*
+ * lookup_and_goto_ptr: the block for the current guest state through the
+ * per-CPU jump cache (tcg_runtime.lookup_tb), or 0 to return to the loop.
+ */
+uintptr_t native_lookup(void *env)
+{
+    TranslationBlock *tb = tcg_runtime.lookup_tb ? tcg_runtime.lookup_tb(env) : NULL;
+
+    return tb ? (uintptr_t)entry_rx(tb) : 0;
+}
+
+/*
+ * Store slow path: the soft-MMU must know the running block so that a
+ * store into its own code leaves it first (cputlb.c notdirty_write).
+ */
+void native_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra,
+                    TranslationBlock *tb)
+{
+    tcg_current_tb = tb;
+    tcg_runtime.qemu_st(env, addr, val, oi, ra);
+    tcg_current_tb = NULL;
+}
+
+static void native_set_jmp(TranslationBlock *tb, unsigned n, TranslationBlock *dest)
+{
+    const NativeHeader *h = native_header(tb);
+    uint8_t *disp = (uint8_t *)tb->tc_ptr + h->jmp_ofs[n];
+    uintptr_t next = native_rx(disp + 4);
+    int64_t d = dest ? (int64_t)((uintptr_t)entry_rx(dest) - next) : 0;
+
+    if (!h->jmp_ofs[n] || !fits_i32(d)) {
+        /* No jump slot, or too far: the block keeps exiting to the loop. */
+        if (!dest) {
+            __atomic_store_n(&tb->jmp_dest[n], NULL, __ATOMIC_RELEASE);
+        }
+        return;
+    }
+    /* An aligned 4-byte store is atomic: a concurrent run sees old or new. */
+    __atomic_store_n((uint32_t *)disp, (uint32_t)(int32_t)d, __ATOMIC_RELEASE);
+    __atomic_store_n(&tb->jmp_dest[n], dest, __ATOMIC_RELEASE);
+}
+
+/* ra: a host address in the RX view (or the RW view) of tb's code. */
+static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t data[2])
+{
+    const NativeHeader *h = native_header(tb);
+    uintptr_t code = (uintptr_t)tb->tc_ptr + h->code_ofs;
+    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    uintptr_t rw = ra, pos;
+    int lo = 0, hi = (int)h->ninsns - 1, found = -1;
+
+    if (ra >= native_rx(tb->tc_ptr) && ra < native_rx((char *)tb->tc_ptr + tb->tc_size)) {
+        rw = ra - (uintptr_t)tcg_code_rx_delta;
+    }
+    /* A return address points after the call: the call itself is at ra - 1. */
+    if (rw <= code || rw > (uintptr_t)tb->tc_ptr + h->code_end) {
+        return -1;
+    }
+    pos = rw - 1 - code;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (in[mid].code_pos <= pos) {
+            found = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if (found >= 0) {
+        data[0] = in[found].data[0];
+        data[1] = in[found].data[1];
+    }
+    return found;
+}
+
+static bool native_insn_data(const TranslationBlock *tb, unsigned i, uint64_t data[2])
+{
+    const NativeHeader *h = native_header(tb);
+    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+
+    if (i >= h->ninsns) {
+        return false;
+    }
+    data[0] = in[i].data[0];
+    data[1] = in[i].data[1];
+    return true;
+}
+
+/* -d out_asm: the host code with its RX addresses, guest insns marked. */
+static void native_dump(const TranslationBlock *tb, FILE *f)
+{
+    const NativeHeader *h = native_header(tb);
+    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    const uint8_t *code = (const uint8_t *)tb->tc_ptr + h->code_ofs;
+    size_t len = h->code_end - h->code_ofs;
+    uint64_t addr = native_rx(code);
+    unsigned next = 0;
+    csh cs;
+    cs_insn *insn;
+    size_t count;
+
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+        fprintf(f, "  (capstone cannot disassemble x86_64: %zu bytes)\n", len);
+        return;
+    }
+    count = cs_disasm(cs, code, len, addr, 0, &insn);
+    for (size_t i = 0; i < count; i++) {
+        uint64_t pos = insn[i].address - addr;
+        while (next < h->ninsns && in[next].code_pos <= pos) {
+            fprintf(f, "  -- guest pc 0x%016" PRIx64 "\n", in[next].data[0]);
+            next++;
+        }
+        fprintf(f, "  0x%016" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic,
+                insn[i].op_str);
+    }
+    if (count) {
+        cs_free(insn, count);
+    }
+    cs_close(&cs);
+}
+
+const TCGBackend tcg_backend_native = {
+    .name = "native",
+    .gen_code = native_gen,
+    .exec = native_exec,
+    .set_jmp = native_set_jmp,
+    .find_insn = native_find_insn,
+    .insn_data = native_insn_data,
+    .dump = native_dump,
+    .executes_buffer = true,
+};
+
+/* The generated code assumes x86-64-v2's popcnt (ctpop). */
+bool tcg_backend_native_usable(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("popcnt");
+}
