@@ -84,7 +84,7 @@ def resolve_phandles(nodes):
 
 
 # Nodes QEMU's virt has for devices Machina does not model (yet).
-QEMU_ONLY = ('/pmu', '/fw-cfg@', '/flash@', '/platform-bus@', '/soc/pci@')
+QEMU_ONLY = ('/pmu', '/fw-cfg@', '/flash@', '/platform-bus@')
 # Properties that must be equal wherever both trees have the node.
 KEY_PROPS = ('compatible', 'reg', 'interrupts', 'interrupt-parent', 'interrupts-extended',
              'riscv,ndev', 'clock-frequency', 'timebase-frequency', 'mmu-type',
