@@ -197,6 +197,107 @@ def test_malformed_descriptors_need_reset(tmp_path):
         assert msg in p.stderr, p.stderr
 
 
+def test_virtio_pci_on_the_pcie_host(machine, linux, image):
+    """virtio-blk-pci and virtio-rng-pci behind the ECAM host: Linux finds
+    them at 00:01.0 and 00:02.0 (1af4:1042, 1af4:1044) and uses them."""
+    path, md5 = image
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+              '-device', 'virtio-blk-pci,drive=d0,serial=PCI-SN',
+              '-device', 'virtio-rng-pci')
+    rc, out = sh(m, 'cat /sys/bus/pci/devices/0000:00:01.0/vendor '
+                    '/sys/bus/pci/devices/0000:00:01.0/device '
+                    '/sys/bus/pci/devices/0000:00:02.0/device')
+    assert rc == 0 and out.split()[-3:] == ['0x1af4', '0x1042', '0x1044']
+    rc, out = sh(m, 'md5sum /dev/vda; cat /sys/block/vda/serial; echo; '
+                    'head -c 64 /dev/hwrng | wc -c')
+    assert rc == 0 and md5 in out and 'PCI-SN' in out
+    assert re.search(r'^\s*64\s*$', out, re.M)
+    rc, _ = sh(m, "printf 'written-over-pci' | dd of=/dev/vda bs=512 seek=3 "
+                  "conv=notrunc,fsync")
+    assert rc == 0
+    with open(path, 'rb') as f:
+        f.seek(3 * 512)
+        assert f.read(16) == b'written-over-pci'
+    poweroff(m)
+
+
+def test_if_virtio_uses_mmio_then_slots_in_qemu_order(machine, linux, tmp_path):
+    """Two if=virtio drives: the first lands in the last virtio-mmio slot,
+    as QEMU fills them, which Linux probes first: vda is the first drive."""
+    a, b = tmp_path / 'a.img', tmp_path / 'b.img'
+    a.write_bytes(b'first-drive'.ljust(65536, b'\0'))
+    b.write_bytes(b'second-drive'.ljust(131072, b'\0'))
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=virtio' % a,
+              '-drive', 'file=%s,format=raw,if=virtio' % b)
+    rc, out = sh(m, 'head -c 11 /dev/vda; echo; head -c 12 /dev/vdb; echo; '
+                    'cat /sys/block/vda/size /sys/block/vdb/size')
+    assert rc == 0 and 'first-drive' in out and 'second-drive' in out
+    assert re.search(r'^128\s*$', out, re.M) and re.search(r'^256\s*$', out, re.M)
+    poweroff(m)
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB tmpfs (needs mount rights): writes past it fail with ENOSPC."""
+    d = tmp_path / 'small'
+    d.mkdir()
+    r = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', str(d)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip('cannot mount a tmpfs here: ' + r.stderr.strip())
+    try:
+        yield d
+    finally:
+        subprocess.run(['umount', '-l', str(d)], capture_output=True)
+
+
+def test_enospc_stops_the_vm_and_cont_retries(machine, linux, small_fs):
+    """werror=enospc (QEMU's default): a write the host cannot store stops
+    the VM instead of failing in the guest; after space is freed, cont
+    retries it and the guest never sees an error."""
+    img = small_fs / 'disk.img'
+    with open(img, 'wb') as f:
+        f.truncate(4 * 1024 * 1024)
+    m = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-drive', 'file=%s,format=raw,if=virtio' % img, qmp=True)
+    m.wait_for('machina:/# ', timeout=600)
+    q = m.qmp()
+    m.send('dd if=/dev/urandom of=/dev/vda bs=64k count=16 oflag=direct; '
+           'echo DD-RC-$?-DONE\n')
+    q.event_wait('STOP', timeout=120)
+    assert q.command('query-status')['running'] is False
+    subprocess.run(['mount', '-o', 'remount,size=8m', str(small_fs)], check=True)
+    q.command('cont')
+    m.wait_for('DD-RC-0-DONE', timeout=120)
+    assert os.path.getsize(img) == 4 * 1024 * 1024
+    poweroff(m)
+
+
+def test_werror_report_fails_the_guest_write(machine, linux, small_fs):
+    img = small_fs / 'disk.img'
+    with open(img, 'wb') as f:
+        f.truncate(4 * 1024 * 1024)
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=virtio,werror=report' % img)
+    rc, out = sh(m, 'dd if=/dev/urandom of=/dev/vda bs=64k count=16 oflag=direct 2>&1')
+    assert rc != 0 and 'error' in out.lower()
+    rc, _ = sh(m, 'true')          # still running, still answering
+    assert rc == 0
+    poweroff(m)
+
+
+def test_blkdiscard_punches_the_host_file(machine, linux, tmp_path):
+    img = tmp_path / 'discard.img'
+    img.write_bytes(b'\xaa' * (1024 * 1024))
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=virtio,discard=unmap' % img)
+    rc, out = sh(m, 'blkdiscard -o 65536 -l 131072 /dev/vda 2>&1')
+    assert rc == 0, out
+    data = img.read_bytes()
+    assert data[65536:65536 + 131072] == b'\0' * 131072
+    assert data[:65536] == b'\xaa' * 65536 and data[196608:196608 + 16] == b'\xaa' * 16
+    poweroff(m)
+
+
 # ------------------------------------------------------------ command line
 
 def test_drive_errors_are_clear(tmp_path):

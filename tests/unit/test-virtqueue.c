@@ -234,6 +234,8 @@ static void setup(T *t, uint64_t features)
 
 static void teardown(T *t)
 {
+    /* The device first, as device_del would take it off its slot. */
+    object_unparent(OBJECT(t->dev));
     object_unparent(OBJECT(t->proxy));
     object_unref(OBJECT(t->proxy));
     object_unref(OBJECT(t->dev));
