@@ -11,6 +11,7 @@
 #include "core/osdep.h"
 #include "accel/tcg/cpu.h"
 #include "hw/core/qdev.h"
+#include "hw/core/sysbus.h"
 #include "monitor/monitor-internal.h"
 
 static Object *resolve(const char *path, Error **errp)
@@ -204,7 +205,8 @@ static bool check_hotplug(DeviceClass *dc, const char *driver, const char *busna
             error_setg(errp, "Bus '%s' not found", busname);
             return false;
         }
-    } else if (dc->bus_type) {
+    } else if (dc->bus_type && strcmp(dc->bus_type, TYPE_SYSTEM_BUS)) {
+        /* (A sysbus device is judged by its own hotpluggable flag, below.) */
         bus = find_bus_of_type(sysbus_get_default(), dc->bus_type);
         if (!bus) {
             error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type, driver);

@@ -63,6 +63,43 @@ const char *tcg_backend_names(void);
 bool tcg_backend_native_usable(void);
 
 /*
+ * Helpers a native back end may run on the host FPU inline.  A target
+ * registers a description of an FP helper whose result is the IEEE 754
+ * result of one basic operation whenever (1) the rounding mode is
+ * round-to-nearest-even (the rm argument is rm_nearest, or rm_dynamic and
+ * the uint32 at env + dyn_rm_offset is dyn_nearest), (2) the inputs are
+ * valid encodings (singles: NaN-boxed in 64 bits when nan_boxed), (3) the
+ * host raises no exception but inexact and (4) the result is not a NaN;
+ * then the only other effect of the helper is to OR inexact_flag into the
+ * uint32 at env + flags_offset when the result is inexact.  In every other
+ * case generated code calls the helper, which stays authoritative.
+ * Arguments: env first, then the operands, then rm.
+ */
+typedef enum TCGInlineFPOp {
+    TCG_FP_ADD, TCG_FP_SUB, TCG_FP_MUL, TCG_FP_DIV, TCG_FP_SQRT,
+    TCG_FP_FROM_INT,        /* signed int_bits integer -> float */
+    TCG_FP_TO_INT,          /* float -> signed int_bits integer, sign-extended;
+                             * out of range or NaN is the helper's */
+} TCGInlineFPOp;
+
+typedef struct TCGInlineFP {
+    const void *helper;
+    TCGInlineFPOp op;
+    uint8_t bits;               /* 32 or 64 */
+    bool nan_boxed;             /* 32-bit values live NaN-boxed in 64 bits */
+    uint32_t rm_nearest, rm_dynamic, dyn_nearest;
+    int32_t dyn_rm_offset, flags_offset;
+    uint32_t inexact_flag;
+    uint8_t int_bits;           /* FROM_INT/TO_INT: 32 or 64 */
+    bool has_rm_trunc;          /* TO_INT: rm_trunc (static toward zero) also inline */
+    uint32_t rm_trunc;
+} TCGInlineFP;
+
+/* Register d (kept by pointer: static storage).  Without a native back end
+ * the description is unused. */
+void tcg_inline_fp_register(const TCGInlineFP *d);
+
+/*
  * The code buffer (tcg/code-buffer.c).  For executable back ends it is one
  * memory object mapped twice (W^X): code is written at the returned RW
  * address and runs at RW + tcg_code_rx_delta.  Others get heap memory and a

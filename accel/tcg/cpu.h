@@ -51,7 +51,7 @@ typedef enum MMUAccessType {
 #define PAGE_EXEC 4
 
 #define NB_MMU_MODES 8
-#define CPU_TLB_BITS 8
+#define CPU_TLB_BITS 12     /* 16 MiB of 4K pages per mmu_idx: working sets of real programs */
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)

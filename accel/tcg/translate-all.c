@@ -574,10 +574,16 @@ static void tb_register(TranslationBlock *tb)
         } else {
             page_bits_set(pd, 0, tb->size - len0);
         }
+        /*
+         * While a page has code every TLB entry for it carries
+         * TLB_NOTDIRTY (tlb_set_page adds it, notdirty_write drops it only
+         * from pages without code): the sweep over all entries is needed
+         * only when the page gains code.
+         */
         if (!memory_page_has_code(page)) {
             tlb_protect_code(page);
+            tlb_set_notdirty_all(page);
         }
-        tlb_set_notdirty_all(page);
     }
     g_rec_mutex_unlock(&tb_lock);
 }

@@ -901,6 +901,133 @@ static void emit_slow_path(Gen *g, const SlowPath *sp)
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
+/*
+ * The host-FPU fast path of a registered FP helper (tcg-backend.h,
+ * TCGInlineFP), emitted after the helper's arguments are in their ABI
+ * registers; every case the description leaves to the helper branches to
+ * `slow`, the call that follows.  The result is in RAX on both paths.
+ * MXCSR (SDM vol. 1 section 10.2.3): RC = nearest, all exceptions masked
+ * (the C runtime's setting, which helpers restore); the sticky status
+ * flags are cleared before the operation if anything left them set, and
+ * read after it: IE/ZE/OE/UE go to the helper, PE alone is the inexact
+ * flag.  A NaN result also goes to the helper (targets canonicalize NaNs).
+ */
+#define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
+#define MXCSR_FLAGS 0x3f
+#define MXCSR_EXC_NO_DE 0x3d                  /* DE (denormal operand) is ignored */
+#define MXCSR_EXC_HARD 0x1d                   /* IE, ZE, OE, UE */
+#define MXCSR_PE 0x20
+
+/* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
+static void gen_mxcsr_clear(X86Emit *e)
+{
+    x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
+    x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
+    x_d(e, (uint32_t)~MXCSR_FLAGS);
+    x_rm(e, OP_MOV_EvGv, R11, RSP, -1, MXCSR_SLOT);
+    x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
+}
+
+static bool gen_fp_fast(Gen *g, const TCGOp *op, const TCGInlineFP *d, GArray *to_slow,
+                        size_t *done)
+{
+    static const uint8_t sse_op[] = {
+        [TCG_FP_ADD] = 0x58, [TCG_FP_SUB] = 0x5c, [TCG_FP_MUL] = 0x59,
+        [TCG_FP_DIV] = 0x5e, [TCG_FP_SQRT] = 0x51, [TCG_FP_FROM_INT] = 0,
+        [TCG_FP_TO_INT] = 0,
+    };
+    X86Emit *e = &g->e;
+    unsigned nin = d->op >= TCG_FP_SQRT ? 1 : 2;
+    unsigned first = op->nb_oargs;
+    bool dbl = d->bits == 64;
+    int64_t rm;
+    size_t at, clean, ok;
+
+    bool from_int = d->op == TCG_FP_FROM_INT, to_int = d->op == TCG_FP_TO_INT;
+    bool trunc = false;
+    unsigned ifl = d->int_bits == 64 ? OPC_W : 0;
+
+    if (op->nb_iargs != nin + 2 || op->args[first] != 0 ||
+        !tcg_temp_is_const_idx((unsigned)op->args[first + nin + 1], &rm) ||
+        (d->bits != 32 && d->bits != 64) || !op->nb_oargs ||
+        ((from_int || to_int) && d->int_bits != 32 && d->int_bits != 64)) {
+        return false;
+    }
+    if (to_int && d->has_rm_trunc && (uint64_t)rm == d->rm_trunc) {
+        trunc = true;
+    } else if ((uint64_t)rm != d->rm_nearest && (uint64_t)rm != d->rm_dynamic) {
+        return false;
+    }
+    if ((uint64_t)rm == d->rm_dynamic) {
+        x_rm(e, OP_GRP1_EvIz, ARITH_CMP, RBP, -1, d->dyn_rm_offset);
+        x_d(e, d->dyn_nearest);
+        at = x_jcc32(e, CC_NE);
+        g_array_append_val(to_slow, at);
+    }
+    if (!dbl && d->nan_boxed && !from_int) {
+        for (unsigned i = 0; i < nin; i++) {
+            x_mov_rr(e, RAX, call_args[1 + i]);
+            x_shift_ri(e, SHIFT_SHR, RAX, 32);
+            x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
+            x_b(e, 0xff);
+            at = x_jcc32(e, CC_NE);                       /* not boxed: the helper */
+            g_array_append_val(to_slow, at);
+        }
+    }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
+    x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);                /* test byte */
+    x_b(e, MXCSR_EXC_NO_DE);
+    clean = x_jcc8(e, CC_E);
+    gen_mxcsr_clear(e);
+    x_bind8(e, clean);
+    if (from_int) {
+        /* cvtsi2s[sd] xmm0, r32/r64 */
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, call_args[1]);
+    } else {
+        for (unsigned i = 0; i < nin; i++) {
+            /* movq/movd xmm_i, arg */
+            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, call_args[1 + i]);
+        }
+        if (to_int) {
+            /* cvt[t]s[sd]2si rcx, xmm0 (RCX: unused by (env, a, rm) helpers) */
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, RCX, 0);
+        } else {
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
+        }
+    }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);
+    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
+    x_b(e, 0xa8);                                         /* test al, imm8 */
+    x_b(e, MXCSR_EXC_NO_DE);
+    ok = x_jcc8(e, CC_E);
+    gen_mxcsr_clear(e);
+    x_b(e, 0xa8);
+    x_b(e, MXCSR_EXC_HARD);
+    at = x_jcc32(e, CC_NE);
+    g_array_append_val(to_slow, at);
+    x_rm(e, OP_GRP1_EvIz, ARITH_OR, RBP, -1, d->flags_offset);
+    x_d(e, d->inexact_flag);
+    x_bind8(e, ok);
+    if (to_int) {
+        /* NaN and out-of-range inputs raised IE above. */
+        x_rr(e, d->int_bits == 64 ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, RAX, RCX);
+        *done = x_jmp32(e);
+        return true;
+    }
+    if (!from_int) {
+        x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
+        at = x_jcc32(e, CC_P);                                /* NaN */
+        g_array_append_val(to_slow, at);
+    }
+    x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, RAX);
+    if (!dbl && d->nan_boxed) {
+        x_movi(e, R11, 0xffffffff00000000ULL);
+        x_rr(e, OPC_W | OP_OR_GvEv, RAX, R11);
+    }
+    *done = x_jmp32(e);
+    return true;
+}
+
 static void gen_call(Gen *g, const TCGOp *op)
 {
     const TCGHelperInfo *h = tcg_call_info(op);
@@ -933,7 +1060,21 @@ static void gen_call(Gen *g, const TCGOp *op)
             load_home(g, t, dst);
         }
     }
-    emit_call_abs(g, h->func);
+    {
+        const TCGInlineFP *fp = native_inline_fp_find(h->func);
+        GArray *to_slow = g_array_new(false, false, sizeof(size_t));
+        size_t done = 0;
+        bool fast = fp && gen_fp_fast(g, op, fp, to_slow, &done);
+
+        for (unsigned i = 0; i < to_slow->len; i++) {
+            x_bind(&g->e, g_array_index(to_slow, size_t, i), g->e.pos);
+        }
+        g_array_free(to_slow, true);
+        emit_call_abs(g, h->func);
+        if (fast) {
+            x_bind(&g->e, done, g->e.pos);
+        }
+    }
     if (writes) {
         drop_globals(g);
     }

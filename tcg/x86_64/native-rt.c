@@ -193,6 +193,31 @@ static void native_dump(const TranslationBlock *tb, FILE *f)
     cs_close(&cs);
 }
 
+/*
+ * Inline FP descriptions, registered by targets from constructors (before
+ * any thread runs generated code) and read by the code generator.
+ */
+#define MAX_INLINE_FP 64
+static const TCGInlineFP *inline_fp[MAX_INLINE_FP];
+static unsigned n_inline_fp;
+
+void tcg_inline_fp_register(const TCGInlineFP *d)
+{
+    if (n_inline_fp < MAX_INLINE_FP) {
+        inline_fp[n_inline_fp++] = d;
+    }
+}
+
+const TCGInlineFP *native_inline_fp_find(const void *helper)
+{
+    for (unsigned i = 0; i < n_inline_fp; i++) {
+        if (inline_fp[i]->helper == helper) {
+            return inline_fp[i];
+        }
+    }
+    return NULL;
+}
+
 const TCGBackend tcg_backend_native = {
     .name = "native",
     .gen_code = native_gen,

@@ -53,6 +53,9 @@ static inline uintptr_t native_rx(const void *rw)
 /* native-gen.c */
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size);
 
+/* native-rt.c: the helpers registered with tcg_inline_fp_register. */
+const TCGInlineFP *native_inline_fp_find(const void *helper);
+
 /* native-rt.c: called from generated code. */
 uintptr_t native_lookup(void *env);
 void native_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra,

@@ -26,6 +26,7 @@ enum {
 #define OPC_F3 0x400        /* mandatory F3 prefix (popcnt, lzcnt, tzcnt) */
 #define OPC_W 0x800         /* REX.W: 64-bit operand */
 #define OPC_BYTE 0x1000     /* byte register operand: force a REX (sil, dil...) */
+#define OPC_F2 0x2000       /* mandatory F2 prefix (scalar double SSE) */
 
 typedef struct X86Emit {
     uint8_t *buf;           /* RW view */
@@ -83,6 +84,9 @@ static inline void x_opc(X86Emit *e, unsigned opc, int r, int x, int b)
     }
     if (opc & OPC_F3) {
         x_b(e, 0xf3);
+    }
+    if (opc & OPC_F2) {
+        x_b(e, 0xf2);
     }
     if (opc & OPC_W) {
         rex |= 8;

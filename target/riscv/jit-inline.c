@@ -1,0 +1,48 @@
+/*
+ * Which RISC-V FP helpers a native JIT back end may run on the host FPU
+ * (tcg-backend.h, TCGInlineFP).  fadd/fsub/fmul/fdiv/fsqrt in S and D
+ * and the signed conversions fcvt.{w,l}.{s,d}, fcvt.{s,d}.{w,l}
+ * compute the IEEE 754 result (unprivileged spec 11.3, 11.6), so under
+ * RNE (static, or dyn with frm = RNE), with no exception but inexact and a
+ * non-NaN result, they only add NX to fflags (11.2).  NaN results
+ * (canonical NaN, 11.3), other exceptions, badly NaN-boxed singles (11.2)
+ * and the other rounding modes stay with the helpers in fpu_helper.c.
+ */
+#include "target/riscv/cpu.h"
+#include "target/riscv/helper.h"
+#include "target/riscv/fpu_helper.h"
+#include "tcg/tcg-backend.h"
+
+#define D(fn, o, b)                                                        \
+    {.helper = (const void *)(fn), .op = (o), .bits = (b), .nan_boxed = true,\
+     .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,             \
+     .dyn_nearest = RISCV_FRM_RNE,                                         \
+     .dyn_rm_offset = offsetof(CPURISCVState, frm),                        \
+     .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX}
+
+/* Conversions (11.7): in range they are exact or inexact, never NaN. */
+#define C(fn, o, b, ib) {.helper = (const void *)(fn), .op = (o), .bits = (b),         \
+    .nan_boxed = true, .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,      \
+    .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),      \
+    .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
+    .int_bits = (ib), .has_rm_trunc = true, .rm_trunc = RISCV_FRM_RTZ}
+
+static const TCGInlineFP riscv_inline_fp[] = {
+    C(helper_fcvt_w_s, TCG_FP_TO_INT, 32, 32), C(helper_fcvt_l_s, TCG_FP_TO_INT, 32, 64),
+    C(helper_fcvt_w_d, TCG_FP_TO_INT, 64, 32), C(helper_fcvt_l_d, TCG_FP_TO_INT, 64, 64),
+    C(helper_fcvt_s_w, TCG_FP_FROM_INT, 32, 32), C(helper_fcvt_s_l, TCG_FP_FROM_INT, 32, 64),
+    C(helper_fcvt_d_w, TCG_FP_FROM_INT, 64, 32), C(helper_fcvt_d_l, TCG_FP_FROM_INT, 64, 64),
+    D(helper_fadd_s, TCG_FP_ADD, 32), D(helper_fsub_s, TCG_FP_SUB, 32),
+    D(helper_fmul_s, TCG_FP_MUL, 32), D(helper_fdiv_s, TCG_FP_DIV, 32),
+    D(helper_fsqrt_s, TCG_FP_SQRT, 32),
+    D(helper_fadd_d, TCG_FP_ADD, 64), D(helper_fsub_d, TCG_FP_SUB, 64),
+    D(helper_fmul_d, TCG_FP_MUL, 64), D(helper_fdiv_d, TCG_FP_DIV, 64),
+    D(helper_fsqrt_d, TCG_FP_SQRT, 64),
+};
+
+static void __attribute__((constructor)) riscv_jit_inline_init(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(riscv_inline_fp); i++) {
+        tcg_inline_fp_register(&riscv_inline_fp[i]);
+    }
+}
