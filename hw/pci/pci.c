@@ -333,10 +333,13 @@ static void pci_device_realize(DeviceState *dev, Error **errp)
     bus->devices[d->devfn] = d;
     if (pc->realize) {
         pc->realize(d, &err);
-        if (err) {
-            bus->devices[d->devfn] = NULL;
-            error_propagate(errp, err);
-        }
+    }
+    if (!err && bus->device_plugged && !bus->device_plugged(bus, d, &err) && pc->exit) {
+        pc->exit(d);
+    }
+    if (err) {
+        bus->devices[d->devfn] = NULL;
+        error_propagate(errp, err);
     }
 }
 
@@ -352,6 +355,9 @@ static void pci_device_unrealize(DeviceState *dev)
     }
     msix_uninit(d);
     if (d->bus && d->bus->devices[d->devfn] == d) {
+        if (d->bus->device_unplugged) {
+            d->bus->device_unplugged(d->bus, d);
+        }
         d->bus->devices[d->devfn] = NULL;
     }
 }

@@ -67,6 +67,9 @@ struct PCIBus {
     PCISetIRQFunc *set_irq;      /* INTx to the host bridge */
     void *irq_opaque;
     PCIDevice *devices[256];
+    /* Optional, for hosts that route configuration cycles themselves. */
+    bool (*device_plugged)(PCIBus *bus, PCIDevice *dev, Error **errp);
+    void (*device_unplugged)(PCIBus *bus, PCIDevice *dev);
 };
 
 typedef struct PCIIORegion {
