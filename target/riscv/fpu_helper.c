@@ -504,6 +504,18 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
 
 /* --- compares (11.8) ---------------------------------------------------- */
 
+/* flt/fle: signaling compares (NV for any NaN input). */
+#define CMP_SIGNALING(name, fmt, T, UNBOX, OP)                                  \
+    uint64_t helper_##name##_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb) \
+    {                                                                           \
+        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
+        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
+            env->fflags |= FFLAG_NV;                                            \
+            return 0;                                                           \
+        }                                                                       \
+        return fmt##_val(ua) OP fmt##_val(ub);                                  \
+    }
+
 /* feq: quiet (NV only for sNaN); flt/fle: signaling (NV for any NaN). */
 #define CMP_HELPERS(fmt, T, UNBOX)                                              \
     uint64_t helper_feq_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
@@ -517,24 +529,8 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
         }                                                                       \
         return fmt##_val(ua) == fmt##_val(ub);                                  \
     }                                                                           \
-    uint64_t helper_flt_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) < fmt##_val(ub);                                   \
-    }                                                                           \
-    uint64_t helper_fle_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) <= fmt##_val(ub);                                  \
-    }
+    CMP_SIGNALING(flt, fmt, T, UNBOX, <)                                        \
+    CMP_SIGNALING(fle, fmt, T, UNBOX, <=)
 
 static inline double s_val(uint32_t u)
 {
