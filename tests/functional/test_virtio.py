@@ -322,6 +322,41 @@ def test_packed_rings_with_linux(machine, linux, image):
     poweroff(m)
 
 
+def test_blk_queues_block_size_and_named_port(machine, linux, image, tmp_path):
+    """num-queues=2 on two harts gives Linux two blk-mq queues;
+    logical_block_size=4096 is what the guest sees; a virtserialport named
+    on virtio-serial-pci shows its name and carries data to the host."""
+    path, md5 = image
+    sock = str(tmp_path / 'port.sock')
+    m = shell(machine, linux, '-smp', '2',
+              '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+              '-device', 'virtio-blk-device,drive=d0,num-queues=2,logical_block_size=4096,'
+              'physical_block_size=4096',
+              '-device', 'virtio-serial-pci',
+              '-chardev', 'socket,id=p1,path=%s,server=on,wait=off' % sock,
+              '-device', 'virtserialport,chardev=p1,name=org.machina.port0')
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.settimeout(60)
+    try:
+        rc, out = sh(m, 'cat /sys/block/vda/queue/logical_block_size; '
+                        'echo MQ-$(ls /sys/block/vda/mq | wc -l); '
+                        'cat /sys/class/virtio-ports/*/name; md5sum /dev/vda')
+        assert rc == 0 and re.search(r'^4096\s*$', out, re.M)
+        assert 'MQ-2' in out and 'org.machina.port0' in out
+        assert md5 in out
+        rc, _ = sh(m, 'echo to-the-named-port > /dev/vport1p1')
+        assert rc == 0
+        got = b''
+        while b'to-the-named-port' not in got:
+            chunk = c.recv(4096)
+            assert chunk, 'port socket closed'
+            got += chunk
+    finally:
+        c.close()
+    poweroff(m)
+
+
 # ------------------------------------------------------------ command line
 
 def test_drive_errors_are_clear(tmp_path):
