@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 PYTHON    ?= /usr/bin/python3
 NINJA_JOBS ?=
 
-.PHONY: all build deps check check-unit demo bench clean san
+.PHONY: all build deps check check-unit demo bench fuzz-jit clean san
 
 all: build
 
@@ -35,6 +35,14 @@ demo: deps build
 
 bench: deps build
 	@bench/run.sh $(BUILD)
+
+# The back-end differential fuzzer for longer than make check runs it
+# (FUZZ_ITERS programs from FUZZ_SEED; make check runs 150).
+FUZZ_ITERS ?= 200000
+FUZZ_SEED ?= 1
+fuzz-jit: build
+	MACHINA_JIT_FUZZ_ITERS=$(FUZZ_ITERS) MACHINA_JIT_FUZZ_SEED=$(FUZZ_SEED) \
+	    $(BUILD)/tests/unit/test-jit-diff
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

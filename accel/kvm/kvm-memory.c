@@ -273,33 +273,20 @@ static void kvm_ioeventfd(KVMState *s, MemoryRegionSection *sec, bool match_data
     }
 }
 
-static void kvm_mem_eventfd_add(MemoryListener *l, MemoryRegionSection *sec,
-                                bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, mem_listener), sec, match_data, data, fd,
-                  false, true);
-}
+/* The four listener callbacks differ only in which listener (memory or port
+ * I/O) they are and in whether they assign or deassign. */
+#define KVM_EVENTFD_CB(name, listener, pio, assign)                            \
+    static void name(MemoryListener *l, MemoryRegionSection *sec,              \
+                     bool match_data, uint64_t data, int fd)                   \
+    {                                                                          \
+        kvm_ioeventfd(container_of(l, KVMState, listener), sec, match_data,    \
+                      data, fd, pio, assign);                                  \
+    }
 
-static void kvm_mem_eventfd_del(MemoryListener *l, MemoryRegionSection *sec,
-                                bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, mem_listener), sec, match_data, data, fd,
-                  false, false);
-}
-
-static void kvm_io_eventfd_add(MemoryListener *l, MemoryRegionSection *sec,
-                               bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, io_listener), sec, match_data, data, fd,
-                  true, true);
-}
-
-static void kvm_io_eventfd_del(MemoryListener *l, MemoryRegionSection *sec,
-                               bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, io_listener), sec, match_data, data, fd,
-                  true, false);
-}
+KVM_EVENTFD_CB(kvm_mem_eventfd_add, mem_listener, false, true)
+KVM_EVENTFD_CB(kvm_mem_eventfd_del, mem_listener, false, false)
+KVM_EVENTFD_CB(kvm_io_eventfd_add, io_listener, true, true)
+KVM_EVENTFD_CB(kvm_io_eventfd_del, io_listener, true, false)
 
 void kvm_memory_listeners_register(KVMState *s)
 {

@@ -256,6 +256,54 @@ static bool fma_inf_zero(double a, double b)
     return (isinf(a) && b == 0) || (a == 0 && isinf(b));
 }
 
+/*
+ * The host's own operation, in the rounding mode host_begin() set.  A macro
+ * because each format must compute in its own type: a single computed in
+ * double and then narrowed would round twice.
+ */
+#define HOST_OP(op, vr, va, vb, vc, sqrt_fn, fma_fn)                          \
+    do {                                                                       \
+        switch (op) {                                                          \
+        case OP_ADD:                                                           \
+            (vr) = (va) + (vb);                                                \
+            break;                                                             \
+        case OP_SUB:                                                           \
+            (vr) = (va) - (vb);                                                \
+            break;                                                             \
+        case OP_MUL:                                                           \
+            (vr) = (va) * (vb);                                                \
+            break;                                                             \
+        case OP_DIV:                                                           \
+            (vr) = (va) / (vb);                                                \
+            break;                                                             \
+        case OP_SQRT:                                                          \
+            (vr) = sqrt_fn(va);                                                \
+            break;                                                             \
+        default:                                                               \
+            (vr) = fma_fn((va), (vb), (vc));                                   \
+            break;                                                             \
+        }                                                                      \
+    } while (0)
+
+/* Under RMM the wide path sees no signalling NaN: raise NV for one among
+ * the operands op reads (11.6). */
+static int rmm_snan_flags(FPOp op, bool snan_a, bool snan_b, bool snan_c)
+{
+    if (snan_a || (op != OP_SQRT && snan_b) || (op == OP_FMA && snan_c)) {
+        return FFLAG_NV;
+    }
+    return 0;
+}
+
+/* Accrue the flags of one operation into fflags. */
+static void arith_accrue(CPURISCVState *env, FPOp op, double a, double b, int fl)
+{
+    if (op == OP_FMA && fma_inf_zero(a, b)) {
+        fl |= FFLAG_NV;            /* 11.6: even when the addend is a quiet NaN */
+    }
+    env->fflags |= fl;
+}
+
 static uint64_t arith_d(CPURISCVState *env, FPOp op, uint64_t ua, uint64_t ub, uint64_t uc,
                         int rm)
 {
@@ -263,42 +311,17 @@ static uint64_t arith_d(CPURISCVState *env, FPOp op, uint64_t ua, uint64_t ub, u
     int fl = 0;
 
     if (rm == RISCV_FRM_RMM) {
-        if (is_snan_d(ua) || (op != OP_SQRT && is_snan_d(ub)) ||
-            (op == OP_FMA && is_snan_d(uc))) {
-            fl |= FFLAG_NV;
-        }
+        fl |= rmm_snan_flags(op, is_snan_d(ua), is_snan_d(ub), is_snan_d(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
         r = (double)round_rmm(w, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, &fl);
     } else {
         volatile double va = a, vb = b, vc = c, vr;
         host_begin(rm);
-        switch (op) {
-        case OP_ADD:
-            vr = va + vb;
-            break;
-        case OP_SUB:
-            vr = va - vb;
-            break;
-        case OP_MUL:
-            vr = va * vb;
-            break;
-        case OP_DIV:
-            vr = va / vb;
-            break;
-        case OP_SQRT:
-            vr = sqrt(va);
-            break;
-        default:
-            vr = fma(va, vb, vc);
-            break;
-        }
+        HOST_OP(op, vr, va, vb, vc, sqrt, fma);
         fl |= host_end();
         r = vr;
     }
-    if (op == OP_FMA && fma_inf_zero(a, b)) {
-        fl |= FFLAG_NV;            /* 11.6: even when the addend is a quiet NaN */
-    }
-    env->fflags |= fl;
+    arith_accrue(env, op, a, b, fl);
     return isnan(r) ? RISCV_CANONICAL_NAN_D : bits_d(r);
 }
 
@@ -310,42 +333,17 @@ static uint64_t arith_s(CPURISCVState *env, FPOp op, uint64_t xa, uint64_t xb, u
     int fl = 0;
 
     if (rm == RISCV_FRM_RMM) {
-        if (is_snan_s(ua) || (op != OP_SQRT && is_snan_s(ub)) ||
-            (op == OP_FMA && is_snan_s(uc))) {
-            fl |= FFLAG_NV;
-        }
+        fl |= rmm_snan_flags(op, is_snan_s(ua), is_snan_s(ub), is_snan_s(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
         r = (float)round_rmm(w, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, &fl);
     } else {
         volatile float va = a, vb = b, vc = c, vr;
         host_begin(rm);
-        switch (op) {
-        case OP_ADD:
-            vr = va + vb;
-            break;
-        case OP_SUB:
-            vr = va - vb;
-            break;
-        case OP_MUL:
-            vr = va * vb;
-            break;
-        case OP_DIV:
-            vr = va / vb;
-            break;
-        case OP_SQRT:
-            vr = sqrtf(va);
-            break;
-        default:
-            vr = fmaf(va, vb, vc);
-            break;
-        }
+        HOST_OP(op, vr, va, vb, vc, sqrtf, fmaf);
         fl |= host_end();
         r = vr;
     }
-    if (op == OP_FMA && fma_inf_zero(a, b)) {
-        fl |= FFLAG_NV;
-    }
-    env->fflags |= fl;
+    arith_accrue(env, op, a, b, fl);
     return box_s(isnan(r) ? (uint32_t)RISCV_CANONICAL_NAN_S : bits_f(r));
 }
 

@@ -281,4 +281,29 @@ static inline void x_nops(X86Emit *e, unsigned n)
     }
 }
 
+/* Short forward jumps inside one op's code. */
+static inline size_t x_jcc8(X86Emit *e, int cc)
+{
+    x_b(e, (uint8_t)(0x70 + cc));
+    x_b(e, 0);
+    return e->pos - 1;
+}
+
+static inline size_t x_jmp8(X86Emit *e)
+{
+    x_b(e, 0xeb);
+    x_b(e, 0);
+    return e->pos - 1;
+}
+
+static inline void x_bind8(X86Emit *e, size_t at)
+{
+    int64_t d = (int64_t)e->pos - (int64_t)(at + 1);
+
+    assert(fits_i8(d));
+    if (at < e->size) {
+        e->buf[at] = (uint8_t)d;
+    }
+}
+
 #endif

@@ -268,6 +268,11 @@ static void collect(void *opaque, json_object *obj, Error *err)
     }
 }
 
+static void feed_str(JsonStream *js, const char *text)
+{
+    json_stream_feed(js, (const uint8_t *)text, strlen(text));
+}
+
 UNIT_TEST(json_stream_size_limit)
 {
     GString *log = g_string_new(NULL);
@@ -287,6 +292,14 @@ UNIT_TEST(json_stream_size_limit)
     json_stream_reset(js);
     json_stream_feed(js, (const uint8_t *)"xyz ", 4);
     CHECK_STREQ(log->str, "V:12;V:true;V:\"s\";E:JSON parse error, invalid keyword 'xyz';");
+    /* Tokens: "[" "1" "," "22" "]" is five; the sixth ("3") breaks the limit,
+     * and the "]" after it closes nothing. */
+    g_string_truncate(log, 0);
+    json_stream_reset(js);
+    json_stream_set_token_limit(js, 5);
+    feed_str(js, "[1, 22] [1, 2, 3] [\"a\"]");
+    CHECK_STREQ(log->str, "V:[1, 22];E:JSON token count limit exceeded;E:JSON parse error, "
+                          "expecting value;V:[\"a\"];");
     json_stream_free(js);
     g_string_free(log, true);
 }

@@ -1,0 +1,329 @@
+/*
+ * Native code that leaves the block's straight line: guest memory through
+ * the inline soft-TLB probe and its out-of-line slow paths, helper calls
+ * (SysV ABI) and the host-FPU fast path of registered FP helpers.
+ */
+#include "tcg/x86_64/native-gen.h"
+
+/* Caller-saved registers holding values (to preserve around a slow path). */
+unsigned nat_live_caller_saved(Gen *g, int except)
+{
+    unsigned m = 0;
+
+    for (int r = 0; r < 16; r++) {
+        if (r != except && g->reg_temp[r] >= 0 && (CALLER_SAVED & (1u << r))) {
+            m |= 1u << r;
+        }
+    }
+    return m;
+}
+
+/*
+ * Guest memory: the inline soft-TLB probe (accel/tcg/cpu.h CPUTLBEntry,
+ * docs/architecture.md): entry = tlb[mmu_idx][(addr >> 12) & 255]; one
+ * compare of addr & (page mask | size - 1) with the tag checks the page,
+ * the flag bits (MMIO, notdirty, invalid) and natural alignment; a hit
+ * adds the addend.  Anything else runs the slow path out of line.
+ */
+void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
+{
+    X86Emit *e = &g->e;
+    bool store = op->opc == INDEX_op_qemu_st;
+    MemOpIdx oi = (MemOpIdx)op->args[2];
+    MemOp mop = get_memop(oi);
+    unsigned size = memop_size(mop);
+    SlowPath sp = {.store = store, .oi = oi};
+    int ra, rv = -1, rd = -1;
+
+    nat_sync_globals(g);        /* a fault leaves with env up to date */
+    ra = nat_in_reg(g, (unsigned)op->args[1]);
+    if (store) {
+        rv = nat_in_reg(g, (unsigned)op->args[0]);
+    } else {
+        rd = nat_alloc_reg(g);
+    }
+    sp.addr_reg = ra;
+    sp.val_reg = store ? rv : rd;
+    sp.save = nat_live_caller_saved(g, store ? -1 : rd);
+    if (g->s->env_tlb_offset == 0 || (mop & MO_BSWAP)) {
+        sp.jcc_at = x_jmp32(e);
+    } else {
+        int64_t base = g->s->env_tlb_offset +
+                       (int64_t)get_mmuidx(oi) * CPU_TLB_SIZE * (int64_t)sizeof(CPUTLBEntry);
+        int32_t tag_ofs = store ? offsetof(CPUTLBEntry, addr_write)
+                                : offsetof(CPUTLBEntry, addr_read);
+
+        _Static_assert(sizeof(CPUTLBEntry) == 32, "the index math shifts by 5");
+        assert(fits_i32(base));
+        x_mov_rr(e, R11, ra);
+        x_shift_ri(e, SHIFT_SHR, R11, TARGET_PAGE_BITS - 5);
+        x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);          /* and r11d: zero-extends */
+        x_d(e, (CPU_TLB_SIZE - 1) << 5);
+        x_rm(e, OPC_W | OP_LEA, R11, RBP, R11, (int32_t)base);
+        x_mov_rr(e, RAX, ra);
+        x_arith_ri(e, ARITH_AND, RAX, (int32_t)(TARGET_PAGE_MASK | (size - 1)));
+        x_rm(e, OPC_W | OP_CMP_GvEv, RAX, R11, -1, tag_ofs);
+        sp.jcc_at = x_jcc32(e, CC_NE);
+        x_rm(e, OPC_W | OP_MOV_GvEv, R11, R11, -1, offsetof(CPUTLBEntry, addend));
+        if (store) {
+            static const unsigned st_opc[] = {
+                [1] = OPC_BYTE | OP_MOV_EbGb, [2] = OPC_66 | OP_MOV_EvGv,
+                [4] = OP_MOV_EvGv, [8] = OPC_W | OP_MOV_EvGv,
+            };
+            x_rm(e, st_opc[size], rv, ra, R11, 0);
+        } else {
+            unsigned opc;
+            switch (mop & (MO_SIZE | MO_SIGN)) {
+            case MO_UB: opc = OP_MOVZBL; break;
+            case MO_SB: opc = OPC_W | OP_MOVSBL; break;
+            case MO_UW: opc = OP_MOVZWL; break;
+            case MO_SW: opc = OPC_W | OP_MOVSWL; break;
+            case MO_UL: opc = OP_MOV_GvEv; break;
+            case MO_SL: opc = OPC_W | OP_MOVSXD; break;
+            default: opc = OPC_W | OP_MOV_GvEv; break;
+            }
+            x_rm(e, opc, rd, ra, R11, 0);
+        }
+    }
+    sp.ret_pos = e->pos;
+    g_array_append_val(g->slow, sp);
+    if (!store) {
+        nat_set_out(g, (unsigned)op->args[0], rd);
+    }
+}
+
+void nat_emit_slow_path(Gen *g, const SlowPath *sp)
+{
+    X86Emit *e = &g->e;
+    int n = 0;
+    size_t lea;
+
+    x_bind(e, sp->jcc_at, e->pos);
+    for (int r = 0; r < 16; r++) {
+        if (sp->save & (1u << r)) {
+            x_push(e, r);
+            n++;
+        }
+    }
+    if (n & 1) {
+        x_arith_ri(e, ARITH_SUB, RSP, 8);   /* keep RSP 16-byte aligned */
+    }
+    if (sp->store) {
+        /* Through the stack: addr and val may sit in each other's argument registers. */
+        x_push(e, sp->addr_reg);
+        x_push(e, sp->val_reg);
+        x_pop(e, RDX);
+        x_pop(e, RSI);
+        x_mov_rr(e, RDI, RBP);
+        x_movi(e, RCX, sp->oi);
+        lea = x_lea_rip(e, R8);
+        x_movi(e, R9, (uint64_t)(uintptr_t)g->tb);
+        nat_emit_call_abs(g, (const void *)native_st_slow);
+    } else {
+        x_mov_rr(e, RSI, sp->addr_reg);
+        x_mov_rr(e, RDI, RBP);
+        x_movi(e, RDX, sp->oi);
+        lea = x_lea_rip(e, RCX);
+        nat_emit_call_abs(g, (const void *)tcg_runtime.qemu_ld);
+    }
+    /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
+    x_bind(e, lea, sp->ret_pos);
+    if (n & 1) {
+        x_arith_ri(e, ARITH_ADD, RSP, 8);
+    }
+    for (int r = 15; r >= 0; r--) {
+        if (sp->save & (1u << r)) {
+            x_pop(e, r);
+        }
+    }
+    if (!sp->store) {
+        x_mov_rr(e, sp->val_reg, RAX);
+    }
+    x_bind(e, x_jmp32(e), sp->ret_pos);
+}
+
+/*
+ * The host-FPU fast path of a registered FP helper (tcg-backend.h,
+ * TCGInlineFP), emitted after the helper's arguments are in their ABI
+ * registers; every case the description leaves to the helper branches to
+ * `slow`, the call that follows.  The result is in RAX on both paths.
+ * MXCSR (SDM vol. 1 section 10.2.3): RC = nearest, all exceptions masked
+ * (the C runtime's setting, which helpers restore); the sticky status
+ * flags are cleared before the operation if anything left them set, and
+ * read after it: IE/ZE/OE/UE go to the helper, PE alone is the inexact
+ * flag.  A NaN result also goes to the helper (targets canonicalize NaNs).
+ */
+#define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
+#define MXCSR_FLAGS 0x3f
+#define MXCSR_EXC_NO_DE 0x3d                  /* DE (denormal operand) is ignored */
+#define MXCSR_EXC_HARD 0x1d                   /* IE, ZE, OE, UE */
+#define MXCSR_PE 0x20
+
+/* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
+void nat_gen_mxcsr_clear(X86Emit *e)
+{
+    x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
+    x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
+    x_d(e, (uint32_t)~MXCSR_FLAGS);
+    x_rm(e, OP_MOV_EvGv, R11, RSP, -1, MXCSR_SLOT);
+    x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
+}
+
+bool nat_gen_fp_fast(Gen *g, const TCGOp *op, const TCGInlineFP *d, GArray *to_slow,
+                        size_t *done)
+{
+    static const uint8_t sse_op[] = {
+        [TCG_FP_ADD] = 0x58, [TCG_FP_SUB] = 0x5c, [TCG_FP_MUL] = 0x59,
+        [TCG_FP_DIV] = 0x5e, [TCG_FP_SQRT] = 0x51, [TCG_FP_FROM_INT] = 0,
+        [TCG_FP_TO_INT] = 0,
+    };
+    X86Emit *e = &g->e;
+    unsigned nin = d->op >= TCG_FP_SQRT ? 1 : 2;
+    unsigned first = op->nb_oargs;
+    bool dbl = d->bits == 64;
+    int64_t rm;
+    size_t at, clean, ok;
+
+    bool from_int = d->op == TCG_FP_FROM_INT, to_int = d->op == TCG_FP_TO_INT;
+    bool trunc = false;
+    unsigned ifl = d->int_bits == 64 ? OPC_W : 0;
+
+    if (op->nb_iargs != nin + 2 || op->args[first] != 0 ||
+        !tcg_temp_is_const_idx((unsigned)op->args[first + nin + 1], &rm) ||
+        (d->bits != 32 && d->bits != 64) || !op->nb_oargs ||
+        ((from_int || to_int) && d->int_bits != 32 && d->int_bits != 64)) {
+        return false;
+    }
+    if (to_int && d->has_rm_trunc && (uint64_t)rm == d->rm_trunc) {
+        trunc = true;
+    } else if ((uint64_t)rm != d->rm_nearest && (uint64_t)rm != d->rm_dynamic) {
+        return false;
+    }
+    if ((uint64_t)rm == d->rm_dynamic) {
+        x_rm(e, OP_GRP1_EvIz, ARITH_CMP, RBP, -1, d->dyn_rm_offset);
+        x_d(e, d->dyn_nearest);
+        at = x_jcc32(e, CC_NE);
+        g_array_append_val(to_slow, at);
+    }
+    if (!dbl && d->nan_boxed && !from_int) {
+        for (unsigned i = 0; i < nin; i++) {
+            x_mov_rr(e, RAX, nat_call_args[1 + i]);
+            x_shift_ri(e, SHIFT_SHR, RAX, 32);
+            x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
+            x_b(e, 0xff);
+            at = x_jcc32(e, CC_NE);                       /* not boxed: the helper */
+            g_array_append_val(to_slow, at);
+        }
+    }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
+    x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);                /* test byte */
+    x_b(e, MXCSR_EXC_NO_DE);
+    clean = x_jcc8(e, CC_E);
+    nat_gen_mxcsr_clear(e);
+    x_bind8(e, clean);
+    if (from_int) {
+        /* cvtsi2s[sd] xmm0, r32/r64 */
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, nat_call_args[1]);
+    } else {
+        for (unsigned i = 0; i < nin; i++) {
+            /* movq/movd xmm_i, arg */
+            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, nat_call_args[1 + i]);
+        }
+        if (to_int) {
+            /* cvt[t]s[sd]2si rcx, xmm0 (RCX: unused by (env, a, rm) helpers) */
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, RCX, 0);
+        } else {
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
+        }
+    }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);
+    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
+    x_b(e, 0xa8);                                         /* test al, imm8 */
+    x_b(e, MXCSR_EXC_NO_DE);
+    ok = x_jcc8(e, CC_E);
+    nat_gen_mxcsr_clear(e);
+    x_b(e, 0xa8);
+    x_b(e, MXCSR_EXC_HARD);
+    at = x_jcc32(e, CC_NE);
+    g_array_append_val(to_slow, at);
+    x_rm(e, OP_GRP1_EvIz, ARITH_OR, RBP, -1, d->flags_offset);
+    x_d(e, d->inexact_flag);
+    x_bind8(e, ok);
+    if (to_int) {
+        /* NaN and out-of-range inputs raised IE above. */
+        x_rr(e, d->int_bits == 64 ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, RAX, RCX);
+        *done = x_jmp32(e);
+        return true;
+    }
+    if (!from_int) {
+        x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
+        at = x_jcc32(e, CC_P);                                /* NaN */
+        g_array_append_val(to_slow, at);
+    }
+    x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, RAX);
+    if (!dbl && d->nan_boxed) {
+        x_movi(e, R11, 0xffffffff00000000ULL);
+        x_rr(e, OPC_W | OP_OR_GvEv, RAX, R11);
+    }
+    *done = x_jmp32(e);
+    return true;
+}
+
+void nat_gen_call(Gen *g, const TCGOp *op)
+{
+    const TCGHelperInfo *h = tcg_call_info(op);
+    unsigned nt = op->nb_oargs + op->nb_iargs;
+    bool writes = !(h->flags & TCG_CALL_NO_WRITE_GLOBALS);
+
+    /* Helpers read globals from env, may raise with env as the state, or
+     * write them there. */
+    if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE) || writes) {
+        nat_sync_globals(g);
+    }
+    for (int r = 0; r < 16; r++) {
+        if (CALLER_SAVED & (1u << r)) {
+            nat_evict(g, r);
+        }
+    }
+    g->reserved |= CALLER_SAVED;
+    for (unsigned a = op->nb_oargs; a < nt; a++) {
+        unsigned t = (unsigned)op->args[a];
+        int dst = nat_call_args[a - op->nb_oargs];
+        int64_t v;
+
+        if (t == 0) {
+            x_mov_rr(&g->e, dst, RBP);
+        } else if (g->treg[t] >= 0) {
+            x_mov_rr(&g->e, dst, g->treg[t]);
+        } else if (nat_is_const(g, t, &v)) {
+            x_movi(&g->e, dst, (uint64_t)v);
+        } else {
+            nat_load_home(g, t, dst);
+        }
+    }
+    {
+        const TCGInlineFP *fp = native_inline_fp_find(h->func);
+        GArray *to_slow = g_array_new(false, false, sizeof(size_t));
+        size_t done = 0;
+        bool fast = fp && nat_gen_fp_fast(g, op, fp, to_slow, &done);
+
+        for (unsigned i = 0; i < to_slow->len; i++) {
+            x_bind(&g->e, g_array_index(to_slow, size_t, i), g->e.pos);
+        }
+        g_array_free(to_slow, true);
+        nat_emit_call_abs(g, h->func);
+        if (fast) {
+            x_bind(&g->e, done, g->e.pos);
+        }
+    }
+    if (writes) {
+        nat_drop_globals(g);
+    }
+    g->reserved &= ~CALLER_SAVED;
+    if (op->nb_oargs) {
+        int rd = nat_alloc_reg(g);
+        x_mov_rr(&g->e, rd, RAX);
+        nat_set_out(g, (unsigned)op->args[0], rd);
+    }
+}
+
