@@ -265,6 +265,9 @@ def test_enospc_stops_the_vm_and_cont_retries(machine, linux, small_fs):
     q = m.qmp()
     m.send('dd if=/dev/urandom of=/dev/vda bs=64k count=16 oflag=direct; '
            'echo DD-RC-$?-DONE\n')
+    ev = q.event_wait('BLOCK_IO_ERROR', timeout=120)['data']
+    assert ev['device'] == 'virtio0' and ev['operation'] == 'write'
+    assert ev['action'] == 'stop' and ev['nospace'] is True
     q.event_wait('STOP', timeout=120)
     assert q.command('query-status')['running'] is False
     subprocess.run(['mount', '-o', 'remount,size=8m', str(small_fs)], check=True)
