@@ -77,7 +77,9 @@ def poweroff(m):
 
 def test_virtio_blk_reads_host_image(machine, linux, image):
     path, md5 = image
-    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+    # io_uring and O_DIRECT (cache=none) on the host side.
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring,'
+              'cache=none' % path,
               '-device', 'virtio-blk-device,drive=d0,serial=MACHINA-SN1')
     rc, out = sh(m, 'md5sum /dev/vda')
     assert rc == 0 and md5 in out
@@ -201,7 +203,8 @@ def test_virtio_pci_on_the_pcie_host(machine, linux, image):
     """virtio-blk-pci and virtio-rng-pci behind the ECAM host: Linux finds
     them at 00:01.0 and 00:02.0 (1af4:1042, 1af4:1044) and uses them."""
     path, md5 = image
-    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring,'
+              'cache=directsync' % path,
               '-device', 'virtio-blk-pci,drive=d0,serial=PCI-SN',
               '-device', 'virtio-rng-pci')
     rc, out = sh(m, 'cat /sys/bus/pci/devices/0000:00:01.0/vendor '
