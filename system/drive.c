@@ -6,6 +6,9 @@
 #include "block/block.h"
 #include "hw/core/qdev.h"
 #include "system/runstate.h"
+#include "monitor/monitor.h"
+
+#include <json-c/json.h>
 
 static GHashTable *virtio_drives;     /* CliArg* -> backend id (if=virtio) */
 
@@ -25,12 +28,34 @@ static void drive_vm_stop_bh(void *opaque)
     *bh = NULL;
 }
 
-/* werror=stop / rerror=stop: stop from the main loop, outside the request. */
-static void drive_vm_stop(void)
+/*
+ * A host I/O error as a device handled it: QMP's BLOCK_IO_ERROR event
+ * (QEMU's fields), and for werror/rerror=stop a VM stop from the main loop,
+ * outside the request.
+ */
+static void drive_io_error(BlockBackend *blk, BlockErrorAction action, bool is_read,
+                           int error)
 {
+    static const char *const actions[] = {
+        [BLOCK_ERROR_ACTION_REPORT] = "report",
+        [BLOCK_ERROR_ACTION_IGNORE] = "ignore",
+        [BLOCK_ERROR_ACTION_STOP] = "stop",
+    };
     static QEMUBH *bh;
+    json_object *ev = json_object_new_object();
 
-    if (!bh) {
+    json_object_object_add(ev, "device", json_object_new_string(blk_name(blk)));
+    if (blk_bs(blk)->node_name) {
+        json_object_object_add(ev, "node-name",
+                               json_object_new_string(blk_bs(blk)->node_name));
+    }
+    json_object_object_add(ev, "operation", json_object_new_string(is_read ? "read"
+                                                                           : "write"));
+    json_object_object_add(ev, "action", json_object_new_string(actions[action]));
+    json_object_object_add(ev, "nospace", json_object_new_boolean(error == ENOSPC));
+    json_object_object_add(ev, "reason", json_object_new_string(strerror(error)));
+    monitor_event_emit("BLOCK_IO_ERROR", ev);
+    if (action == BLOCK_ERROR_ACTION_STOP && !bh) {
         bh = qemu_bh_new(drive_vm_stop_bh, &bh);
         qemu_bh_schedule(bh);
     }
@@ -38,7 +63,7 @@ static void drive_vm_stop(void)
 
 bool drives_create(GPtrArray *args, Error **errp)
 {
-    block_set_vm_stop_hook(drive_vm_stop);
+    block_set_error_hook(drive_io_error);
     /* -blockdev first: a -drive may refer to a node (file=NODE). */
     for (guint pass = 0; pass < 2; pass++) {
         for (guint i = 0; i < args->len; i++) {

@@ -583,10 +583,15 @@ static const PropertyInfo prop_info_forward = {
 static void collect_prop(const Property *prop, void *opaque)
 {
     GArray *a = opaque;
+    /* The device's own type and description, for -device NAME,help. */
+    PropertyInfo *info = g_memdup2(&prop_info_forward, sizeof(*info));
     Property f = {
-        .name = prop->name, .info = &prop_info_forward, .desc = prop->desc,
+        .name = prop->name, .info = info, .desc = prop->desc,
+        .link_type = prop->link_type,
     };
 
+    info->type = prop->info->type;
+    info->desc = prop->info->desc;
     if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors")) {
         g_array_append_val(a, f);
     }

@@ -77,7 +77,9 @@ def poweroff(m):
 
 def test_virtio_blk_reads_host_image(machine, linux, image):
     path, md5 = image
-    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+    # io_uring and O_DIRECT (cache=none) on the host side.
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring,'
+              'cache=none' % path,
               '-device', 'virtio-blk-device,drive=d0,serial=MACHINA-SN1')
     rc, out = sh(m, 'md5sum /dev/vda')
     assert rc == 0 and md5 in out
@@ -201,7 +203,8 @@ def test_virtio_pci_on_the_pcie_host(machine, linux, image):
     """virtio-blk-pci and virtio-rng-pci behind the ECAM host: Linux finds
     them at 00:01.0 and 00:02.0 (1af4:1042, 1af4:1044) and uses them."""
     path, md5 = image
-    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+    m = shell(machine, linux, '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring,'
+              'cache=directsync' % path,
               '-device', 'virtio-blk-pci,drive=d0,serial=PCI-SN',
               '-device', 'virtio-rng-pci')
     rc, out = sh(m, 'cat /sys/bus/pci/devices/0000:00:01.0/vendor '
@@ -265,6 +268,9 @@ def test_enospc_stops_the_vm_and_cont_retries(machine, linux, small_fs):
     q = m.qmp()
     m.send('dd if=/dev/urandom of=/dev/vda bs=64k count=16 oflag=direct; '
            'echo DD-RC-$?-DONE\n')
+    ev = q.event_wait('BLOCK_IO_ERROR', timeout=120)['data']
+    assert ev['device'] == 'virtio0' and ev['operation'] == 'write'
+    assert ev['action'] == 'stop' and ev['nospace'] is True
     q.event_wait('STOP', timeout=120)
     assert q.command('query-status')['running'] is False
     subprocess.run(['mount', '-o', 'remount,size=8m', str(small_fs)], check=True)
@@ -319,6 +325,41 @@ def test_packed_rings_with_linux(machine, linux, image):
     with open(copy, 'rb') as f:
         f.seek(1024)
         assert f.read(12) == b'packed-write'
+    poweroff(m)
+
+
+def test_blk_queues_block_size_and_named_port(machine, linux, image, tmp_path):
+    """num-queues=2 on two harts gives Linux two blk-mq queues;
+    logical_block_size=4096 is what the guest sees; a virtserialport named
+    on virtio-serial-pci shows its name and carries data to the host."""
+    path, md5 = image
+    sock = str(tmp_path / 'port.sock')
+    m = shell(machine, linux, '-smp', '2',
+              '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
+              '-device', 'virtio-blk-device,drive=d0,num-queues=2,logical_block_size=4096,'
+              'physical_block_size=4096',
+              '-device', 'virtio-serial-pci',
+              '-chardev', 'socket,id=p1,path=%s,server=on,wait=off' % sock,
+              '-device', 'virtserialport,chardev=p1,name=org.machina.port0')
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.settimeout(60)
+    try:
+        rc, out = sh(m, 'cat /sys/block/vda/queue/logical_block_size; '
+                        'echo MQ-$(ls /sys/block/vda/mq | wc -l); '
+                        'cat /sys/class/virtio-ports/*/name; md5sum /dev/vda')
+        assert rc == 0 and re.search(r'^4096\s*$', out, re.M)
+        assert 'MQ-2' in out and 'org.machina.port0' in out
+        assert md5 in out
+        rc, _ = sh(m, 'echo to-the-named-port > /dev/vport1p1')
+        assert rc == 0
+        got = b''
+        while b'to-the-named-port' not in got:
+            chunk = c.recv(4096)
+            assert chunk, 'port socket closed'
+            got += chunk
+    finally:
+        c.close()
     poweroff(m)
 
 

@@ -302,6 +302,73 @@ UNIT_TEST(virtio_blk_get_id_and_block_size)
     g_free(opts);
 }
 
+static void segment(T *t, uint64_t sector, uint32_t nsect, uint32_t flags)
+{
+    uint8_t seg[16];
+
+    virtio_stq_p(seg, sector);
+    virtio_stl_p(seg + 8, nsect);
+    virtio_stl_p(seg + 12, flags);
+    put(t, DATA, seg, sizeof(seg));
+}
+
+UNIT_TEST(virtio_blk_discard_and_write_zeroes)
+{
+    char path[] = "test-virtio-blk-XXXXXX";
+    int fd = mkstemp(path);
+    uint8_t buf[4096], ones[4096];
+    BlockInterfaceType iface;
+    Error *err = NULL;
+    char *opts;
+    BlockBackend *blk;
+    T t;
+
+    CHECK(fd >= 0);
+    memset(ones, 0xff, sizeof(ones));
+    for (int i = 0; i < 16; i++) {
+        CHECK_EQ(write(fd, ones, sizeof(ones)), sizeof(ones));
+    }
+    close(fd);
+    opts = g_strdup_printf("file=%s,format=raw,if=none,id=vblk2,discard=unmap", path);
+    blk = drive_new(opts, &iface, &err);
+    CHECK(blk);
+    setup(&t, "virtio-blk-device", "drive", "vblk2");
+    wr(&t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+    CHECK(rd(&t, VIRTIO_MMIO_DEVICE_FEATURES) & (1u << 13));     /* DISCARD */
+    CHECK(rd(&t, VIRTIO_MMIO_DEVICE_FEATURES) & (1u << 14));     /* WRITE_ZEROES */
+    drv_init(&t, V1 | (1ULL << 13) | (1ULL << 14), 1);
+
+    segment(&t, 8, 8, 0);                                   /* zero 4 KiB at 4 KiB */
+    blk_req(&t, 13, 0, 16, true);
+    CHECK(wait_used(&t, 0, 1));
+    CHECK_EQ(blk_status(&t), 0);
+    CHECK_EQ(blk_pread(blk, 4096, buf, 4096), 0);
+    CHECK_EQ(buf[0] | buf[4095], 0);
+    CHECK_EQ(blk_pread(blk, 8192, buf, 1), 0);
+    CHECK_EQ(buf[0], 0xff);
+
+    segment(&t, 32, 16, 0);                                 /* discard 8 KiB */
+    blk_req(&t, 11, 0, 16, true);
+    CHECK(wait_used(&t, 0, 2));
+    CHECK_EQ(blk_status(&t), 0);
+
+    segment(&t, 0, 8, 1);                                   /* discard with UNMAP: bad */
+    blk_req(&t, 11, 0, 16, true);
+    CHECK(wait_used(&t, 0, 3));
+    CHECK_EQ(blk_status(&t), 2);
+    segment(&t, 120, 16, 0);                                /* past the end */
+    blk_req(&t, 13, 0, 16, true);
+    CHECK(wait_used(&t, 0, 4));
+    CHECK_EQ(blk_status(&t), 1);
+    blk_req(&t, 13, 0, 8, true);                            /* truncated segment */
+    CHECK(wait_used(&t, 0, 5));
+    CHECK_EQ(blk_status(&t), 1);
+    teardown(&t);
+    blk_unref(blk);
+    unlink(path);
+    g_free(opts);
+}
+
 /* virtio-balloon */
 
 UNIT_TEST(virtio_balloon_target_inflate_stats)
