@@ -25,7 +25,7 @@ typedef struct BlkReq {
 } BlkReq;
 
 static GPtrArray *backends;      /* every backend, creation order */
-static void (*vm_stop_hook)(void);
+static BlockErrorHook *error_hook;
 
 BlockBackend *blk_new(const char *name, BlockDriverState *root, Error **errp)
 {
@@ -228,15 +228,15 @@ BlockErrorAction blk_get_error_action(BlockBackend *blk, bool is_read, int error
     }
 }
 
-void block_set_vm_stop_hook(void (*fn)(void))
+void block_set_error_hook(BlockErrorHook *fn)
 {
-    vm_stop_hook = fn;
+    error_hook = fn;
 }
 
 void blk_error_action(BlockBackend *blk, BlockErrorAction action, bool is_read, int error)
 {
-    if (action == BLOCK_ERROR_ACTION_STOP && vm_stop_hook) {
-        vm_stop_hook();
+    if (error_hook) {
+        error_hook(blk, action, is_read, error);
     }
 }
 

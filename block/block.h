@@ -163,10 +163,14 @@ bool blk_enable_write_cache(BlockBackend *blk);
 void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
 void blk_set_on_error(BlockBackend *blk, BlockdevOnError on_read, BlockdevOnError on_write);
 BlockErrorAction blk_get_error_action(BlockBackend *blk, bool is_read, int error);
-/* For STOP: stops the VM (through the hook system/ installs). */
+/*
+ * A device applies the action it got for a host error: the hook system/
+ * installs reports it (QMP BLOCK_IO_ERROR) and, for STOP, stops the VM.
+ */
 void blk_error_action(BlockBackend *blk, BlockErrorAction action, bool is_read, int error);
-/* Installed by system/: stop the VM after an I/O error (werror=stop). */
-void block_set_vm_stop_hook(void (*fn)(void));
+typedef void BlockErrorHook(BlockBackend *blk, BlockErrorAction action, bool is_read,
+                            int error);
+void block_set_error_hook(BlockErrorHook *fn);
 /* The loop the backend's completions run in. */
 EventLoop *blk_get_loop(BlockBackend *blk);
 

@@ -281,6 +281,36 @@ void hmp_info_registers(Monitor *mon, const char *args)
     }
 }
 
+static MonitorInfoMem *target_info_mem;
+
+void monitor_register_info_mem(MonitorInfoMem *fn)
+{
+    target_info_mem = fn;
+}
+
+void hmp_info_mem(Monitor *mon, const char *args)
+{
+    CPUState *cpu = hmp_current_cpu(mon);
+    GString *out;
+    Error *err = NULL;
+
+    if (!cpu) {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    if (!target_info_mem) {
+        monitor_printf(mon, "info mem is not available for this target\n");
+        return;
+    }
+    out = g_string_new(NULL);
+    if (target_info_mem(cpu, out, &err)) {
+        monitor_puts(mon, out->str);
+    } else {
+        hmp_report(mon, err);
+    }
+    g_string_free(out, true);
+}
+
 void hmp_info_qom_tree(Monitor *mon, const char *args)
 {
     const char *path = hmp_skip_ws(args);
@@ -469,4 +499,106 @@ void hmp_logfile(Monitor *mon, const char *args)
     }
     qemu_log_set_file(path, &err);
     hmp_report(mon, err);
+}
+
+/* ----------------------------------------------------------- chardevs */
+
+void hmp_ringbuf_write(Monitor *mon, const char *args)
+{
+    const char *p = args;
+    char *dev = next_word(&p);
+    const char *data = hmp_skip_ws(p);
+    json_object *qargs;
+    bool ok;
+
+    if (!dev) {
+        monitor_printf(mon, "usage: ringbuf_write device data\n");
+        return;
+    }
+    qargs = json_object_new_object();
+    json_object_object_add(qargs, "device", json_object_new_string(dev));
+    json_object_object_add(qargs, "data", json_object_new_string(data));
+    json_object_put(hmp_qmp(mon, "ringbuf-write", qargs, &ok));
+    g_free(dev);
+}
+
+void hmp_ringbuf_read(Monitor *mon, const char *args)
+{
+    const char *p = args;
+    char *dev = next_word(&p), *size = next_word(&p);
+    json_object *qargs, *r;
+    uint64_t n;
+    Error *err = NULL;
+    bool ok;
+
+    if (!dev || !size) {
+        monitor_printf(mon, "usage: ringbuf_read device size\n");
+    } else if (!hmp_eval(size, &n, &err)) {
+        hmp_report(mon, err);
+    } else {
+        qargs = json_object_new_object();
+        json_object_object_add(qargs, "device", json_object_new_string(dev));
+        json_object_object_add(qargs, "size", json_object_new_int64((int64_t)n));
+        r = hmp_qmp(mon, "ringbuf-read", qargs, &ok);
+        if (ok) {
+            /* As QEMU: printable text as is, other bytes as \xNN. */
+            for (const char *c = json_object_get_string(r); *c; c++) {
+                if ((unsigned char)*c < 0x20 && *c != '\n') {
+                    monitor_printf(mon, "\\x%02x", (unsigned char)*c);
+                } else {
+                    monitor_printf(mon, "%c", *c);
+                }
+            }
+            monitor_printf(mon, "\n");
+        }
+        json_object_put(r);
+    }
+    g_free(dev);
+    g_free(size);
+}
+
+void hmp_chardev_remove(Monitor *mon, const char *args)
+{
+    json_object *qargs = json_object_new_object();
+    bool ok;
+
+    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
+    json_object_put(hmp_qmp(mon, "chardev-remove", qargs, &ok));
+}
+
+/* ------------------------------------------------------- user objects */
+
+static const OptsList object_opts = { "object", "qom-type", false, any_desc };
+
+void hmp_object_add(Monitor *mon, const char *args)
+{
+    Error *err = NULL;
+    Opts *o = opts_parse(&object_opts, hmp_skip_ws(args), &err);
+    json_object *qargs;
+    bool ok;
+
+    if (!o) {
+        hmp_report(mon, err);
+        return;
+    }
+    qargs = json_object_new_object();
+    for (guint i = 0; i < o->opts->len; i++) {
+        Opt *opt = g_ptr_array_index(o->opts, i);
+
+        json_object_object_add(qargs, opt->name, json_object_new_string(opt->str));
+    }
+    if (o->id) {
+        json_object_object_add(qargs, "id", json_object_new_string(o->id));
+    }
+    opts_free(o);
+    json_object_put(hmp_qmp(mon, "object-add", qargs, &ok));
+}
+
+void hmp_object_del(Monitor *mon, const char *args)
+{
+    json_object *qargs = json_object_new_object();
+    bool ok;
+
+    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
+    json_object_put(hmp_qmp(mon, "object-del", qargs, &ok));
 }

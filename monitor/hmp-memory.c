@@ -336,9 +336,9 @@ static void print_value(Monitor *mon, const Format *f, uint64_t v)
 
 /*
  * Read len bytes at addr: physical through the system address space, or
- * virtual through the CPU's translation, page by page.
+ * virtual through cpu's translation, page by page.
  */
-static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf,
+bool monitor_read_memory(CPUState *cpu, bool is_phys, uint64_t addr, uint8_t *buf,
                          size_t len, Error **errp)
 {
     AddressSpace *as = get_address_space_memory();
@@ -348,7 +348,6 @@ static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf
         size_t chunk = len;
 
         if (!is_phys) {
-            CPUState *cpu = hmp_current_cpu(mon);
             uint64_t page_left = 4096 - (addr & 4095);
 
             if (!cpu) {
@@ -373,6 +372,13 @@ static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf
         len -= chunk;
     }
     return true;
+}
+
+static bool memory_fetch(Monitor *mon, bool is_phys, uint64_t addr, uint8_t *buf,
+                         size_t len, Error **errp)
+{
+    return monitor_read_memory(is_phys ? NULL : hmp_current_cpu(mon), is_phys, addr, buf,
+                               len, errp);
 }
 
 /* The "i" format: count instructions from addr, in QEMU's layout. */
@@ -494,4 +500,49 @@ void hmp_print(Monitor *mon, const char *args)
         monitor_printf(mon, "%#" PRIx64 "\n", v);
         break;
     }
+}
+
+/* memsave/pmemsave ADDR SIZE FILE: two expressions, then the file name. */
+static void save_cmd(Monitor *mon, const char *args, const char *cmd, bool virt)
+{
+    gchar **w = g_strsplit_set(hmp_skip_ws(args), " \t", -1);
+    GPtrArray *words = g_ptr_array_new();
+    uint64_t addr, size;
+    Error *err = NULL;
+
+    for (int i = 0; w[i]; i++) {
+        if (*w[i]) {
+            g_ptr_array_add(words, w[i]);
+        }
+    }
+    if (words->len != 3) {
+        monitor_printf(mon, "usage: %s addr size file\n", cmd);
+    } else if (hmp_eval_mon(mon, g_ptr_array_index(words, 0), &addr, &err) &&
+               hmp_eval_mon(mon, g_ptr_array_index(words, 1), &size, &err)) {
+        json_object *qargs = json_object_new_object();
+        bool ok;
+
+        json_object_object_add(qargs, "val", json_object_new_int64((int64_t)addr));
+        json_object_object_add(qargs, "size", json_object_new_int64((int64_t)size));
+        json_object_object_add(qargs, "filename",
+                               json_object_new_string(g_ptr_array_index(words, 2)));
+        if (virt) {
+            json_object_object_add(qargs, "cpu-index", json_object_new_int(mon->cpu_index));
+        }
+        json_object_put(hmp_qmp(mon, cmd, qargs, &ok));
+    } else {
+        hmp_report(mon, err);
+    }
+    g_ptr_array_unref(words);
+    g_strfreev(w);
+}
+
+void hmp_memsave(Monitor *mon, const char *args)
+{
+    save_cmd(mon, args, "memsave", true);
+}
+
+void hmp_pmemsave(Monitor *mon, const char *args)
+{
+    save_cmd(mon, args, "pmemsave", false);
 }

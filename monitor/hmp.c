@@ -20,6 +20,8 @@
 
 static void hmp_help(Monitor *mon, const char *args);
 static void hmp_info(Monitor *mon, const char *args);
+static void hmp_info_history(Monitor *mon, const char *args);
+static void hmp_prompt(Monitor *mon);
 
 static const HmpCommand hmp_commands[] = {
     { "help|?", "[cmd]", "show the help", hmp_help },
@@ -43,6 +45,17 @@ static const HmpCommand hmp_commands[] = {
     { "qom-list", "path", "list QOM properties", hmp_qom_list },
     { "qom-get", "path property", "print QOM property", hmp_qom_get },
     { "qom-set", "path property value", "set QOM property", hmp_qom_set },
+    { "memsave", "addr size file", "save to disk virtual memory dump starting at 'addr' "
+      "of size 'size'", hmp_memsave },
+    { "pmemsave", "addr size file", "save to disk physical memory dump starting at 'addr' "
+      "of size 'size'", hmp_pmemsave },
+    { "ringbuf_write", "device data", "write to a ring buffer character device",
+      hmp_ringbuf_write },
+    { "ringbuf_read", "device size", "read from a ring buffer character device",
+      hmp_ringbuf_read },
+    { "chardev-remove", "id", "remove chardev", hmp_chardev_remove },
+    { "object_add", "type,id=ID[,prop=value][,...]", "create QOM object", hmp_object_add },
+    { "object_del", "id", "destroy QOM object", hmp_object_del },
     { NULL },
 };
 
@@ -54,11 +67,13 @@ static const HmpCommand hmp_info_commands[] = {
     { "mtree", "[-f]", "show memory tree (-f: flat views)", hmp_info_mtree },
     { "qtree", "", "show device tree", hmp_info_qtree },
     { "registers", "", "show the cpu registers", hmp_info_registers },
+    { "mem", "", "show the active virtual memory mappings", hmp_info_mem },
     { "cpus", "", "show infos for each CPU", hmp_info_cpus },
     { "chardev", "", "show the character devices", hmp_info_chardev },
     { "kvm", "", "show KVM information", hmp_info_kvm },
     { "iothreads", "", "show iothreads", hmp_info_iothreads },
     { "qom-tree", "[path]", "show QOM composition tree", hmp_info_qom_tree },
+    { "history", "", "show the command line history", hmp_info_history },
     { NULL },
 };
 
@@ -190,11 +205,97 @@ json_object *hmp_qmp(Monitor *mon, const char *name, json_object *args, bool *ok
     return ret;
 }
 
+static void hmp_info_history(Monitor *mon, const char *args)
+{
+    for (guint i = 0; mon->history && i < mon->history->len; i++) {
+        monitor_printf(mon, "%u: '%s'\n", i, (char *)g_ptr_array_index(mon->history, i));
+    }
+}
+
 /* ----------------------------------------------------------- session */
 
 static void hmp_prompt(Monitor *mon)
 {
     monitor_puts(mon, HMP_PROMPT);
+}
+
+/* --------------------------------------------------------- completion */
+
+/* Every name (aliases too) of table that starts with prefix. */
+static void completion_candidates(const HmpCommand *table, const char *prefix,
+                                  GPtrArray *out)
+{
+    size_t plen = strlen(prefix);
+
+    for (const HmpCommand *c = table; c->name; c++) {
+        gchar **names = g_strsplit(c->name, "|", -1);
+
+        for (int i = 0; names[i]; i++) {
+            if (!strncmp(names[i], prefix, plen)) {
+                g_ptr_array_add(out, g_strdup(names[i]));
+            }
+        }
+        g_strfreev(names);
+    }
+}
+
+/*
+ * Tab: complete the command word (or the word after "info").  One match
+ * completes it and adds a space; several extend the line by what they share
+ * and are listed under it, as QEMU's readline does.
+ */
+static void hmp_complete(Monitor *mon)
+{
+    const char *line = mon->line->str;
+    const HmpCommand *table = hmp_commands;
+    const char *word = line;
+    GPtrArray *cands = g_ptr_array_new_with_free_func(g_free);
+    size_t common;
+
+    if (g_str_has_prefix(line, "info ") && !strchr(line + 5, ' ')) {
+        table = hmp_info_commands;
+        word = line + 5;
+    } else if (strchr(line, ' ')) {
+        g_ptr_array_unref(cands);
+        return;                 /* arguments are not completed */
+    }
+    completion_candidates(table, word, cands);
+    if (!cands->len) {
+        g_ptr_array_unref(cands);
+        return;
+    }
+    common = strlen(g_ptr_array_index(cands, 0));
+    for (guint i = 1; i < cands->len; i++) {
+        const char *a = g_ptr_array_index(cands, 0), *b = g_ptr_array_index(cands, i);
+        size_t n = 0;
+
+        while (n < common && a[n] && a[n] == b[n]) {
+            n++;
+        }
+        common = n;
+    }
+    if (cands->len == 1) {
+        const char *rest = (const char *)g_ptr_array_index(cands, 0) + strlen(word);
+        char *add = g_strdup_printf("%s ", rest);
+
+        g_string_append(mon->line, add);
+        monitor_puts(mon, add);
+        g_free(add);
+    } else {
+        char *add = g_strndup((const char *)g_ptr_array_index(cands, 0) + strlen(word),
+                              common - strlen(word));
+
+        g_string_append(mon->line, add);
+        g_free(add);
+        monitor_puts(mon, "\n");
+        for (guint i = 0; i < cands->len; i++) {
+            monitor_printf(mon, "%s%s", i ? " " : "", (char *)g_ptr_array_index(cands, i));
+        }
+        monitor_puts(mon, "\n");
+        hmp_prompt(mon);
+        monitor_puts(mon, mon->line->str);
+    }
+    g_ptr_array_unref(cands);
 }
 
 /* ------------------------------------------------------------ history */
@@ -293,6 +394,9 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
             break;
         case 0x1b:
             mon->esc_state = 1;
+            break;
+        case '\t':
+            hmp_complete(mon);
             break;
         case 0x03:
             /* Ctrl-C drops the line being typed. */

@@ -31,8 +31,11 @@ HmpFunc hmp_stop, hmp_cont, hmp_quit, hmp_system_reset, hmp_system_powerdown;
 HmpFunc hmp_x, hmp_xp, hmp_print, hmp_cpu;
 HmpFunc hmp_device_add, hmp_device_del, hmp_log, hmp_logfile;
 HmpFunc hmp_qom_list, hmp_qom_get, hmp_qom_set;
+HmpFunc hmp_object_add, hmp_object_del;
+HmpFunc hmp_memsave, hmp_pmemsave, hmp_ringbuf_write, hmp_ringbuf_read, hmp_chardev_remove;
 HmpFunc hmp_info_status, hmp_info_version, hmp_info_name, hmp_info_uuid;
 HmpFunc hmp_info_mtree, hmp_info_qtree, hmp_info_registers, hmp_info_cpus;
+HmpFunc hmp_info_mem;
 HmpFunc hmp_info_chardev, hmp_info_kvm, hmp_info_iothreads, hmp_info_qom_tree;
 
 #endif

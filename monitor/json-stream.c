@@ -37,6 +37,8 @@ struct JsonStream {
     bool escape;
     bool skipping;          /* json-c gave up on this value: wait for its end */
     size_t size;            /* bytes of the current value so far */
+    size_t tokens;          /* tokens of the current container so far */
+    size_t max_tokens;
     GString *token;         /* current string/keyword text, for messages */
     GString *scalar;        /* a top-level scalar being collected */
     GString *pending;       /* container bytes for json-c, strict JSON */
@@ -64,6 +66,7 @@ JsonStream *json_stream_new(JsonStreamEmit *emit, void *opaque)
     s->opaque = opaque;
     s->max_depth = JSON_MAX_NESTING;
     s->max_size = JSON_MAX_TOKEN_SIZE;
+    s->max_tokens = JSON_MAX_TOKEN_COUNT;
     s->tok = tokener_new(s->max_depth);
     s->token = g_string_new(NULL);
     s->scalar = g_string_new(NULL);
@@ -95,6 +98,11 @@ void json_stream_set_limits(JsonStream *s, int max_depth, size_t max_size)
     }
 }
 
+void json_stream_set_token_limit(JsonStream *s, size_t max_tokens)
+{
+    s->max_tokens = max_tokens;
+}
+
 void json_stream_reset(JsonStream *s)
 {
     json_tokener_reset(s->tok);
@@ -104,6 +112,7 @@ void json_stream_reset(JsonStream *s)
     s->escape = false;
     s->skipping = false;
     s->size = 0;
+    s->tokens = 0;
     s->token_is_word = false;
     g_string_truncate(s->token, 0);
     g_string_truncate(s->scalar, 0);
@@ -318,6 +327,7 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
             if (c == '{' || c == '[') {
                 s->state = SCAN_CONTAINER;
                 s->depth = 1;
+                s->tokens = 1;
                 g_string_append_c(s->pending, (char)c);
             } else if (c == '"' || c == '\'') {
                 s->state = SCAN_TOP_STRING;
@@ -354,6 +364,17 @@ void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len)
         case SCAN_CONTAINER:
             if (s->in_string) {
                 scan_string_byte(s, c, s->pending);
+                break;
+            }
+            /*
+             * Every structural byte, string and bare word is a token; the
+             * count bounds what json-c builds (a 64 MiB "[1,1,1,...]" would
+             * otherwise become tens of millions of objects).
+             */
+            if (!is_ws(c) && !(s->token_is_word && is_word(c)) &&
+                ++s->tokens > s->max_tokens) {
+                emit_error(s, "JSON token count limit exceeded");
+                json_stream_reset(s);
                 break;
             }
             if (s->token_is_word && !is_word(c)) {

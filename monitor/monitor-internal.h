@@ -148,6 +148,17 @@ QMP_HANDLER(qmp_qom_set);
 QMP_HANDLER(qmp_device_add);
 QMP_HANDLER(qmp_device_del);
 QMP_HANDLER(qmp_human_monitor_command);
+QMP_HANDLER(qmp_memsave);
+QMP_HANDLER(qmp_pmemsave);
+QMP_HANDLER(qmp_ringbuf_write);
+QMP_HANDLER(qmp_ringbuf_read);
+QMP_HANDLER(qmp_chardev_remove);
+QMP_HANDLER(qmp_query_current_machine);
+QMP_HANDLER(qmp_qom_list_types);
+QMP_HANDLER(qmp_device_list_properties);
+QMP_HANDLER(qmp_object_add);
+QMP_HANDLER(qmp_object_del);
+QMP_HANDLER(qmp_system_wakeup);
 
 /* ---- hmp.c ---- */
 void hmp_monitor_setup(Monitor *mon);
@@ -161,6 +172,9 @@ long monitor_thread_id(const char *name);
 typedef struct CPUState CPUState;
 typedef bool MonitorVirtToPhys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp);
 void monitor_register_virt_to_phys(MonitorVirtToPhys *fn);
+/* Guest memory for the monitor: physical, or virtual as cpu sees it. */
+bool monitor_read_memory(CPUState *cpu, bool is_phys, uint64_t addr, uint8_t *buf,
+                         size_t len, Error **errp);
 /* Target hook for "$name" in HMP expressions: false if there is no such register. */
 typedef bool MonitorGetReg(CPUState *cpu, const char *name, uint64_t *value);
 void monitor_register_get_reg(MonitorGetReg *fn);
@@ -168,6 +182,9 @@ void monitor_register_get_reg(MonitorGetReg *fn);
 typedef size_t MonitorDisasInsn(uint64_t pc, const uint8_t *code, size_t len, char *buf,
                                 size_t size);
 void monitor_register_disas(MonitorDisasInsn *fn);
+/* Target hook for "info mem": the current address translation's mappings. */
+typedef bool MonitorInfoMem(CPUState *cpu, GString *out, Error **errp);
+void monitor_register_info_mem(MonitorInfoMem *fn);
 /* Target hook for "info registers" when the CPU has no tcg_ops->dump_state. */
 typedef bool MonitorDumpState(CPUState *cpu, FILE *f, Error **errp);
 void monitor_register_dump_state(MonitorDumpState *fn);

@@ -21,6 +21,7 @@
 
 typedef struct Chardev Chardev;
 typedef struct Monitor Monitor;
+typedef struct Object Object;
 
 /* QMP on chr; pretty: QEMU's indented layout. */
 Monitor *monitor_init_qmp(Chardev *chr, bool pretty, Error **errp);
@@ -50,6 +51,8 @@ typedef struct MonitorVMOps {
     void (*stop)(void);
     /* cont: start or resume; may refuse (errp). */
     bool (*cont)(Error **errp);
+    /* object-del: is this user object used by the machine (guest RAM)? */
+    bool (*object_in_use)(Object *obj);
 } MonitorVMOps;
 
 void monitor_set_vm_ops(const MonitorVMOps *ops);

@@ -22,9 +22,10 @@
 
 #include <json-c/json.h>
 
-/* QEMU's limits (json-streamer): nesting depth and bytes of one value. */
+/* QEMU's limits (json-streamer): nesting depth, bytes and tokens of one value. */
 #define JSON_MAX_NESTING 1024
 #define JSON_MAX_TOKEN_SIZE (64 * MiB)
+#define JSON_MAX_TOKEN_COUNT (2 * 1024 * 1024)
 
 /*
  * Called once per top-level value: with err set on a parse error, else
@@ -39,6 +40,7 @@ JsonStream *json_stream_new(JsonStreamEmit *emit, void *opaque);
 void json_stream_free(JsonStream *s);
 /* Lower limits (tests); 0 keeps the current one. */
 void json_stream_set_limits(JsonStream *s, int max_depth, size_t max_size);
+void json_stream_set_token_limit(JsonStream *s, size_t max_tokens);
 /* Parse more bytes; emits zero or more values, in order. */
 void json_stream_feed(JsonStream *s, const uint8_t *buf, size_t len);
 /* Forget any partial value (the peer went away). */

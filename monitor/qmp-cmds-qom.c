@@ -11,6 +11,7 @@
 #include "core/osdep.h"
 #include "accel/tcg/cpu.h"
 #include "hw/core/qdev.h"
+#include "hw/core/sysbus.h"
 #include "monitor/monitor-internal.h"
 
 static Object *resolve(const char *path, Error **errp)
@@ -164,17 +165,25 @@ QMP_HANDLER(qmp_qom_set)
 
 /* ------------------------------------------------------------ devices */
 
-/* The first bus of type bus_type in the tree below bus, or NULL. */
+/*
+ * The bus device_add would put a bus_type device on: the newest bus of
+ * that type with room, depth first (qdev's order, QEMU's virtio-mmio
+ * numbering), so the refusal names the bus QEMU would name.
+ */
 static BusState *find_bus_of_type(BusState *bus, const char *bus_type)
 {
+    BusClass *bc;
+
     if (!bus) {
         return NULL;
     }
-    if (object_dynamic_cast(OBJECT(bus), bus_type)) {
+    bc = BUS_GET_CLASS(bus);
+    if (bus->realized && object_dynamic_cast(OBJECT(bus), bus_type) &&
+        (!bc->max_dev || !bus->children || bus->children->len < (guint)bc->max_dev)) {
         return bus;
     }
-    for (guint i = 0; bus->children && i < bus->children->len; i++) {
-        DeviceState *dev = g_ptr_array_index(bus->children, i);
+    for (guint i = bus->children ? bus->children->len : 0; i > 0; i--) {
+        DeviceState *dev = g_ptr_array_index(bus->children, i - 1);
 
         for (guint j = 0; dev->child_buses && j < dev->child_buses->len; j++) {
             BusState *found = find_bus_of_type(g_ptr_array_index(dev->child_buses, j),
@@ -204,7 +213,8 @@ static bool check_hotplug(DeviceClass *dc, const char *driver, const char *busna
             error_setg(errp, "Bus '%s' not found", busname);
             return false;
         }
-    } else if (dc->bus_type) {
+    } else if (dc->bus_type && strcmp(dc->bus_type, TYPE_SYSTEM_BUS)) {
+        /* (A sysbus device is judged by its own hotpluggable flag, below.) */
         bus = find_bus_of_type(sysbus_get_default(), dc->bus_type);
         if (!bus) {
             error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type, driver);

@@ -179,10 +179,17 @@ static long cpu_thread_id(CPUState *cpu)
 
     /* The accelerators name their vCPU threads "CPU N/ACCEL". */
     snprintf(name, sizeof(name), "CPU %d/KVM", cpu->cpu_index);
-    tid = monitor_thread_id(name);
-    if (tid < 0) {
-        /* TCG runs every vCPU round-robin on one thread, "CPU 0/TCG". */
-        tid = monitor_thread_id("CPU 0/TCG");
+    /* Threads name themselves once running: allow a just-started one ~50 ms. */
+    for (int i = 0; i < 50; i++) {
+        tid = monitor_thread_id(name);
+        if (tid < 0) {
+            /* TCG runs every vCPU round-robin on one thread, "CPU 0/TCG". */
+            tid = monitor_thread_id("CPU 0/TCG");
+        }
+        if (tid >= 0) {
+            break;
+        }
+        g_usleep(1000);
     }
     return tid;
 }
@@ -325,9 +332,17 @@ static int iothread_info(Object *child, void *opaque)
     }
     o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(child->name));
-    /* core/iothread.c names the thread "IO ID". */
+    /*
+     * core/iothread.c names the thread "IO ID", from the thread itself: a
+     * thread created a moment ago may not carry its name yet, so look a
+     * few times (at most ~50 ms) before leaving thread-id out.
+     */
     thread = g_strdup_printf("IO %s", child->name);
     tid = monitor_thread_id(thread);
+    for (int i = 0; tid < 0 && i < 50; i++) {
+        g_usleep(1000);
+        tid = monitor_thread_id(thread);
+    }
     g_free(thread);
     if (tid >= 0) {
         json_object_object_add(o, "thread-id", json_object_new_int64(tid));

@@ -92,7 +92,9 @@ static bool check_value(const char *where, const char *type, json_object *v,
     } else if (!strcmp(type, "str")) {
         ok = jt == json_type_string;
     } else if (!strcmp(type, "int")) {
-        ok = jt == json_type_int;
+        /* QAPI's int is int64: json-c keeps larger numbers as uint64. */
+        ok = jt == json_type_int && !(json_object_get_int64(v) == INT64_MAX &&
+                                      json_object_get_uint64(v) > INT64_MAX);
     } else if (!strcmp(type, "bool")) {
         ok = jt == json_type_boolean;
     } else if (!strcmp(type, "number")) {

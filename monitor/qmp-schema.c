@@ -56,6 +56,12 @@ static const QmpMember object_property_info[] = {
 static const QmpMember schema_info[] = {
     { "name", "str" }, { "meta-type", "SchemaMetaType" }, END,
 };
+static const QmpMember current_machine_params[] = {
+    { "wakeup-suspend-support", "bool" }, END,
+};
+static const QmpMember object_type_info[] = {
+    { "name", "str" }, { "abstract", "bool", true }, { "parent", "str", true }, END,
+};
 static const QmpMember shutdown_data[] = {
     { "guest", "bool" }, { "reason", "ShutdownCause" }, END,
 };
@@ -73,6 +79,7 @@ static const char *const shutdown_cause_values[] = {
     "host-ui", "guest-shutdown", "guest-reset", "guest-panic", "subsystem-reset", NULL,
 };
 static const char *const qmp_capability_values[] = { "oob", NULL };
+static const char *const data_format_values[] = { "utf8", "base64", NULL };
 static const char *const schema_meta_type_values[] = {
     "builtin", "enum", "array", "object", "alternate", "command", "event", NULL,
 };
@@ -93,10 +100,13 @@ static const QmpTypeDef types[] = {
     { "IOThreadInfo", QMP_META_OBJECT, iothread_info },
     { "ObjectPropertyInfo", QMP_META_OBJECT, object_property_info },
     { "SchemaInfo", QMP_META_OBJECT, schema_info },
+    { "CurrentMachineParams", QMP_META_OBJECT, current_machine_params },
+    { "ObjectTypeInfo", QMP_META_OBJECT, object_type_info },
     { "RunState", QMP_META_ENUM, NULL, run_state_values },
     { "ShutdownCause", QMP_META_ENUM, NULL, shutdown_cause_values },
     { "QMPCapability", QMP_META_ENUM, NULL, qmp_capability_values },
     { "SchemaMetaType", QMP_META_ENUM, NULL, schema_meta_type_values },
+    { "DataFormat", QMP_META_ENUM, NULL, data_format_values },
     { NULL },
 };
 
@@ -116,6 +126,27 @@ static const QmpMember args_device_del[] = { { "id", "str" }, END };
 static const QmpMember args_hmc[] = {
     { "command-line", "str" }, { "cpu-index", "int", true }, END,
 };
+
+static const QmpMember args_memsave[] = {
+    { "val", "int" }, { "size", "int" }, { "filename", "str" }, { "cpu-index", "int", true },
+    END,
+};
+static const QmpMember args_pmemsave[] = {
+    { "val", "int" }, { "size", "int" }, { "filename", "str" }, END,
+};
+static const QmpMember args_ringbuf_write[] = {
+    { "device", "str" }, { "data", "str" }, { "format", "DataFormat", true }, END,
+};
+static const QmpMember args_ringbuf_read[] = {
+    { "device", "str" }, { "size", "int" }, { "format", "DataFormat", true }, END,
+};
+static const QmpMember args_chardev_remove[] = { { "id", "str" }, END };
+static const QmpMember args_qom_list_types[] = {
+    { "implements", "str", true }, { "abstract", "bool", true }, END,
+};
+static const QmpMember args_device_list_properties[] = { { "typename", "str" }, END };
+static const QmpMember args_object_add[] = { { "qom-type", "str" }, { "id", "str" }, END };
+static const QmpMember args_object_del[] = { { "id", "str" }, END };
 
 static const QmpCommandDef commands[] = {
     { "qmp_capabilities", args_capabilities, "any", false, true, qmp_qmp_capabilities,
@@ -164,6 +195,28 @@ static const QmpCommandDef commands[] = {
       "remove a device added by the user (event DEVICE_DELETED)" },
     { "human-monitor-command", args_hmc, "str", false, false, qmp_human_monitor_command,
       "run an HMP command, return its output" },
+    { "memsave", args_memsave, "any", false, false, qmp_memsave,
+      "save guest virtual memory to a file" },
+    { "pmemsave", args_pmemsave, "any", false, false, qmp_pmemsave,
+      "save guest physical memory to a file" },
+    { "ringbuf-write", args_ringbuf_write, "any", false, false, qmp_ringbuf_write,
+      "write into a ringbuf chardev" },
+    { "ringbuf-read", args_ringbuf_read, "str", false, false, qmp_ringbuf_read,
+      "read from a ringbuf chardev" },
+    { "chardev-remove", args_chardev_remove, "any", false, false, qmp_chardev_remove,
+      "remove a chardev no frontend uses" },
+    { "query-current-machine", NULL, "CurrentMachineParams", false, false,
+      qmp_query_current_machine, "properties of the running machine" },
+    { "qom-list-types", args_qom_list_types, "[ObjectTypeInfo]", false, false,
+      qmp_qom_list_types, "the object types (optionally those implementing one)" },
+    { "device-list-properties", args_device_list_properties, "[ObjectPropertyInfo]", false,
+      false, qmp_device_list_properties, "the properties of a device type" },
+    { "object-add", args_object_add, "any", true, false, qmp_object_add,
+      "create a user object, as -object (further keys are its properties)" },
+    { "object-del", args_object_del, "any", false, false, qmp_object_del,
+      "remove a user object nothing uses" },
+    { "system_wakeup", NULL, "any", false, false, qmp_system_wakeup,
+      "wake a suspended guest (none can suspend yet)" },
     { NULL },
 };
 

@@ -14,7 +14,7 @@ typedef enum CliIndex {
     CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
     CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
-    CLI_NODEFAULTS, CLI_NO_USER_CONFIG,
+    CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
 } CliIndex;
 
 typedef struct CliOption {
@@ -60,6 +60,11 @@ static const CliOption cli_options[] = {
       "create a user object, e.g. memory-backend-ram,id=m0,size=256M" },
     { "device", true, CLI_DEVICE, "DRIVER[,prop=value...][,id=ID]",
       "add a device (-device help lists them; -device NAME,help its properties)" },
+    { "drive", true, CLI_DRIVE, "file=PATH[,format=raw][,if=virtio|none][,id=ID][,cache=MODE]"
+      "[,aio=threads|io_uring|native][,readonly=on][,discard=unmap][,werror=][,rerror=]",
+      "a disk image and its backend (if=virtio adds a virtio-blk device)" },
+    { "blockdev", true, CLI_BLOCKDEV, "driver=raw,node-name=N,file.driver=file,"
+      "file.filename=PATH[,...]", "a block node graph (use with -device ...,drive=N)" },
     { "d", true, CLI_LOG, "ITEM[,...]", "debug log items (-d help lists them)" },
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
@@ -333,22 +338,37 @@ static bool check_syntax(const OptsList *list, const char *value, Error **errp)
     return o != NULL;
 }
 
+/*
+ * One -machine/-accel/-chardev/-object/-device: "help" (or "NAME,help",
+ * when with_subject) asks for help; anything else must parse with syntax
+ * and is kept in list for later.
+ */
+static bool add_list_arg(CliConfig *cfg, GPtrArray *list, const OptsList *syntax,
+                         CliHelp help, bool with_subject, const CliOption *o,
+                         const char *value, Error **errp)
+{
+    if (opts_is_help(value)) {
+        want_help(cfg, help, NULL);
+        if (with_subject) {
+            g_free(cfg->help_arg);
+            cfg->help_arg = help_subject(value);
+        }
+        return true;
+    }
+    if (!check_syntax(syntax, value, errp)) {
+        return false;
+    }
+    g_ptr_array_add(list, cli_arg_new(o, value));
+    return true;
+}
+
 static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
                        Error **errp)
 {
     switch (o->index) {
     case CLI_MACHINE:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_MACHINE, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&machine_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->machine, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->machine, &machine_syntax, CLI_HELP_MACHINE, true,
+                            o, value, errp);
     case CLI_MEM:
         if (!parse_mem(cfg, value, errp)) {
             return false;
@@ -377,17 +397,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         set_arg(&cfg->cpu, cli_arg_new(o, value));
         return true;
     case CLI_ACCEL:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_ACCEL, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->accel, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->accel, &driver_syntax, CLI_HELP_ACCEL, true,
+                            o, value, errp);
     case CLI_ENABLE_KVM:
         g_ptr_array_add(cfg->accel, cli_arg_new(cli_find("accel"), "kvm"));
         return true;
@@ -407,15 +418,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         set_str(&cfg->dtb, value);
         return true;
     case CLI_CHARDEV:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_CHARDEV, NULL);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->chardev, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->chardev, &driver_syntax, CLI_HELP_CHARDEV, false,
+                            o, value, errp);
     case CLI_SERIAL:
         g_ptr_array_add(cfg->serial, cli_arg_new(o, value));
         return true;
@@ -437,29 +441,11 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         }
         return true;
     case CLI_OBJECT:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_OBJECT, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->object, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->object, &driver_syntax, CLI_HELP_OBJECT, true,
+                            o, value, errp);
     case CLI_DEVICE:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_DEVICE, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->device, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->device, &driver_syntax, CLI_HELP_DEVICE, true,
+                            o, value, errp);
     case CLI_LOG: {
         unsigned mask;
 
@@ -500,6 +486,14 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         return true;
     case CLI_HELP:
         want_help(cfg, CLI_HELP_USAGE, NULL);
+        return true;
+    case CLI_DRIVE:
+    case CLI_BLOCKDEV:
+        /* Kept among the -device options: if=virtio devices take their place. */
+        if (!check_syntax(&driver_syntax, value, errp)) {
+            return false;
+        }
+        g_ptr_array_add(cfg->device, cli_arg_new(o, value));
         return true;
     case CLI_DATADIR:
     case CLI_NODEFAULTS:

@@ -9,6 +9,7 @@
 #include "core/osdep.h"
 #include "monitor/monitor.h"
 #include "system/cli.h"
+#include "system/memory-backend.h"
 #include "system/runstate.h"
 #include "system/vl.h"
 
@@ -36,11 +37,18 @@ static bool glue_cont(Error **errp)
     return true;
 }
 
+/* A memory backend mapped as guest RAM must outlive the machine. */
+static bool glue_object_in_use(Object *obj)
+{
+    return object_dynamic_cast(obj, TYPE_MEMORY_BACKEND) && MEMORY_BACKEND(obj)->in_use;
+}
+
 static const MonitorVMOps glue_ops = {
     .runstate_name = glue_runstate_name,
     .is_running = runstate_is_running,
     .stop = glue_stop,
     .cont = glue_cont,
+    .object_in_use = glue_object_in_use,
 };
 
 bool system_monitors_init(const CliConfig *cfg, Error **errp)

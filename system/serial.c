@@ -64,8 +64,15 @@ bool serial_hds_init(const CliConfig *cfg, Error **errp)
     }
     /*
      * QEMU's defaults: with -nographic the first port shares stdio with the
-     * monitor through a mux (Ctrl-A c switches); otherwise it goes to a
-     * virtual console.  There is no display here, so that console is null.
+     * monitor through a mux (Ctrl-A c switches) -- unless -monitor, -qmp or
+     * -mon replaced the default monitor: then the port has stdio to itself.
+     * Otherwise it goes to a virtual console; there is no display here, so
+     * that console is null.
      */
-    return serial_add(cfg->nographic ? "mon:stdio" : "null", NULL, errp);
+    if (cfg->nographic) {
+        bool own_monitor = cfg->monitors && cfg->monitors->len;
+
+        return serial_add(own_monitor ? "stdio" : "mon:stdio", NULL, errp);
+    }
+    return serial_add("null", NULL, errp);
 }

@@ -20,6 +20,7 @@
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
 #include "system/cli.h"
+#include "system/drive.h"
 #include "system/memory-backend.h"
 #include "system/runstate.h"
 #include "system/vl.h"
@@ -196,12 +197,22 @@ static int print_help(const CliConfig *cfg)
 
 /* ----------------------------------------------------------- backends */
 
-static bool chardevs_create(const CliConfig *cfg, Error **errp)
+/* Makes one backend from its type, id and remaining key=value pairs. */
+typedef void (*CliBackendNew)(const char *type, const char *id, GPtrArray *keys,
+                              GPtrArray *values, Error **errp);
+
+/*
+ * Create one backend for each argument in args (the -chardev or -object
+ * list, parsed with list): the type is the list's implied key, type_key.
+ * An error names the argument it came from.
+ */
+static bool backends_create(GPtrArray *args, const OptsList *list, const char *type_key,
+                            CliBackendNew backend_new, Error **errp)
 {
-    for (guint i = 0; i < cfg->chardev->len; i++) {
-        const CliArg *arg = g_ptr_array_index(cfg->chardev, i);
-        Opts *o = opts_parse(&chardev_opts, arg->value, errp);
-        char *backend, *id;
+    for (guint i = 0; i < args->len; i++) {
+        const CliArg *arg = g_ptr_array_index(args, i);
+        Opts *o = opts_parse(list, arg->value, errp);
+        char *type, *id;
         GPtrArray *keys, *values;
         Error *err = NULL;
 
@@ -209,18 +220,12 @@ static bool chardevs_create(const CliConfig *cfg, Error **errp)
             cli_error_prepend(errp, arg);
             return false;
         }
-        backend = opts_take(o, "backend");
+        type = opts_take(o, type_key);
         id = opts_take(o, "id");
         opts_to_arrays(o, &keys, &values);
         opts_free(o);
-        if (!backend || !*backend) {
-            error_setg(&err, "chardev: backend type is missing");
-        } else if (!id) {
-            error_setg(&err, "Parameter 'id' is missing");
-        } else {
-            qemu_chardev_new(id, backend, keys, values, &err);
-        }
-        g_free(backend);
+        backend_new(type, id, keys, values, &err);
+        g_free(type);
         g_free(id);
         g_ptr_array_unref(keys);
         g_ptr_array_unref(values);
@@ -233,35 +238,32 @@ static bool chardevs_create(const CliConfig *cfg, Error **errp)
     return true;
 }
 
+static void chardev_new(const char *backend, const char *id, GPtrArray *keys,
+                        GPtrArray *values, Error **errp)
+{
+    if (!backend || !*backend) {
+        error_setg(errp, "chardev: backend type is missing");
+    } else if (!id) {
+        error_setg(errp, "Parameter 'id' is missing");
+    } else {
+        qemu_chardev_new(id, backend, keys, values, errp);
+    }
+}
+
+static void object_new_user(const char *type, const char *id, GPtrArray *keys,
+                            GPtrArray *values, Error **errp)
+{
+    user_creatable_add(type, id, keys, values, errp);
+}
+
+static bool chardevs_create(const CliConfig *cfg, Error **errp)
+{
+    return backends_create(cfg->chardev, &chardev_opts, "backend", chardev_new, errp);
+}
+
 static bool objects_create(const CliConfig *cfg, Error **errp)
 {
-    for (guint i = 0; i < cfg->object->len; i++) {
-        const CliArg *arg = g_ptr_array_index(cfg->object, i);
-        Opts *o = opts_parse(&object_opts, arg->value, errp);
-        char *type, *id;
-        GPtrArray *keys, *values;
-        Error *err = NULL;
-
-        if (!o) {
-            cli_error_prepend(errp, arg);
-            return false;
-        }
-        type = opts_take(o, "qom-type");
-        id = opts_take(o, "id");
-        opts_to_arrays(o, &keys, &values);
-        opts_free(o);
-        user_creatable_add(type, id, keys, values, &err);
-        g_free(type);
-        g_free(id);
-        g_ptr_array_unref(keys);
-        g_ptr_array_unref(values);
-        if (err) {
-            cli_error_prepend(&err, arg);
-            error_propagate(errp, err);
-            return false;
-        }
-    }
-    return true;
+    return backends_create(cfg->object, &object_opts, "qom-type", object_new_user, errp);
 }
 
 /* ------------------------------------------------------------ machine */
@@ -764,10 +766,22 @@ static bool machine_build(const CliConfig *cfg, bool *exit_now, Error **errp)
     if (!machine_ram_create(ms, cfg, errp)) {
         goto out;
     }
+    /* Block backends first: -device ...,drive=ID may come before -drive. */
+    if (!drives_create(cfg->device, errp)) {
+        goto out;
+    }
     mc->init(ms);
 
     for (guint i = 0; i < cfg->device->len; i++) {
-        if (!device_create(g_ptr_array_index(cfg->device, i), errp)) {
+        const CliArg *arg = g_ptr_array_index(cfg->device, i);
+
+        if (drive_arg_is_block(arg)) {
+            if (!drive_device_create(arg, errp)) {
+                goto out;
+            }
+            continue;
+        }
+        if (!device_create(arg, errp)) {
             goto out;
         }
     }

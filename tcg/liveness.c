@@ -87,6 +87,28 @@ static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
     }
 }
 
+/*
+ * Walk block b backwards from its live-out set (the union of its successors'
+ * live-in sets), leaving in live what is live on entry to b.  With remove,
+ * dead ops are dropped on the way.
+ */
+static void bb_walk(TCGContext *s, GArray *bbs, const BB *b, uint64_t *live, unsigned nw,
+                    bool remove)
+{
+    memset(live, 0, nw * sizeof(uint64_t));
+    for (int e = 0; e < 2; e++) {
+        if (b->succ[e] >= 0) {
+            const BB *sb = &g_array_index(bbs, BB, b->succ[e]);
+            for (unsigned w = 0; w < nw; w++) {
+                live[w] |= sb->live_in[w];
+            }
+        }
+    }
+    for (int i = b->last; i >= (int)b->first; i--) {
+        step_op(s, &s->ops[i], live, remove);
+    }
+}
+
 void tcg_liveness(TCGContext *s)
 {
     unsigned nbits = s->nb_temps - s->nb_globals;
@@ -149,18 +171,7 @@ void tcg_liveness(TCGContext *s)
         changed = false;
         for (int k = bbs->len - 1; k >= 0; k--) {
             BB *b = &g_array_index(bbs, BB, k);
-            memset(live, 0, nw * sizeof(uint64_t));
-            for (int e = 0; e < 2; e++) {
-                if (b->succ[e] >= 0) {
-                    BB *sb = &g_array_index(bbs, BB, b->succ[e]);
-                    for (unsigned w = 0; w < nw; w++) {
-                        live[w] |= sb->live_in[w];
-                    }
-                }
-            }
-            for (int i = b->last; i >= (int)b->first; i--) {
-                step_op(s, &s->ops[i], live, false);
-            }
+            bb_walk(s, bbs, b, live, nw, false);
             if (memcmp(live, b->live_in, nw * sizeof(uint64_t))) {
                 memcpy(b->live_in, live, nw * sizeof(uint64_t));
                 changed = true;
@@ -169,19 +180,7 @@ void tcg_liveness(TCGContext *s)
     }
     /* Final backward walk that removes dead ops. */
     for (int k = bbs->len - 1; k >= 0; k--) {
-        BB *b = &g_array_index(bbs, BB, k);
-        memset(live, 0, nw * sizeof(uint64_t));
-        for (int e = 0; e < 2; e++) {
-            if (b->succ[e] >= 0) {
-                BB *sb = &g_array_index(bbs, BB, b->succ[e]);
-                for (unsigned w = 0; w < nw; w++) {
-                    live[w] |= sb->live_in[w];
-                }
-            }
-        }
-        for (int i = b->last; i >= (int)b->first; i--) {
-            step_op(s, &s->ops[i], live, true);
-        }
+        bb_walk(s, bbs, &g_array_index(bbs, BB, k), live, nw, true);
     }
     tcg_compact_ops(s);
 out:

@@ -19,7 +19,46 @@ static void check_in(TCGv t)
     assert(t.idx < tcg_ctx->nb_temps);
 }
 
-static void gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
+/*
+ * Emitters that are one op (or the register form on an interned constant)
+ * differ only in their names, so they are stamped out here: GEN_OP3(add)
+ * defines tcg_gen_add(), GEN_OPI(add) tcg_gen_addi() and so on.
+ */
+#define GEN_OP3(name)                                                          \
+    void tcg_gen_##name(TCGv ret, TCGv a, TCGv b)                              \
+    {                                                                          \
+        gen_op3(INDEX_op_##name, ret, a, b);                                   \
+    }
+
+#define GEN_OP2(name)                                                          \
+    void tcg_gen_##name(TCGv ret, TCGv a)                                      \
+    {                                                                          \
+        gen_op2(INDEX_op_##name, ret, a);                                      \
+    }
+
+/* A load's t is its output, a store's its input; gen_ldst tells them apart. */
+#define GEN_LDST(name)                                                         \
+    void tcg_gen_##name(TCGv t, TCGv base, intptr_t ofs)                       \
+    {                                                                          \
+        gen_ldst(INDEX_op_##name, t, base, ofs);                               \
+    }
+
+#define GEN_OPI(name)                                                          \
+    void tcg_gen_##name##i(TCGv ret, TCGv a, int64_t imm)                      \
+    {                                                                          \
+        tcg_gen_##name(ret, a, tcg_constant(imm));                             \
+    }
+
+/* Shift counts are taken modulo 64, as the ops themselves do. */
+#define GEN_SHIFTI(name)                                                       \
+    void tcg_gen_##name##i(TCGv ret, TCGv a, unsigned sh)                      \
+    {                                                                          \
+        tcg_gen_##name(ret, a, tcg_constant(sh & 63));                         \
+    }
+
+/* Emit opc with output ret and inputs a (and b); callers with constant
+ * arguments fill them in after these on the op returned. */
+static TCGOp *gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
 {
     TCGOp *op;
 
@@ -28,9 +67,10 @@ static void gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
     op = tcg_emit_op(opc);
     op->args[0] = ret.idx;
     op->args[1] = a.idx;
+    return op;
 }
 
-static void gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
+static TCGOp *gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
 {
     TCGOp *op;
 
@@ -41,6 +81,7 @@ static void gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
     op->args[0] = ret.idx;
     op->args[1] = a.idx;
     op->args[2] = b.idx;
+    return op;
 }
 
 static void gen_ldst(TCGOpcode opc, TCGv t, TCGv base, intptr_t ofs)
@@ -76,73 +117,25 @@ void tcg_gen_movi(TCGv ret, int64_t val)
     gen_op2(INDEX_op_mov, ret, tcg_constant(val));
 }
 
-void tcg_gen_addi(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_add(ret, a, tcg_constant(imm));
-}
+GEN_OPI(add)
+GEN_OPI(sub)
+GEN_OPI(mul)
+GEN_OPI(and)
+GEN_OPI(or)
+GEN_OPI(xor)
 
-void tcg_gen_subi(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_sub(ret, a, tcg_constant(imm));
-}
-
-void tcg_gen_muli(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_mul(ret, a, tcg_constant(imm));
-}
-
-void tcg_gen_andi(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_and(ret, a, tcg_constant(imm));
-}
-
-void tcg_gen_ori(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_or(ret, a, tcg_constant(imm));
-}
-
-void tcg_gen_xori(TCGv ret, TCGv a, int64_t imm)
-{
-    tcg_gen_xor(ret, a, tcg_constant(imm));
-}
-
-void tcg_gen_shli(TCGv ret, TCGv a, unsigned sh)
-{
-    tcg_gen_shl(ret, a, tcg_constant(sh & 63));
-}
-
-void tcg_gen_shri(TCGv ret, TCGv a, unsigned sh)
-{
-    tcg_gen_shr(ret, a, tcg_constant(sh & 63));
-}
-
-void tcg_gen_sari(TCGv ret, TCGv a, unsigned sh)
-{
-    tcg_gen_sar(ret, a, tcg_constant(sh & 63));
-}
-
-void tcg_gen_rotli(TCGv ret, TCGv a, unsigned sh)
-{
-    tcg_gen_rotl(ret, a, tcg_constant(sh & 63));
-}
-
-void tcg_gen_rotri(TCGv ret, TCGv a, unsigned sh)
-{
-    tcg_gen_rotr(ret, a, tcg_constant(sh & 63));
-}
+GEN_SHIFTI(shl)
+GEN_SHIFTI(shr)
+GEN_SHIFTI(sar)
+GEN_SHIFTI(rotl)
+GEN_SHIFTI(rotr)
 
 void tcg_gen_deposit(TCGv ret, TCGv a, TCGv b, unsigned ofs, unsigned len)
 {
     TCGOp *op;
 
     assert(len >= 1 && len <= 64 && ofs + len <= 64);
-    check_out(ret);
-    check_in(a);
-    check_in(b);
-    op = tcg_emit_op(INDEX_op_deposit);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
-    op->args[2] = b.idx;
+    op = gen_op3(INDEX_op_deposit, ret, a, b);
     op->args[3] = ofs;
     op->args[4] = len;
 }
@@ -152,11 +145,7 @@ static void gen_extract(TCGOpcode opc, TCGv ret, TCGv a, unsigned ofs, unsigned 
     TCGOp *op;
 
     assert(len >= 1 && len <= 64 && ofs + len <= 64);
-    check_out(ret);
-    check_in(a);
-    op = tcg_emit_op(opc);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
+    op = gen_op2(opc, ret, a);
     op->args[2] = ofs;
     op->args[3] = len;
 }
@@ -173,16 +162,7 @@ void tcg_gen_sextract(TCGv ret, TCGv a, unsigned ofs, unsigned len)
 
 void tcg_gen_setcond(TCGCond cond, TCGv ret, TCGv a, TCGv b)
 {
-    TCGOp *op;
-
-    check_out(ret);
-    check_in(a);
-    check_in(b);
-    op = tcg_emit_op(INDEX_op_setcond);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
-    op->args[2] = b.idx;
-    op->args[3] = cond;
+    gen_op3(INDEX_op_setcond, ret, a, b)->args[3] = cond;
 }
 
 void tcg_gen_setcondi(TCGCond cond, TCGv ret, TCGv a, int64_t imm)
@@ -356,217 +336,48 @@ void tcg_gen_lookup_and_goto_ptr(void)
 
 /* ---- the plain one-op emitters ---- */
 
-void tcg_gen_add(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_add, ret, a, b);
-}
+GEN_OP3(add)
+GEN_OP3(sub)
+GEN_OP3(mul)
+GEN_OP3(mulsh)
+GEN_OP3(muluh)
+GEN_OP3(and)
+GEN_OP3(or)
+GEN_OP3(xor)
+GEN_OP3(andc)
+GEN_OP3(orc)
+GEN_OP3(eqv)
+GEN_OP3(shl)
+GEN_OP3(shr)
+GEN_OP3(sar)
+GEN_OP3(rotl)
+GEN_OP3(rotr)
+GEN_OP3(div)
+GEN_OP3(divu)
+GEN_OP3(rem)
+GEN_OP3(remu)
 
-void tcg_gen_sub(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_sub, ret, a, b);
-}
+GEN_OP2(neg)
+GEN_OP2(not)
+GEN_OP2(clz)
+GEN_OP2(ctz)
+GEN_OP2(ctpop)
+GEN_OP2(bswap64)
+GEN_OP2(ext8s)
+GEN_OP2(ext8u)
+GEN_OP2(ext16s)
+GEN_OP2(ext16u)
+GEN_OP2(ext32s)
+GEN_OP2(ext32u)
 
-void tcg_gen_mul(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_mul, ret, a, b);
-}
-
-void tcg_gen_mulsh(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_mulsh, ret, a, b);
-}
-
-void tcg_gen_muluh(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_muluh, ret, a, b);
-}
-
-void tcg_gen_and(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_and, ret, a, b);
-}
-
-void tcg_gen_or(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_or, ret, a, b);
-}
-
-void tcg_gen_xor(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_xor, ret, a, b);
-}
-
-void tcg_gen_andc(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_andc, ret, a, b);
-}
-
-void tcg_gen_orc(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_orc, ret, a, b);
-}
-
-void tcg_gen_eqv(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_eqv, ret, a, b);
-}
-
-void tcg_gen_shl(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_shl, ret, a, b);
-}
-
-void tcg_gen_shr(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_shr, ret, a, b);
-}
-
-void tcg_gen_sar(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_sar, ret, a, b);
-}
-
-void tcg_gen_rotl(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_rotl, ret, a, b);
-}
-
-void tcg_gen_rotr(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_rotr, ret, a, b);
-}
-
-void tcg_gen_div(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_div, ret, a, b);
-}
-
-void tcg_gen_divu(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_divu, ret, a, b);
-}
-
-void tcg_gen_rem(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_rem, ret, a, b);
-}
-
-void tcg_gen_remu(TCGv ret, TCGv a, TCGv b)
-{
-    gen_op3(INDEX_op_remu, ret, a, b);
-}
-
-void tcg_gen_neg(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_neg, ret, a);
-}
-
-void tcg_gen_not(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_not, ret, a);
-}
-
-void tcg_gen_clz(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_clz, ret, a);
-}
-
-void tcg_gen_ctz(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ctz, ret, a);
-}
-
-void tcg_gen_ctpop(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ctpop, ret, a);
-}
-
-void tcg_gen_bswap64(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_bswap64, ret, a);
-}
-
-void tcg_gen_ext8s(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext8s, ret, a);
-}
-
-void tcg_gen_ext8u(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext8u, ret, a);
-}
-
-void tcg_gen_ext16s(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext16s, ret, a);
-}
-
-void tcg_gen_ext16u(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext16u, ret, a);
-}
-
-void tcg_gen_ext32s(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext32s, ret, a);
-}
-
-void tcg_gen_ext32u(TCGv ret, TCGv a)
-{
-    gen_op2(INDEX_op_ext32u, ret, a);
-}
-
-void tcg_gen_ld8u(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld8u, ret, base, ofs);
-}
-
-void tcg_gen_ld8s(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld8s, ret, base, ofs);
-}
-
-void tcg_gen_ld16u(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld16u, ret, base, ofs);
-}
-
-void tcg_gen_ld16s(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld16s, ret, base, ofs);
-}
-
-void tcg_gen_ld32u(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld32u, ret, base, ofs);
-}
-
-void tcg_gen_ld32s(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld32s, ret, base, ofs);
-}
-
-void tcg_gen_ld(TCGv ret, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_ld, ret, base, ofs);
-}
-
-void tcg_gen_st8(TCGv val, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_st8, val, base, ofs);
-}
-
-void tcg_gen_st16(TCGv val, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_st16, val, base, ofs);
-}
-
-void tcg_gen_st32(TCGv val, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_st32, val, base, ofs);
-}
-
-void tcg_gen_st(TCGv val, TCGv base, intptr_t ofs)
-{
-    gen_ldst(INDEX_op_st, val, base, ofs);
-}
+GEN_LDST(ld8u)
+GEN_LDST(ld8s)
+GEN_LDST(ld16u)
+GEN_LDST(ld16s)
+GEN_LDST(ld32u)
+GEN_LDST(ld32s)
+GEN_LDST(ld)
+GEN_LDST(st8)
+GEN_LDST(st16)
+GEN_LDST(st32)
+GEN_LDST(st)

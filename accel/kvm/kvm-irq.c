@@ -92,6 +92,8 @@ bool kvm_irqchip_init_routes(KVMState *s, Error **errp)
         }
     }
     gsi_set_used(s, 2, true);
+    /* Needed even before any MSI route: the kernel's own default sends
+     * GSI 0 to IOAPIC pin 0, but the MP table says the PIT is on pin 2. */
     ret = kvm_irqchip_commit_routes(s);
     if (ret < 0) {
         error_setg_errno(errp, -ret, "KVM_SET_GSI_ROUTING failed");

@@ -22,6 +22,16 @@ static uint64_t page_size(void)
     return ps;
 }
 
+/*
+ * A memory map KVM refuses cannot be reported to anyone: listeners return
+ * nothing, and a guest with a hole where its RAM should be would misbehave
+ * silently.  The message is out; end the run with status 1.
+ */
+static NORETURN void kvm_memory_fatal(void)
+{
+    exit(1);
+}
+
 KVMSlot *kvm_lookup_slot(KVMState *s, hwaddr gpa)
 {
     for (int i = 0; i < s->nr_slots; i++) {
@@ -122,7 +132,7 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
         /* A guest with more RAM ranges than slots cannot run correctly. */
         error_report("kvm: no free memory slot for %s at 0x%" HWADDR_PRIx,
                      memory_region_name(sec->mr), start);
-        abort();
+        kvm_memory_fatal();
     }
     k->mr = sec->mr;
     k->offset_within_region = sec->offset_within_region + delta;
@@ -134,28 +144,42 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
     if (ret < 0) {
         error_report("kvm: KVM_SET_USER_MEMORY_REGION slot %u 0x%" HWADDR_PRIx
                      "+0x%" PRIx64 " failed: %s", k->slot, start, size, strerror(-ret));
-        abort();
+        kvm_memory_fatal();
     }
     k->used = true;
 }
 
-static void kvm_region_del(MemoryListener *l, MemoryRegionSection *sec)
+/*
+ * The slot region_add made for sec, or NULL if sec is not slot RAM.  At most
+ * one used slot has a given range: KVM refuses overlapping slots (api.rst
+ * §4.35), and region_add treats that refusal as fatal.
+ */
+static KVMSlot *kvm_slot_of_section(KVMState *s, MemoryRegionSection *sec)
 {
-    KVMState *s = container_of(l, KVMState, mem_listener);
     hwaddr start, delta;
     uint64_t size;
 
     if (!section_is_slot_ram(sec) || !section_align(sec, &start, &size, &delta)) {
-        return;
+        return NULL;
     }
     for (int i = 0; i < s->nr_slots; i++) {
         KVMSlot *k = &s->slots[i];
 
         if (k->used && k->start_addr == start && k->memory_size == size) {
-            kvm_set_user_memory(s, k, true);
-            k->used = false;
-            return;
+            return k;
         }
+    }
+    return NULL;
+}
+
+static void kvm_region_del(MemoryListener *l, MemoryRegionSection *sec)
+{
+    KVMState *s = container_of(l, KVMState, mem_listener);
+    KVMSlot *k = kvm_slot_of_section(s, sec);
+
+    if (k) {
+        kvm_set_user_memory(s, k, true);
+        k->used = false;
     }
 }
 
@@ -200,28 +224,20 @@ static void kvm_log_sync(MemoryListener *l, MemoryRegionSection *sec)
 static void kvm_log_update(MemoryListener *l, MemoryRegionSection *sec)
 {
     KVMState *s = container_of(l, KVMState, mem_listener);
-    hwaddr start, delta;
-    uint64_t size;
+    KVMSlot *k = kvm_slot_of_section(s, sec);
+    uint32_t flags;
 
-    if (!section_is_slot_ram(sec) || !section_align(sec, &start, &size, &delta)) {
+    if (!k) {
         return;
     }
-    for (int i = 0; i < s->nr_slots; i++) {
-        KVMSlot *k = &s->slots[i];
-        uint32_t flags;
-
-        if (!k->used || k->start_addr != start || k->memory_size != size) {
-            continue;
+    flags = section_flags(sec);
+    if (flags != k->flags) {
+        if ((k->flags & KVM_MEM_LOG_DIRTY_PAGES) && !(flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+            /* Keep what was logged so far before KVM forgets it. */
+            kvm_log_sync(l, sec);
         }
-        flags = section_flags(sec);
-        if (flags != k->flags) {
-            if ((k->flags & KVM_MEM_LOG_DIRTY_PAGES) && !(flags & KVM_MEM_LOG_DIRTY_PAGES)) {
-                /* Keep what was logged so far before KVM forgets it. */
-                kvm_log_sync(l, sec);
-            }
-            k->flags = flags;
-            kvm_set_user_memory(s, k, false);
-        }
+        k->flags = flags;
+        kvm_set_user_memory(s, k, false);
     }
 }
 
@@ -259,37 +275,24 @@ static void kvm_ioeventfd(KVMState *s, MemoryRegionSection *sec, bool match_data
          * a lost ioeventfd would hang the device, so make it loud. */
         error_report("kvm: KVM_IOEVENTFD at %s 0x%" HWADDR_PRIx " failed: %s",
                      pio ? "port" : "addr", (hwaddr)e.addr, strerror(-ret));
-        abort();
+        kvm_memory_fatal();
     }
 }
 
-static void kvm_mem_eventfd_add(MemoryListener *l, MemoryRegionSection *sec,
-                                bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, mem_listener), sec, match_data, data, fd,
-                  false, true);
-}
+/* The four listener callbacks differ only in which listener (memory or port
+ * I/O) they are and in whether they assign or deassign. */
+#define KVM_EVENTFD_CB(name, listener, pio, assign)                            \
+    static void name(MemoryListener *l, MemoryRegionSection *sec,              \
+                     bool match_data, uint64_t data, int fd)                   \
+    {                                                                          \
+        kvm_ioeventfd(container_of(l, KVMState, listener), sec, match_data,    \
+                      data, fd, pio, assign);                                  \
+    }
 
-static void kvm_mem_eventfd_del(MemoryListener *l, MemoryRegionSection *sec,
-                                bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, mem_listener), sec, match_data, data, fd,
-                  false, false);
-}
-
-static void kvm_io_eventfd_add(MemoryListener *l, MemoryRegionSection *sec,
-                               bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, io_listener), sec, match_data, data, fd,
-                  true, true);
-}
-
-static void kvm_io_eventfd_del(MemoryListener *l, MemoryRegionSection *sec,
-                               bool match_data, uint64_t data, int fd)
-{
-    kvm_ioeventfd(container_of(l, KVMState, io_listener), sec, match_data, data, fd,
-                  true, false);
-}
+KVM_EVENTFD_CB(kvm_mem_eventfd_add, mem_listener, false, true)
+KVM_EVENTFD_CB(kvm_mem_eventfd_del, mem_listener, false, false)
+KVM_EVENTFD_CB(kvm_io_eventfd_add, io_listener, true, true)
+KVM_EVENTFD_CB(kvm_io_eventfd_del, io_listener, true, false)
 
 void kvm_memory_listeners_register(KVMState *s)
 {

@@ -21,6 +21,8 @@
 #include "accel/tcg/internal.h"
 #include "core/log.h"
 
+#include <sys/mman.h>
+
 #define TCG_MAX_INSNS 512
 #define TB_DEFAULT_SIZE (64 * MiB)
 #define TB_ALIGN 16

@@ -184,6 +184,55 @@ static void virt_fdt_cpus(RISCVVirtState *s, FdtBuilder *b)
     }
 }
 
+/*
+ * The ECAM host as QEMU describes it (Documentation/devicetree/bindings/pci/
+ * host-generic-pci.yaml): windows in "ranges" (I/O, 32-bit and 64-bit
+ * memory), and INTx of slots 0..3 through the standard swizzle onto PLIC
+ * sources VIRT_PCIE_IRQ + (pin + slot) % 4; the mask folds other slots.
+ */
+static void virt_fdt_pcie(RISCVVirtState *s, FdtBuilder *b)
+{
+    const MemMapEntry *mm = virt_memmap;
+    g_autofree char *path = g_strdup_printf("/soc/pci@%" PRIx64, mm[VIRT_PCIE_ECAM].base);
+    uint64_t hb = s->pcie_high_base, hs = VIRT_PCIE_HIGH_MMIO_SIZE;
+    uint32_t ranges[] = {
+        0x01000000, 0, 0, mm[VIRT_PCIE_PIO].base >> 32, (uint32_t)mm[VIRT_PCIE_PIO].base,
+        0, (uint32_t)mm[VIRT_PCIE_PIO].size,
+        0x02000000, mm[VIRT_PCIE_MMIO].base >> 32, (uint32_t)mm[VIRT_PCIE_MMIO].base,
+        mm[VIRT_PCIE_MMIO].base >> 32, (uint32_t)mm[VIRT_PCIE_MMIO].base,
+        mm[VIRT_PCIE_MMIO].size >> 32, (uint32_t)mm[VIRT_PCIE_MMIO].size,
+        0x03000000, hb >> 32, (uint32_t)hb, hb >> 32, (uint32_t)hb, hs >> 32, (uint32_t)hs,
+    };
+    uint32_t map[4 * 4 * 6], mask[4] = {0x1800, 0, 0, 7};
+    uint32_t bus_range[2] = {0, mm[VIRT_PCIE_ECAM].size / MiB - 1};
+    uint32_t reg[4] = {0, mm[VIRT_PCIE_ECAM].base, 0, mm[VIRT_PCIE_ECAM].size};
+    unsigned n = 0;
+
+    for (unsigned slot = 0; slot < 4; slot++) {
+        for (unsigned pin = 0; pin < 4; pin++) {
+            map[n++] = (slot << 3) << 8;       /* phys.hi: devfn << 8 */
+            map[n++] = 0;
+            map[n++] = 0;
+            map[n++] = pin + 1;                /* INTA = 1 */
+            map[n++] = s->plic_phandle;
+            map[n++] = VIRT_PCIE_IRQ + (pin + slot) % 4;
+        }
+    }
+    fb_node(b, path);
+    fb_cell(b, path, "#address-cells", 3);
+    fb_cell(b, path, "#interrupt-cells", 1);
+    fb_cell(b, path, "#size-cells", 2);
+    fb_str(b, path, "compatible", "pci-host-ecam-generic");
+    fb_str(b, path, "device_type", "pci");
+    fb_cell(b, path, "linux,pci-domain", 0);
+    fb_cells(b, path, "bus-range", bus_range, 2);
+    fb_empty(b, path, "dma-coherent");
+    fb_cells(b, path, "reg", reg, 4);
+    fb_cells(b, path, "ranges", ranges, ARRAY_SIZE(ranges));
+    fb_cells(b, path, "interrupt-map", map, n);
+    fb_cells(b, path, "interrupt-map-mask", mask, 4);
+}
+
 static void virt_fdt_soc(RISCVVirtState *s, FdtBuilder *b)
 {
     const MemMapEntry *mm = virt_memmap;
@@ -240,6 +289,8 @@ static void virt_fdt_soc(RISCVVirtState *s, FdtBuilder *b)
         fb_cell(b, path, "interrupt-parent", s->plic_phandle);
         fb_cell(b, path, "interrupts", VIRT_VIRTIO_IRQ + i);
     }
+
+    virt_fdt_pcie(s, b);
 
     fb_node(b, test);
     fb_strlist(b, test, "compatible", test_compat, sizeof(test_compat));

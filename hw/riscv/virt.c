@@ -9,6 +9,7 @@
 #include "hw/intc/riscv_aclint.h"
 #include "hw/intc/sifive_plic.h"
 #include "hw/misc/sifive_test.h"
+#include "hw/pci/pcie-host.h"
 #include "hw/rtc/goldfish_rtc.h"
 #include "hw/virtio/virtio-mmio.h"
 #include "target/riscv/cpu.h"
@@ -24,6 +25,9 @@ const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT] = {
     [VIRT_UART0] = {0x10000000, 0x100},
     [VIRT_VIRTIO] = {0x10001000, 0x1000},
     [VIRT_DRAM] = {0x80000000, 0x0},
+    [VIRT_PCIE_PIO] = {0x3000000, 0x10000},
+    [VIRT_PCIE_ECAM] = {0x30000000, 0x10000000},
+    [VIRT_PCIE_MMIO] = {0x40000000, 0x40000000},
 };
 
 static bool virt_create_harts(RISCVVirtState *s, MachineState *ms, Error **errp)
@@ -77,6 +81,43 @@ static bool virt_map_sysbus(DeviceState *dev, hwaddr addr, qemu_irq irq, Error *
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
     if (irq) {
         sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, irq);
+    }
+    return true;
+}
+
+/*
+ * The PCIe host as QEMU's virt has it: ECAM at 0x30000000, a 32-bit MMIO
+ * window at 0x40000000, a 64-bit one after RAM (16 GiB aligned), 64 KiB of
+ * I/O ports at 0x3000000; INTA..D on PLIC sources 32..35.
+ */
+static bool virt_create_pcie(RISCVVirtState *s, MachineState *ms, Error **errp)
+{
+    MemoryRegion *sysmem = get_system_memory();
+    const MemMapEntry *mm = virt_memmap;
+    SysBusDevice *sbd;
+
+    s->pcie_high_base = QEMU_ALIGN_UP(mm[VIRT_DRAM].base + ms->ram_size,
+                                      VIRT_PCIE_HIGH_MMIO_SIZE);
+    s->pcie = qdev_new(TYPE_GPEX_HOST);
+    qdev_prop_set_uint64(s->pcie, "ecam-size", mm[VIRT_PCIE_ECAM].size);
+    if (!qdev_realize_and_unref(s->pcie, NULL, errp)) {
+        return false;
+    }
+    sbd = SYS_BUS_DEVICE(s->pcie);
+    sysbus_mmio_map(sbd, 0, mm[VIRT_PCIE_ECAM].base);
+    memory_region_init_alias(&s->pcie_mmio_alias, OBJECT(ms), "pcie-mmio",
+                             sysbus_mmio_get_region(sbd, 1), mm[VIRT_PCIE_MMIO].base,
+                             mm[VIRT_PCIE_MMIO].size);
+    memory_region_add_subregion(sysmem, mm[VIRT_PCIE_MMIO].base, &s->pcie_mmio_alias);
+    memory_region_init_alias(&s->pcie_high_alias, OBJECT(ms), "pcie-mmio-high",
+                             sysbus_mmio_get_region(sbd, 1), s->pcie_high_base,
+                             VIRT_PCIE_HIGH_MMIO_SIZE);
+    memory_region_add_subregion(sysmem, s->pcie_high_base, &s->pcie_high_alias);
+    memory_region_init_alias(&s->pcie_pio_alias, OBJECT(ms), "pcie-pio",
+                             sysbus_mmio_get_region(sbd, 2), 0, mm[VIRT_PCIE_PIO].size);
+    memory_region_add_subregion(sysmem, mm[VIRT_PCIE_PIO].base, &s->pcie_pio_alias);
+    for (int i = 0; i < GPEX_NUM_IRQS; i++) {
+        sysbus_connect_irq(sbd, i, qdev_get_gpio_in(s->plic, VIRT_PCIE_IRQ + i));
     }
     return true;
 }
@@ -163,7 +204,7 @@ static bool virt_create_devices(RISCVVirtState *s, MachineState *ms, Error **err
             return false;
         }
     }
-    return true;
+    return virt_create_pcie(s, ms, errp);
 }
 
 /* A machine reset puts firmware, kernel, initrd, FDT and ROM back as loaded. */

@@ -23,6 +23,9 @@ enum {
     VIRT_UART0,
     VIRT_VIRTIO,
     VIRT_DRAM,
+    VIRT_PCIE_PIO,
+    VIRT_PCIE_ECAM,
+    VIRT_PCIE_MMIO,
     VIRT_MEMMAP_COUNT
 };
 
@@ -39,6 +42,8 @@ extern const MemMapEntry virt_memmap[VIRT_MEMMAP_COUNT];
 #define VIRT_RTC_IRQ 11
 #define VIRT_VIRTIO_IRQ 1          /* slot i uses VIRT_VIRTIO_IRQ + i */
 #define VIRT_VIRTIO_COUNT 8
+#define VIRT_PCIE_IRQ 0x20         /* INTA..INTD at 32..35 */
+#define VIRT_PCIE_HIGH_MMIO_SIZE (16 * GiB)
 #define VIRT_IRQCHIP_NUM_SOURCES 96
 #define VIRT_IRQCHIP_NUM_PRIORITIES 7
 #define VIRT_PLIC_SIZE 0x600000    /* QEMU sizes it for 512 harts */
@@ -59,6 +64,9 @@ typedef struct RISCVVirtState {
     DeviceState *test;
     DeviceState *virtio[VIRT_VIRTIO_COUNT];
     MemoryRegion mrom;
+    DeviceState *pcie;            /* gpex-pcihost: ECAM, windows, INTx */
+    MemoryRegion pcie_mmio_alias, pcie_high_alias, pcie_pio_alias;
+    hwaddr pcie_high_base;        /* 64-bit window, after RAM as QEMU places it */
     MemoryRegion *ram_alloc;      /* RAM we allocated when system/ gave none */
     RISCVBootInfo boot;
     /* FDT phandles */

@@ -406,7 +406,8 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
         error_setg(errp, "%s: realize did not call virtio_init", vdev->name);
         return;
     }
-    vdev->host_features = VIRTIO_CORE_FEATURES;
+    vdev->host_features = VIRTIO_CORE_FEATURES |
+                          (vdev->packed ? 1ULL << VIRTIO_F_RING_PACKED : 0);
     if (vdc->get_features) {
         vdev->host_features = vdc->get_features(vdev, vdev->host_features);
     }
@@ -444,10 +445,16 @@ static void virtio_device_reset(DeviceState *dev)
     virtio_reset(VIRTIO_DEVICE(dev));
 }
 
+static const Property virtio_device_props[] = {
+    DEFINE_PROP_BOOL("packed", VirtIODevice, packed, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void virtio_device_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
 
+    object_class_set_props(oc, virtio_device_props);
     dc->realize = virtio_device_realize;
     dc->unrealize = virtio_device_unrealize;
     dc->reset = virtio_device_reset;

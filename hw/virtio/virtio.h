@@ -37,6 +37,7 @@
 #define VIRTIO_RING_F_EVENT_IDX 29
 #define VIRTIO_F_VERSION_1 32
 #define VIRTIO_F_ACCESS_PLATFORM 33
+#define VIRTIO_F_RING_PACKED 34
 
 /* Interrupt status bits (ISR, §4.1.4.5 / InterruptStatus §4.2.2). */
 #define VIRTIO_ISR_QUEUE 1
@@ -61,6 +62,7 @@ typedef struct VirtQueueElement {
     unsigned int index;              /* head descriptor, returned in the used ring */
     unsigned int out_num;            /* device-readable buffers */
     unsigned int in_num;             /* device-writable buffers */
+    unsigned int ndescs;             /* packed ring slots the chain used */
     hwaddr *out_addr;
     hwaddr *in_addr;
     struct iovec *out_sg;
@@ -114,6 +116,7 @@ struct VirtIODevice {
     unsigned num_queues;
     VirtQueue *vq;                   /* VIRTIO_QUEUE_MAX entries */
     bool broken;                     /* NEEDS_RESET: queues are dead until reset */
+    bool packed;                     /* property: offer VIRTIO_F_RING_PACKED */
     AddressSpace *dma_as;            /* guest memory as the device sees it */
     const VirtioTransportOps *transport;
     void *transport_opaque;
@@ -207,6 +210,8 @@ VirtIODevice *virtio_queue_get_vdev(VirtQueue *vq);
 VirtQueueElement *virtqueue_pop(VirtQueue *vq);
 /* Put the element back (it will be popped again). */
 void virtqueue_unpop(VirtQueue *vq, VirtQueueElement *elem);
+/* Let go of elem without returning it (the queue was reset meanwhile). */
+void virtqueue_detach_element(VirtQueue *vq, VirtQueueElement *elem, unsigned int len);
 /* Return elem with len bytes written into its in buffers. */
 void virtqueue_push(VirtQueue *vq, VirtQueueElement *elem, unsigned int len);
 /* Batch form: fill at used slot idx (relative), then flush count. */

@@ -13,34 +13,12 @@
  */
 #include "hw/virtio/virtio-internal.h"
 
-/* §2.7.5 descriptor flags */
-#define VRING_DESC_F_NEXT 1
-#define VRING_DESC_F_WRITE 2
-#define VRING_DESC_F_INDIRECT 4
-/* §2.7.6, §2.7.8 ring flags */
-#define VRING_AVAIL_F_NO_INTERRUPT 1
-#define VRING_USED_F_NO_NOTIFY 1
-
-#define VRING_DESC_SIZE 16
-#define VRING_USED_ELEM_SIZE 8
-
-typedef struct VRingDesc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags;
-    uint16_t next;
-} VRingDesc;
-
-#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-
-static AddressSpace *vq_as(VirtQueue *vq)
+AddressSpace *vq_as(VirtQueue *vq)
 {
     return vq->vdev->dma_as;
 }
 
-static bool vq_ld16(VirtQueue *vq, hwaddr addr, uint16_t *v)
+bool vq_ld16(VirtQueue *vq, hwaddr addr, uint16_t *v)
 {
     MemTxResult r;
 
@@ -53,7 +31,7 @@ static bool vq_ld16(VirtQueue *vq, hwaddr addr, uint16_t *v)
     return true;
 }
 
-static void vq_st16(VirtQueue *vq, hwaddr addr, uint16_t v)
+void vq_st16(VirtQueue *vq, hwaddr addr, uint16_t v)
 {
     MemTxResult r;
 
@@ -64,7 +42,7 @@ static void vq_st16(VirtQueue *vq, hwaddr addr, uint16_t v)
     }
 }
 
-static void vq_st32(VirtQueue *vq, hwaddr addr, uint32_t v)
+void vq_st32(VirtQueue *vq, hwaddr addr, uint32_t v)
 {
     MemTxResult r;
 
@@ -101,12 +79,12 @@ static hwaddr avail_event_addr(VirtQueue *vq)
     return vq->used + 4 + VRING_USED_ELEM_SIZE * (hwaddr)vq->num;
 }
 
-static bool range_ok(hwaddr addr, hwaddr len)
+bool vq_range_ok(hwaddr addr, hwaddr len)
 {
     return len == 0 || addr + len - 1 >= addr;
 }
 
-bool virtqueue_rings_valid(VirtQueue *vq)
+static bool split_rings_valid(VirtQueue *vq)
 {
     AddressSpace *as = vq_as(vq);
     hwaddr dlen = VRING_DESC_SIZE * (hwaddr)vq->num;
@@ -117,11 +95,16 @@ bool virtqueue_rings_valid(VirtQueue *vq)
     if (!as || vq->desc % 16 || vq->avail % 2 || vq->used % 4) {
         return false;
     }
-    return range_ok(vq->desc, dlen) && range_ok(vq->avail, alen) &&
-           range_ok(vq->used, ulen) &&
+    return vq_range_ok(vq->desc, dlen) && vq_range_ok(vq->avail, alen) &&
+           vq_range_ok(vq->used, ulen) &&
            address_space_access_valid(as, vq->desc, dlen, false, MEMTXATTRS_UNSPECIFIED) &&
            address_space_access_valid(as, vq->avail, alen, false, MEMTXATTRS_UNSPECIFIED) &&
            address_space_access_valid(as, vq->used, ulen, true, MEMTXATTRS_UNSPECIFIED);
+}
+
+bool virtqueue_rings_valid(VirtQueue *vq)
+{
+    return vq_packed(vq) ? packed_rings_valid(vq) : split_rings_valid(vq);
 }
 
 void virtqueue_reset_one(VirtQueue *vq)
@@ -137,6 +120,8 @@ void virtqueue_reset_one(VirtQueue *vq)
     vq->notification = true;
     vq->inuse = 0;
     vq->vector = VIRTIO_NO_VECTOR;
+    vq->last_avail_wrap = vq->used_wrap = vq->signalled_used_wrap = true;
+    vq->fill_ndescs = 0;
 }
 
 void virtio_queues_reset(VirtIODevice *vdev)
@@ -169,6 +154,9 @@ bool virtio_queue_empty(VirtQueue *vq)
     if (!virtio_queue_ready(vq)) {
         return true;
     }
+    if (vq_packed(vq)) {
+        return packed_queue_empty(vq);
+    }
     if (vq->shadow_avail_idx != vq->last_avail_idx) {
         return false;
     }
@@ -179,6 +167,10 @@ void virtio_queue_set_notification(VirtQueue *vq, bool enable)
 {
     vq->notification = enable;
     if (!virtio_queue_ready(vq)) {
+        return;
+    }
+    if (vq_packed(vq)) {
+        packed_set_notification(vq, enable);
         return;
     }
     if (virtio_vdev_has_feature(vq->vdev, VIRTIO_RING_F_EVENT_IDX)) {
@@ -220,15 +212,7 @@ static bool vq_read_desc(VirtQueue *vq, hwaddr table, unsigned i, VRingDesc *d)
     return true;
 }
 
-/* The chain being gathered: device-readable buffers first, then writable. */
-typedef struct ChainBuf {
-    struct iovec iov[VIRTQUEUE_MAX_SIZE];
-    hwaddr addr[VIRTQUEUE_MAX_SIZE];
-    unsigned out_num, in_num;
-    uint64_t in_bytes;
-} ChainBuf;
-
-static void chain_unmap(VirtQueue *vq, ChainBuf *c)
+void chain_unmap(VirtQueue *vq, ChainBuf *c)
 {
     for (unsigned i = 0; i < c->out_num + c->in_num; i++) {
         address_space_unmap(vq_as(vq), c->iov[i].iov_base, c->iov[i].iov_len,
@@ -237,7 +221,7 @@ static void chain_unmap(VirtQueue *vq, ChainBuf *c)
 }
 
 /* Map one descriptor's buffer, in as many RAM pieces as it spans. */
-static bool chain_add(VirtQueue *vq, ChainBuf *c, const VRingDesc *d)
+bool chain_add(VirtQueue *vq, ChainBuf *c, const VRingDesc *d)
 {
     bool is_write = d->flags & VRING_DESC_F_WRITE;
     hwaddr addr = d->addr, left = d->len;
@@ -248,7 +232,7 @@ static bool chain_add(VirtQueue *vq, ChainBuf *c, const VRingDesc *d)
                      vq->index);
         return false;
     }
-    if (!range_ok(addr, left)) {
+    if (!vq_range_ok(addr, left)) {
         virtio_error(vq->vdev, "queue %u: buffer 0x%" HWADDR_PRIx "+0x%x wraps around",
                      vq->index, addr, d->len);
         return false;
@@ -323,7 +307,7 @@ static bool vq_gather(VirtQueue *vq, unsigned head, ChainBuf *c)
                          vq->index, d.len);
             return false;
         }
-        if (!range_ok(d.addr, d.len) ||
+        if (!vq_range_ok(d.addr, d.len) ||
             !address_space_access_valid(vq_as(vq), d.addr, d.len, false,
                                         MEMTXATTRS_UNSPECIFIED)) {
             virtio_error(vq->vdev, "queue %u: indirect table 0x%" PRIx64 "+0x%x is not "
@@ -369,7 +353,7 @@ static bool vq_gather(VirtQueue *vq, unsigned head, ChainBuf *c)
     }
 }
 
-static VirtQueueElement *elem_new(const ChainBuf *c, unsigned head)
+VirtQueueElement *elem_new(const ChainBuf *c, unsigned head)
 {
     unsigned n = c->out_num + c->in_num;
     VirtQueueElement *e = g_malloc0(sizeof(*e) + n * (sizeof(struct iovec) + sizeof(hwaddr)));
@@ -396,6 +380,9 @@ VirtQueueElement *virtqueue_pop(VirtQueue *vq)
 
     if (!virtio_queue_ready(vq)) {
         return NULL;
+    }
+    if (vq_packed(vq)) {
+        return packed_pop(vq);
     }
     if (vq->shadow_avail_idx == vq->last_avail_idx) {
         if (!vq_read_avail_idx(vq, &avail_idx)) {
@@ -436,7 +423,7 @@ VirtQueueElement *virtqueue_pop(VirtQueue *vq)
     return elem;
 }
 
-static void elem_unmap(VirtQueue *vq, VirtQueueElement *elem, unsigned len)
+void elem_unmap(VirtQueue *vq, VirtQueueElement *elem, unsigned len)
 {
     for (unsigned i = 0; i < elem->in_num; i++) {
         size_t l = MIN(len, elem->in_sg[i].iov_len);
@@ -454,8 +441,22 @@ static void elem_unmap(VirtQueue *vq, VirtQueueElement *elem, unsigned len)
 void virtqueue_unpop(VirtQueue *vq, VirtQueueElement *elem)
 {
     elem_unmap(vq, elem, 0);
-    vq->last_avail_idx--;
+    if (vq_packed(vq)) {
+        /* Step back over the chain's slots, undoing a wrap if it made one. */
+        if (vq->last_avail_idx < elem->ndescs) {
+            vq->last_avail_idx += vq->num;
+            vq->last_avail_wrap = !vq->last_avail_wrap;
+        }
+        vq->last_avail_idx -= elem->ndescs;
+    } else {
+        vq->last_avail_idx--;
+    }
     vq->inuse--;
+}
+
+void virtqueue_detach_element(VirtQueue *vq, VirtQueueElement *elem, unsigned int len)
+{
+    elem_unmap(vq, elem, len);
 }
 
 void virtqueue_fill(VirtQueue *vq, VirtQueueElement *elem, unsigned int len,
@@ -465,6 +466,10 @@ void virtqueue_fill(VirtQueue *vq, VirtQueueElement *elem, unsigned int len,
 
     elem_unmap(vq, elem, len);
     if (!virtio_queue_ready(vq)) {
+        return;
+    }
+    if (vq_packed(vq)) {
+        packed_fill(vq, elem, len, idx);
         return;
     }
     slot = (vq->used_idx + idx) % vq->num;
@@ -478,6 +483,11 @@ void virtqueue_flush(VirtQueue *vq, unsigned int count)
 
     if (!virtio_queue_ready(vq)) {
         vq->inuse -= MIN(count, vq->inuse);
+        vq->fill_ndescs = 0;
+        return;
+    }
+    if (vq_packed(vq)) {
+        packed_flush(vq, count);
         return;
     }
     /* The entries must be visible before the index that publishes them. */
@@ -516,6 +526,9 @@ static bool virtio_should_notify(VirtQueue *vq)
     bool valid;
 
     smp_mb();
+    if (vq_packed(vq)) {
+        return packed_should_notify(vq);
+    }
     if (!virtio_vdev_has_feature(vq->vdev, VIRTIO_RING_F_EVENT_IDX)) {
         uint16_t flags;
 

@@ -68,15 +68,19 @@ bool x86_linux_probe(const uint8_t *buf, size_t len)
 
 static bool load_cmdline(X86MachineState *x86ms, uint32_t max, Error **errp)
 {
-    const char *c = MACHINE(x86ms)->kernel_cmdline ? MACHINE(x86ms)->kernel_cmdline : "";
+    const char *user = MACHINE(x86ms)->kernel_cmdline;
+    const char *extra = x86ms->linux_cmdline_extra;
+    char *c = g_strdup_printf("%s%s%s", user ? user : "", user && extra ? " " : "",
+                              extra ? extra : "");
     size_t n = strlen(c) + 1;
 
     if (n > max || n > BOOT_CMDLINE_MAX) {
         error_setg(errp, "kernel command line is too long (%zu bytes, the kernel takes "
                    "%u)", n - 1, MIN(max, BOOT_CMDLINE_MAX) - 1);
+        g_free(c);
         return false;
     }
-    x86_boot_blob_add(x86ms, BOOT_CMDLINE_ADDR, g_strdup(c), n);
+    x86_boot_blob_add(x86ms, BOOT_CMDLINE_ADDR, c, n);
     return true;
 }
 

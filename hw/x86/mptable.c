@@ -96,10 +96,12 @@ void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size)
     p += 8;
     count++;
     /* I/O interrupt assignments (§4.3.4): ISA IRQ n -> pin n, except the
-     * PIT's IRQ 0 on pin 2 (pin 0 carries the 8259's ExtINT). */
+     * PIT's IRQ 0 on pin 2 (pin 0 carries the 8259's ExtINT).  Pins 16-23
+     * (microvm's virtio-mmio lines) are listed as bus-0 IRQs 16-23 too, as
+     * Firecracker does, so a kernel in MP mode knows how to program them. */
     p = intsrc(p, MP_EXTINT, 0, ioapic_id, 0);
     count++;
-    for (int irq = 0; irq < 16; irq++) {
+    for (int irq = 0; irq < X86_GSI_COUNT; irq++) {
         if (irq == 2) {
             continue;
         }
@@ -118,6 +120,8 @@ void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size)
         p += 8;
         count++;
     }
+    /* 128 CPUs (the machines' limit) need 2.8 KiB of the 3 KiB below fp. */
+    assert(p <= fp);
     /* Configuration table header (§4.2). */
     memcpy(cfg, "PCMP", 4);
     put16(cfg + 4, (uint16_t)(p - cfg));

@@ -8,6 +8,7 @@
 #include "hw/x86/x86.h"
 #include "hw/x86/pc-isa.h"
 #include "hw/pci/pci-host-pc.h"
+#include "hw/pci/pci-bus-pc.h"
 
 static void pc_init_board(X86MachineState *x86ms)
 {
@@ -15,7 +16,8 @@ static void pc_init_board(X86MachineState *x86ms)
     DeviceState *host = qdev_new(TYPE_PC_PCI_HOST);
 
     pc_isa_devices_init(x86ms, true);
-    if (!qdev_realize_and_unref(host, NULL, &err)) {
+    if (!qdev_realize_and_unref(host, NULL, &err) ||
+        !pc_pci_bus_create(PC_PCI_HOST(host), &err)) {
         error_report_err(err);
         exit(1);
     }

@@ -311,6 +311,7 @@ static void x86_machine_finalize(Object *obj)
         g_array_free(x86ms->blobs, true);
     }
     g_free(x86ms->cpus);
+    g_free(x86ms->linux_cmdline_extra);
 }
 
 static void x86_machine_class_init(ObjectClass *oc, void *data)

@@ -57,6 +57,8 @@ typedef struct X86MachineState {
     X86CPU **cpus;
     E820Table e820;
     GArray *blobs;                   /* X86BootBlob */
+    /* Appended to a Linux kernel's command line (microvm: virtio-mmio). */
+    char *linux_cmdline_extra;
     X86BootState boot;
 } X86MachineState;
 

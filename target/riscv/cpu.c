@@ -160,7 +160,11 @@ void riscv_cpu_reset_env(RISCVCPU *cpu)
     env->fflags = 0;
     env->priv = PRV_M;
     env->misa = riscv_cfg_to_misa(&cpu->cfg);
-    env->mstatus = deposit64(deposit64(0, 32, 2, MXL_RV64), 34, 2, MXL_RV64);
+    env->mstatus = deposit64(deposit64(0, 32, 2, cpu->cfg.ext_u ? MXL_RV64 : 0), 34, 2,
+                             cpu->cfg.ext_s ? MXL_RV64 : 0);
+    if (!cpu->cfg.ext_u) {
+        env->mstatus |= MSTATUS_MPP;        /* M is the only legal MPP */
+    }
     /* Bits driven by device lines keep the lines' levels; devices may be
      * reset before or after the hart.  Software-written bits clear. */
     env->mip &= MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP;

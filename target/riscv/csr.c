@@ -278,13 +278,27 @@ static void mstatus_set(CPURISCVState *env, uint64_t val, uint64_t mask)
     if (!riscv_has_ext(env, RVF)) {
         mask &= ~MSTATUS_FS;
     }
-    /* MPP is WARL: the reserved value 2 (no H) leaves it unchanged */
-    if ((mask & MSTATUS_MPP) && extract64(val, MSTATUS_MPP_SHIFT, 2) == 2) {
-        mask &= ~MSTATUS_MPP;
+    /* MPP is WARL: a mode the hart lacks (2 = H; S or U when disabled)
+     * leaves it unchanged */
+    if (mask & MSTATUS_MPP) {
+        uint64_t mpp = extract64(val, MSTATUS_MPP_SHIFT, 2);
+        if (mpp == 2 || (mpp == PRV_S && !riscv_has_ext(env, RVS)) ||
+            (mpp == PRV_U && !riscv_has_ext(env, RVU))) {
+            mask &= ~MSTATUS_MPP;
+        }
+    }
+    if (!riscv_has_ext(env, RVS)) {
+        /* §3.1.6: without S-mode its fields are read-only zero */
+        mask &= ~(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM |
+                  MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TSR);
+    }
+    if (!riscv_has_ext(env, RVU)) {
+        mask &= ~(MSTATUS_MPRV | MSTATUS_TW);
     }
     s = (old & ~mask) | (val & mask);
-    s = deposit64(s, 32, 2, MXL_RV64);        /* UXL, read-only */
-    s = deposit64(s, 34, 2, MXL_RV64);        /* SXL, read-only */
+    /* UXL/SXL: read-only 64-bit, or zero for a mode the hart lacks */
+    s = deposit64(s, 32, 2, riscv_has_ext(env, RVU) ? MXL_RV64 : 0);
+    s = deposit64(s, 34, 2, riscv_has_ext(env, RVS) ? MXL_RV64 : 0);
     env->mstatus = riscv_mstatus_update_sd(s);
     /* MXR changes which pages are readable at every mmu_idx */
     if ((old ^ env->mstatus) & MSTATUS_MXR) {

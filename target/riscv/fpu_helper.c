@@ -199,6 +199,17 @@ static long double round_rmm(long double x, int p, int emin, int emax, int *fl)
     return r;
 }
 
+/* round_rmm to the double and single formats. */
+static long double round_rmm_d(long double x, int *fl)
+{
+    return round_rmm(x, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, fl);
+}
+
+static long double round_rmm_s(long double x, int *fl)
+{
+    return round_rmm(x, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, fl);
+}
+
 /* The operation in long double, rounded toward zero and then to odd. */
 static long double wide_op_odd(FPOp op, long double a, long double b, long double c,
                                int *fl)
@@ -256,6 +267,54 @@ static bool fma_inf_zero(double a, double b)
     return (isinf(a) && b == 0) || (a == 0 && isinf(b));
 }
 
+/*
+ * The host's own operation, in the rounding mode host_begin() set.  A macro
+ * because each format must compute in its own type: a single computed in
+ * double and then narrowed would round twice.
+ */
+#define HOST_OP(op, vr, va, vb, vc, sqrt_fn, fma_fn)                          \
+    do {                                                                       \
+        switch (op) {                                                          \
+        case OP_ADD:                                                           \
+            (vr) = (va) + (vb);                                                \
+            break;                                                             \
+        case OP_SUB:                                                           \
+            (vr) = (va) - (vb);                                                \
+            break;                                                             \
+        case OP_MUL:                                                           \
+            (vr) = (va) * (vb);                                                \
+            break;                                                             \
+        case OP_DIV:                                                           \
+            (vr) = (va) / (vb);                                                \
+            break;                                                             \
+        case OP_SQRT:                                                          \
+            (vr) = sqrt_fn(va);                                                \
+            break;                                                             \
+        default:                                                               \
+            (vr) = fma_fn((va), (vb), (vc));                                   \
+            break;                                                             \
+        }                                                                      \
+    } while (0)
+
+/* Under RMM the wide path sees no signalling NaN: raise NV for one among
+ * the operands op reads (11.6). */
+static int rmm_snan_flags(FPOp op, bool snan_a, bool snan_b, bool snan_c)
+{
+    if (snan_a || (op != OP_SQRT && snan_b) || (op == OP_FMA && snan_c)) {
+        return FFLAG_NV;
+    }
+    return 0;
+}
+
+/* Accrue the flags of one operation into fflags. */
+static void arith_accrue(CPURISCVState *env, FPOp op, double a, double b, int fl)
+{
+    if (op == OP_FMA && fma_inf_zero(a, b)) {
+        fl |= FFLAG_NV;            /* 11.6: even when the addend is a quiet NaN */
+    }
+    env->fflags |= fl;
+}
+
 static uint64_t arith_d(CPURISCVState *env, FPOp op, uint64_t ua, uint64_t ub, uint64_t uc,
                         int rm)
 {
@@ -263,42 +322,17 @@ static uint64_t arith_d(CPURISCVState *env, FPOp op, uint64_t ua, uint64_t ub, u
     int fl = 0;
 
     if (rm == RISCV_FRM_RMM) {
-        if (is_snan_d(ua) || (op != OP_SQRT && is_snan_d(ub)) ||
-            (op == OP_FMA && is_snan_d(uc))) {
-            fl |= FFLAG_NV;
-        }
+        fl |= rmm_snan_flags(op, is_snan_d(ua), is_snan_d(ub), is_snan_d(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
-        r = (double)round_rmm(w, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, &fl);
+        r = (double)round_rmm_d(w, &fl);
     } else {
         volatile double va = a, vb = b, vc = c, vr;
         host_begin(rm);
-        switch (op) {
-        case OP_ADD:
-            vr = va + vb;
-            break;
-        case OP_SUB:
-            vr = va - vb;
-            break;
-        case OP_MUL:
-            vr = va * vb;
-            break;
-        case OP_DIV:
-            vr = va / vb;
-            break;
-        case OP_SQRT:
-            vr = sqrt(va);
-            break;
-        default:
-            vr = fma(va, vb, vc);
-            break;
-        }
+        HOST_OP(op, vr, va, vb, vc, sqrt, fma);
         fl |= host_end();
         r = vr;
     }
-    if (op == OP_FMA && fma_inf_zero(a, b)) {
-        fl |= FFLAG_NV;            /* 11.6: even when the addend is a quiet NaN */
-    }
-    env->fflags |= fl;
+    arith_accrue(env, op, a, b, fl);
     return isnan(r) ? RISCV_CANONICAL_NAN_D : bits_d(r);
 }
 
@@ -310,42 +344,17 @@ static uint64_t arith_s(CPURISCVState *env, FPOp op, uint64_t xa, uint64_t xb, u
     int fl = 0;
 
     if (rm == RISCV_FRM_RMM) {
-        if (is_snan_s(ua) || (op != OP_SQRT && is_snan_s(ub)) ||
-            (op == OP_FMA && is_snan_s(uc))) {
-            fl |= FFLAG_NV;
-        }
+        fl |= rmm_snan_flags(op, is_snan_s(ua), is_snan_s(ub), is_snan_s(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
-        r = (float)round_rmm(w, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, &fl);
+        r = (float)round_rmm_s(w, &fl);
     } else {
         volatile float va = a, vb = b, vc = c, vr;
         host_begin(rm);
-        switch (op) {
-        case OP_ADD:
-            vr = va + vb;
-            break;
-        case OP_SUB:
-            vr = va - vb;
-            break;
-        case OP_MUL:
-            vr = va * vb;
-            break;
-        case OP_DIV:
-            vr = va / vb;
-            break;
-        case OP_SQRT:
-            vr = sqrtf(va);
-            break;
-        default:
-            vr = fmaf(va, vb, vc);
-            break;
-        }
+        HOST_OP(op, vr, va, vb, vc, sqrtf, fmaf);
         fl |= host_end();
         r = vr;
     }
-    if (op == OP_FMA && fma_inf_zero(a, b)) {
-        fl |= FFLAG_NV;
-    }
-    env->fflags |= fl;
+    arith_accrue(env, op, a, b, fl);
     return box_s(isnan(r) ? (uint32_t)RISCV_CANONICAL_NAN_S : bits_f(r));
 }
 
@@ -495,6 +504,18 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
 
 /* --- compares (11.8) ---------------------------------------------------- */
 
+/* flt/fle: signaling compares (NV for any NaN input). */
+#define CMP_SIGNALING(name, fmt, T, UNBOX, OP)                                  \
+    uint64_t helper_##name##_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb) \
+    {                                                                           \
+        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
+        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
+            env->fflags |= FFLAG_NV;                                            \
+            return 0;                                                           \
+        }                                                                       \
+        return fmt##_val(ua) OP fmt##_val(ub);                                  \
+    }
+
 /* feq: quiet (NV only for sNaN); flt/fle: signaling (NV for any NaN). */
 #define CMP_HELPERS(fmt, T, UNBOX)                                              \
     uint64_t helper_feq_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
@@ -508,24 +529,8 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
         }                                                                       \
         return fmt##_val(ua) == fmt##_val(ub);                                  \
     }                                                                           \
-    uint64_t helper_flt_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) < fmt##_val(ub);                                   \
-    }                                                                           \
-    uint64_t helper_fle_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) <= fmt##_val(ub);                                  \
-    }
+    CMP_SIGNALING(flt, fmt, T, UNBOX, <)                                        \
+    CMP_SIGNALING(fle, fmt, T, UNBOX, <=)
 
 static inline double s_val(uint32_t u)
 {
@@ -712,9 +717,7 @@ static uint64_t from_int(CPURISCVState *env, long double v, bool to_double, int 
     uint64_t r;
 
     if (rm == RISCV_FRM_RMM) {
-        long double x = to_double
-            ? round_rmm(v, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, &fl)
-            : round_rmm(v, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, &fl);
+        long double x = to_double ? round_rmm_d(v, &fl) : round_rmm_s(v, &fl);
         r = to_double ? bits_d((double)x) : box_s(bits_f((float)x));
     } else {
         volatile long double vv = v;
@@ -766,8 +769,7 @@ uint64_t helper_fcvt_s_d(CPURISCVState *env, uint64_t a, uint64_t rm)
         return box_s(RISCV_CANONICAL_NAN_S);
     }
     if (m == RISCV_FRM_RMM) {
-        r = bits_f((float)round_rmm(d, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1,
-                                    &fl));
+        r = bits_f((float)round_rmm_s(d, &fl));
     } else {
         volatile double vd = d;
         host_begin(m);

@@ -6,9 +6,10 @@
  * instruction's pc is restored from the translation block.
  *
  * Illegal-instruction tval: for mret/sret/wfi the instruction has a single
- * encoding, so xtval gets those bits; for CSR accesses and sfence.vma the
- * helpers do not see the instruction word and report 0, which §3.1.16
- * permits.
+ * encoding, so xtval gets those bits.  A CSR helper does not receive the
+ * instruction word: it reads it back at env->pc (the translator stores the
+ * pc before calling it) and uses it only if it is a CSR instruction naming
+ * that CSR; otherwise, and for sfence.vma, tval is 0, which §3.1.16 permits.
  */
 #include "core/osdep.h"
 #include "core/log.h"
@@ -29,13 +30,35 @@ void helper_raise_exception_tval(CPURISCVState *env, uint64_t cause, uint64_t tv
     riscv_raise_exception(env, cause, tval, GETPC());
 }
 
+/* The faulting CSR instruction's bits, or 0 if they cannot be confirmed. */
+static uint64_t csr_insn_bits(CPURISCVState *env, uint64_t csrno)
+{
+    CPUState *cs = riscv_env_cs(env);
+    RISCVTranslation t;
+    MemTxResult res;
+    uint32_t insn;
+
+    /* 2-byte aligned with C; one crossing a page is left at 0 */
+    if ((env->pc & 1) || (env->pc & ~TARGET_PAGE_MASK) > TARGET_PAGE_SIZE - 4 ||
+        riscv_cpu_translate(env, env->pc, 4, MMU_INST_FETCH,
+                            riscv_env_mmu_index(env, true), &t) != TRANSLATE_SUCCESS) {
+        return 0;
+    }
+    insn = address_space_ldl_le(cs->as, t.paddr, MEMTXATTRS_UNSPECIFIED, &res);
+    if (res != MEMTX_OK || (insn & 0x7f) != 0x73 || (insn >> 20) != csrno ||
+        (insn & 0x3000) == 0) {
+        return 0;
+    }
+    return insn;
+}
+
 uint64_t helper_csrr(CPURISCVState *env, uint64_t csrno)
 {
     uint64_t val = 0;
     int ret = riscv_csr_access(env, csrno, &val, 0, 0, false);
 
     if (ret) {
-        riscv_raise_exception(env, ret, 0, GETPC());
+        riscv_raise_exception(env, ret, csr_insn_bits(env, csrno), GETPC());
     }
     return val;
 }
@@ -46,7 +69,7 @@ uint64_t helper_csrrw(CPURISCVState *env, uint64_t csrno, uint64_t src, uint64_t
     int ret = riscv_csr_access(env, csrno, &val, src, mask, true);
 
     if (ret) {
-        riscv_raise_exception(env, ret, 0, GETPC());
+        riscv_raise_exception(env, ret, csr_insn_bits(env, csrno), GETPC());
     }
     return val;
 }
@@ -63,7 +86,8 @@ uint64_t helper_mret(CPURISCVState *env)
     prev = extract64(s, MSTATUS_MPP_SHIFT, 2);
     s = deposit64(s, 3, 1, extract64(s, 7, 1));         /* MIE = MPIE */
     s |= MSTATUS_MPIE;
-    s = deposit64(s, MSTATUS_MPP_SHIFT, 2, PRV_U);       /* least-privileged mode */
+    /* MPP <- the least-privileged mode the hart has */
+    s = deposit64(s, MSTATUS_MPP_SHIFT, 2, riscv_has_ext(env, RVU) ? PRV_U : PRV_M);
     if (prev != PRV_M) {
         s &= ~MSTATUS_MPRV;
     }

@@ -163,3 +163,27 @@ def test_hmp_through_qmp(machine, board, tmp_path):
     q.event_wait('STOP')
     out = q.command('human-monitor-command', command_line='device_add nosuch-device')
     assert out == "Error: 'nosuch-device' is not a valid device model name\r\n"
+    # pmemsave writes the firmware's bytes back out.
+    dump = os.path.join(str(tmp_path), 'dump.bin')
+    assert q.command('human-monitor-command',
+                     command_line='pmemsave 0x%x 4096 %s' % (base, dump)) == ''
+    with open(dump, 'rb') as f:
+        assert f.read() == data[:4096]
+    if board[0] == 'riscv64':
+        # At reset the hart is in M-mode: virtual is physical (memsave = pmemsave).
+        q.command('memsave', val=base + 16, size=64, filename=dump)
+        with open(dump, 'rb') as f:
+            assert f.read() == data[16:80]
+
+
+def test_hmp_ringbuf(machine, board):
+    m = machine(board[0], '-M', board[1], '-S', '-display', 'none', '-chardev',
+                'ringbuf,id=rb,size=1024', nographic=False, qmp=True)
+    q = m.qmp()
+    hmp = lambda line: q.command('human-monitor-command', command_line=line)
+    assert hmp('ringbuf_write rb hello world') == ''
+    assert hmp('ringbuf_read rb 5') == 'hello\r\n'
+    assert q.command('ringbuf-read', device='rb', size=100) == ' world'
+    assert hmp('chardev-remove rb') == ''
+    assert hmp('ringbuf_read rb 5') == "Error: Device 'rb' not found\r\n"
+

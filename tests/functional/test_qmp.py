@@ -137,6 +137,19 @@ def test_queries(machine, board):
     schema = q.command('query-qmp-schema')
     metas = {e['name']: e['meta-type'] for e in schema}
     assert metas['query-status'] == 'command' and metas['SHUTDOWN'] == 'event'
+    types = {t['name']: t for t in q.command('qom-list-types', implements='machine')}
+    assert types['%s-machine' % board[1]]['parent'] == 'machine'
+    assert 'machine' not in types          # abstract types only when asked
+    types = {t['name']: t for t in q.command('qom-list-types', implements='machine',
+                                             abstract=True)}
+    assert types['machine']['abstract'] is True
+    assert q.command('query-current-machine') == {'wakeup-suspend-support': False}
+    cpu_type = q.command('qom-get', path=cpus[0]['qom-path'], property='type')
+    props = q.command('device-list-properties', typename=cpu_type)
+    assert all(set(p) >= {'name', 'type'} for p in props)
+    with pytest.raises(QMPError) as e:
+        q.command('device-list-properties', typename='machine')
+    assert e.value.desc == "Parameter 'typename' expects a non-abstract device type"
     hmp = q.command('human-monitor-command', command_line='info status')
     assert hmp == 'VM status: paused (prelaunch)\r\n'
 
@@ -238,12 +251,47 @@ ORACLE_EXCHANGES = [
     {'execute': 'stop', 'arguments': [1]},
     {'execute': 'stop', 'bogus': 1},
     {'execute': 'qmp_capabilities'},
+    {'execute': 'ringbuf-write', 'arguments': {'device': 'rb', 'data': 'hello'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 3}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 10, 'format': 'base64'}},
+    {'execute': 'ringbuf-write', 'arguments': {'device': 'rb', 'data': 'aGk=',
+                                               'format': 'base64'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 8}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': -1}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'rb', 'size': 1, 'format': 'hex'}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'nope', 'size': 1}},
+    {'execute': 'ringbuf-read', 'arguments': {'device': 'compat_monitor0', 'size': 1}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'nope'}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'compat_monitor0'}},
+    {'execute': 'chardev-remove', 'arguments': {'id': 'rb'}},
+    {'execute': 'query-current-machine'},
+    {'execute': 'device-list-properties', 'arguments': {'typename': 'nope'}},
+    {'execute': 'device-list-properties', 'arguments': {'typename': 'device'}},
+    {'execute': 'pmemsave', 'arguments': {'val': 2 ** 64 - 1, 'size': 1, 'filename': 'x'}},
+    {'execute': 'pmemsave', 'arguments': {'val': 0, 'size': 1,
+                                          'filename': '/nonexistent/dir/x'}},
+    {'execute': 'memsave', 'arguments': {'val': 0, 'size': 1, 'filename': 'x',
+                                         'cpu-index': 9}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io1'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io1'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'nope', 'id': 'x'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': 'io2', 'foo': 1}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread'}},
+    {'execute': 'object-add', 'arguments': {'qom-type': 'iothread', 'id': '1x'}},
+    {'execute': 'object-del', 'arguments': {'id': 'io1'}},
+    {'execute': 'object-del', 'arguments': {'id': 'io1'}},
+    {'execute': 'system_wakeup'},
+    {'execute': 'device_add', 'arguments': {'driver': 'virtio-rng-device', 'id': 'r1'}},
+    {'execute': 'device_add', 'arguments': {'driver': 'virtio-rng-pci', 'id': 'r2'}},
+    {'execute': 'device_del', 'arguments': {'id': 'r0'}},
 ]
 
 
-def exchange(argv, tmpdir):
+def exchange(argv, tmpdir, extra=()):
+    extra = list(extra)
     path = os.path.join(tmpdir, 'oracle.sock')
-    p = subprocess.Popen(argv + ['-qmp', 'unix:%s,server=on,wait=off' % path],
+    p = subprocess.Popen(argv + ['-qmp', 'unix:%s,server=on,wait=off' % path,
+                                 '-chardev', 'ringbuf,id=rb'] + extra,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     try:
@@ -267,10 +315,14 @@ def exchange(argv, tmpdir):
                     reason='no qemu-system-riscv64 to compare with')
 def test_errors_match_qemu(board, tmp_path):
     target, name = board
+    if target != 'riscv64':
+        pytest.skip('the oracle is the riscv64 virt board')
+    # A virtio device of the board's own, for the hotplug refusals.
+    devices = ['-device', 'virtio-rng-device,id=r0']
     theirs = exchange(['qemu-system-riscv64', '-M', 'virt', '-S', '-display', 'none',
-                       '-nodefaults'], str(tmp_path))
+                       '-nodefaults'], str(tmp_path), devices)
     ours = exchange([binary(target), '-M', name, '-S', '-display', 'none', '-nodefaults'],
-                    str(tmp_path))
+                    str(tmp_path), devices)
     assert len(ours) == len(theirs)
     for req, a, b in zip(ORACLE_EXCHANGES + ['[1]', '{"a": 1}', '@', 'single quotes', '[1,]'], ours, theirs):
         if req == '[1,]':
@@ -279,6 +331,8 @@ def test_errors_match_qemu(board, tmp_path):
             assert a['error']['desc'].startswith('JSON parse error, ')
             continue
         assert a.get('error') == b.get('error'), (req, a, b)
+        assert a.get('return') == b.get('return') or req.get('execute') == 'qmp_capabilities', \
+            (req, a, b)
         assert a.get('id') == b.get('id'), (req, a, b)
         assert ('return' in a) == ('return' in b), (req, a, b)
 
@@ -368,3 +422,29 @@ def test_client_that_does_not_read_is_throttled(machine, board):
         assert r['id'] == i and r['return'][0]['name']
     sender.join(timeout=10)
     assert not sender.is_alive()
+
+
+def test_objects_at_runtime(machine, board):
+    m = start(machine, board, '-object', 'memory-backend-ram,id=mem,size=128M',
+              '-machine', 'memory-backend=mem', '-m', '128M')
+    q = m.qmp()
+    hmp = lambda line: q.command('human-monitor-command', command_line=line)
+    assert hmp('object_add iothread,id=io7') == ''
+    iot = q.command('query-iothreads')
+    assert [t['id'] for t in iot] == ['io7'] and iot[0]['thread-id'] > 0
+    assert hmp('info iothreads').startswith('io7:\r\n  thread_id=')
+    q.command('object-del', id='io7')
+    assert q.command('query-iothreads') == []
+    with pytest.raises(QMPError) as e:
+        q.command('object-del', id='mem')      # the machine's RAM
+    assert e.value.desc == "object 'mem' is in use, can not be deleted"
+    assert hmp('object_del nope') == "Error: object 'nope' not found\r\n"
+
+
+def test_nographic_with_qmp_leaves_stdio_to_the_serial_port(machine, board):
+    # As QEMU: -qmp replaces the default monitor, so no mux on stdio.
+    m = machine(board[0], '-M', board[1], '-S', qmp=True)        # -nographic
+    q = m.qmp()
+    chardevs = {c['label']: c['filename'] for c in q.command('query-chardev')}
+    assert chardevs['serial0'] == 'stdio'
+    assert not any(f.startswith('mux') for f in chardevs.values())

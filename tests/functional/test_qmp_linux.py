@@ -45,6 +45,17 @@ def test_stop_cont_and_x_with_linux(machine, linux):
     values = lambda text: [l.split(':', 1)[1] for l in text.splitlines()]
     assert values(virt) == values(phys), (virt, phys)
     assert virt.startswith('%016x: ' % KERNEL_VA)
+    # info mem lists the kernel image's mapping.
+    mem = hmp('info mem').splitlines()
+    assert mem[0].split() == ['vaddr', 'paddr', 'size', 'attr']
+    found = False
+    for line in mem[2:]:
+        va, pa, size, attr = line.split()
+        va, pa, size = int(va, 16), int(pa, 16), int(size, 16)
+        if va <= KERNEL_VA < va + size:
+            assert pa + (KERNEL_VA - va) == KERNEL_PA and attr[0] == 'r', line
+            found = True
+    assert found, mem[:40]
     # The instruction at the stopped pc disassembles (or the CPU was in
     # M-mode firmware, where x reads physical memory: either way, no error).
     assert not hmp('x /2i $pc').startswith('Error')

@@ -1,6 +1,6 @@
 """Privileged-architecture guest programs (tests/guest/riscv64/priv/) on the
 virt machine: traps and delegation, CSR access rules, Sv39/Sv48 paging, PMP,
-CLINT/Sstc interrupts and wfi.
+CLINT/Sstc interrupts and wfi; and Linux on four harts and without Sstc.
 
 Each program reports through the sifive_test finisher: exit status 0 and a
 "PASS (N checks)" line on the UART.  The same programs also run on Debian's
@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from machina import BUILD, ROOT, binary, run
+from machina import BUILD, ROOT, binary, linux_guest, run
 
 GUEST_DIR = os.path.join(ROOT, 'tests', 'guest', 'riscv64')
 PROGRAMS = ['traps', 'csrs', 'paging', 'pmp', 'interrupts']
@@ -63,3 +63,39 @@ def test_priv_on_qemu(elfs, prog):
     if not QEMU:
         pytest.skip('qemu-system-riscv64 not installed')
     run_guest(QEMU, elfs[prog])
+
+
+# ------------------------------------------------------------ Linux on the hart
+
+@pytest.fixture(scope='module')
+def linux():
+    if not machina_has_virt():
+        pytest.skip('machina-system-riscv64 has no virt machine yet')
+    if not shutil.which(CROSS + 'gcc'):
+        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
+    return linux_guest(build=True)
+
+
+def boot_linux(linux, *extra, append):
+    r = run([binary('riscv64'), '-M', 'virt', '-m', '256', '-nographic',
+             '-kernel', linux['kernel'], '-initrd', linux['initrd'],
+             '-append', 'console=ttyS0 ' + append] + list(extra), timeout=600)
+    text = r.stdout + r.stderr
+    assert r.returncode == 0, 'exit %d:\n%s' % (r.returncode, text[-3000:])
+    return text
+
+
+def test_linux_smp4(linux):
+    """Four harts: IPIs through OpenSBI, stop_machine, idle wfi, Sstc timers.
+    (Harts spinning on wfi with a stale IPI pending must not starve the
+    others, and the hart's own timer writes must not cut its time slice.)"""
+    text = boot_linux(linux, '-smp', '4', append='machina.run=smp')
+    assert 'MACHINA-CPUS-ONLINE 4 0-3' in text, text[-3000:]
+
+
+def test_linux_without_sstc(linux):
+    """-cpu rv64,sstc=off: S-mode timers go through SBI, i.e. OpenSBI's
+    mtimecmp handler injecting STIP with an M-mode mip write."""
+    text = boot_linux(linux, '-cpu', 'rv64,sstc=off', append='machina.run=test')
+    assert 'Boot HART ISA Extensions  : time\n' in text.replace('\r', '')
+    assert 'MACHINA-CHECKSUM ' + linux['checksum'] in text, text[-3000:]

@@ -108,6 +108,12 @@ UNIT_TEST(hmp_x_walks_sv39)
         CHECK(strstr(out, "\r\n0x000000004000000c:  4505              c.") != NULL);
         g_free(out);
     }
+    /* info mem: both mappings, merged per contiguous run; A/D as the PTEs say. */
+    CHECK_HMP("info mem",
+              "vaddr            paddr            size             attr\r\n"
+              "---------------- ---------------- ---------------- -------\r\n"
+              "0000000040000000 0000000080004000 0000000000001000 rw-----\r\n"
+              "0000000080000000 0000000080000000 0000000040000000 r-x----\r\n");
     /* M-mode does not translate (§3.1.6.3). */
     env->priv = PRV_M;
     CHECK_HMP("x /1xw 0x80004004", "0000000080004004: 0x88776655\r\n");

@@ -1,133 +1,13 @@
 /*
- * QMP and HMP fed byte streams through a ringbuf chardev: the parser in
- * any chunking, QEMU's error classes and messages (taken from Debian's
- * qemu-system-riscv64 7.2 as the oracle), id echo, events, negotiation,
- * a client that goes away mid-request, and HMP through
- * human-monitor-command.
+ * QMP fed byte streams through a ringbuf chardev: the parser in any
+ * chunking, QEMU's error classes and messages (taken from Debian's
+ * qemu-system-riscv64 7.2 as the oracle), id echo, events, negotiation, a
+ * client that goes away mid-request, device_add/device_del.
  */
 #include "core/osdep.h"
-#include "core/main-loop.h"
-#include "chardev/char.h"
 #include "hw/core/machine.h"
-#include "memory/memory.h"
-#include "monitor/monitor-internal.h"
-#include "tests/unit/unit.h"
-
-/* ------------------------------------------------------------ harness */
-
-typedef struct Session {
-    Chardev *chr;
-    Monitor *mon;
-} Session;
-
-static Chardev *ringbuf_new(const char *id)
-{
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
-    Chardev *chr;
-
-    g_ptr_array_add(keys, g_strdup("size"));
-    g_ptr_array_add(values, g_strdup("1048576"));
-    chr = qemu_chardev_new(id, "ringbuf", keys, values, NULL);
-    g_ptr_array_unref(keys);
-    g_ptr_array_unref(values);
-    return chr;
-}
-
-static char *drain(Session *s)
-{
-    GString *out = g_string_new(NULL);
-    uint8_t buf[4096];
-    int64_t n;
-
-    while ((n = qemu_chr_ringbuf_read(s->chr, buf, sizeof(buf), NULL)) > 0) {
-        g_string_append_len(out, (const char *)buf, n);
-    }
-    return g_string_free(out, false);
-}
-
-static void session_open(Session *s, const char *id, bool qmp)
-{
-    s->chr = ringbuf_new(id);
-    CHECK(s->chr != NULL);
-    s->mon = qmp ? monitor_init_qmp(s->chr, false, NULL) : monitor_init_hmp(s->chr, NULL);
-    CHECK(s->mon != NULL);
-}
-
-static void session_close(Session *s)
-{
-    monitor_free(s->mon);
-    CHECK(qemu_chr_delete(s->chr->label, NULL));
-}
-
-static void feed(Session *s, const char *text)
-{
-    qemu_chr_be_write(s->chr, (const uint8_t *)text, (int)strlen(text));
-}
-
-/* Send text, return everything answered (caller frees). */
-static char *ask(Session *s, const char *text)
-{
-    feed(s, text);
-    return drain(s);
-}
-
-#define CHECK_ASK(s, in, expected)                                         \
-    do {                                                                   \
-        char *out_ = ask(s, in);                                           \
-        CHECK_STREQ(out_, expected);                                       \
-        g_free(out_);                                                      \
-    } while (0)
-
-static void negotiate(Session *s)
-{
-    char *greeting = drain(s);
-
-    CHECK(g_str_has_prefix(greeting, "{\"QMP\": {\"version\": {\"qemu\": "));
-    CHECK(strstr(greeting, "\"capabilities\": [\"oob\"]}}\r\n") != NULL);
-    g_free(greeting);
-    CHECK_ASK(s, "{\"execute\": \"qmp_capabilities\"}\n", "{\"return\": {}}\r\n");
-}
-
-/* A fake run state, as system/ lends it. */
-static bool fake_running;
-static int fake_stops, fake_conts;
-
-static const char *fake_name(void)
-{
-    return fake_running ? "running" : "paused";
-}
-
-static bool fake_is_running(void)
-{
-    return fake_running;
-}
-
-static void fake_stop(void)
-{
-    fake_stops++;
-    if (fake_running) {
-        fake_running = false;
-        monitor_event_stop();
-    }
-}
-
-static bool fake_cont(Error **errp)
-{
-    fake_conts++;
-    if (!fake_running) {
-        fake_running = true;
-        monitor_event_resume();
-    }
-    return true;
-}
-
-static const MonitorVMOps fake_ops = {
-    .runstate_name = fake_name,
-    .is_running = fake_is_running,
-    .stop = fake_stop,
-    .cont = fake_cont,
-};
+#include "hw/core/qdev.h"
+#include "tests/unit/qmp-test.h"
 
 /* ------------------------------------------------------------- tests */
 
@@ -388,6 +268,11 @@ static void collect(void *opaque, json_object *obj, Error *err)
     }
 }
 
+static void feed_str(JsonStream *js, const char *text)
+{
+    json_stream_feed(js, (const uint8_t *)text, strlen(text));
+}
+
 UNIT_TEST(json_stream_size_limit)
 {
     GString *log = g_string_new(NULL);
@@ -407,6 +292,14 @@ UNIT_TEST(json_stream_size_limit)
     json_stream_reset(js);
     json_stream_feed(js, (const uint8_t *)"xyz ", 4);
     CHECK_STREQ(log->str, "V:12;V:true;V:\"s\";E:JSON parse error, invalid keyword 'xyz';");
+    /* Tokens: "[" "1" "," "22" "]" is five; the sixth ("3") breaks the limit,
+     * and the "]" after it closes nothing. */
+    g_string_truncate(log, 0);
+    json_stream_reset(js);
+    json_stream_set_token_limit(js, 5);
+    feed_str(js, "[1, 22] [1, 2, 3] [\"a\"]");
+    CHECK_STREQ(log->str, "V:[1, 22];E:JSON token count limit exceeded;E:JSON parse error, "
+                          "expecting value;V:[\"a\"];");
     json_stream_free(js);
     g_string_free(log, true);
 }
@@ -546,117 +439,53 @@ UNIT_TEST(qmp_schema_and_commands)
     session_close(&s);
 }
 
-/* ---------------------------------------------------------------- HMP */
-
-static char *hmp(Session *s, const char *line)
+/* A device that may come and go while the machine runs, as a CPU or a
+ * DIMM would in QEMU: no bus, hotpluggable. */
+static void hotplug_dev_class_init(ObjectClass *oc, void *data)
 {
-    json_object *args = json_object_new_object();
-    char *req, *out;
+    DeviceClass *dc = DEVICE_CLASS(oc);
 
-    json_object_object_add(args, "command-line", json_object_new_string(line));
-    req = g_strdup_printf("{\"execute\": \"human-monitor-command\", \"arguments\": %s}",
-                          json_object_to_json_string(args));
-    json_object_put(args);
-    out = ask(s, req);
-    g_free(req);
-    return out;
+    dc->user_creatable = true;
+    dc->hotpluggable = true;
 }
 
-#define CHECK_HMP(s, line, expected)                                       \
-    do {                                                                   \
-        char *out_ = hmp(s, line);                                         \
-        CHECK_STREQ(out_, "{\"return\": \"" expected "\"}\r\n");           \
-        g_free(out_);                                                      \
-    } while (0)
+static const TypeInfo hotplug_dev_info = {
+    .name = "test-hotplug-dev",
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(DeviceState),
+    .class_init = hotplug_dev_class_init,
+};
 
-UNIT_TEST(hmp_through_qmp)
+static void test_types(void)
 {
-    static const uint8_t bytes[16] = {
-        0x97, 0x02, 0x00, 0x00, 0x13, 0x86, 0x82, 0x02,
-        0x73, 0x25, 0x40, 0xf1, 0x83, 0xb5, 0x02, 0x02,
-    };
-    MemoryRegion *ram = g_new0(MemoryRegion, 1);
-    Session s;
-
-    CHECK(memory_region_init_ram(ram, NULL, "test-ram", 64 * KiB, NULL));
-    memory_region_add_subregion(get_system_memory(), 0x80000000, ram);
-    CHECK_EQ(address_space_write(get_address_space_memory(), 0x80000000,
-                                 MEMTXATTRS_UNSPECIFIED, bytes, sizeof(bytes)), MEMTX_OK);
-
-    monitor_set_vm_ops(&fake_ops);
-    fake_running = false;
-    session_open(&s, "q11", true);
-    negotiate(&s);
-    CHECK_HMP(&s, "info status", "VM status: paused\\r\\n");
-    CHECK_HMP(&s, "print 0x10+3", "0x13\\r\\n");
-    CHECK_HMP(&s, "p /d (7-10)*2", "-6\\r\\n");
-    CHECK_HMP(&s, "p 1/0", "Error: division by zero\\r\\n");
-    CHECK_HMP(&s, "xp /4xw 0x80000000",
-              "0000000080000000: 0x00000297 0x02828613 0xf1402573 0x0202b583\\r\\n");
-    CHECK_HMP(&s, "xp /3xb 0x80000000", "0000000080000000: 0x97 0x02 0x00\\r\\n");
-    CHECK_HMP(&s, "xp /2xg 0x80000000",
-              "0000000080000000: 0x0282861300000297 0x0202b583f1402573\\r\\n");
-    CHECK_HMP(&s, "xp /5dh 0x80000000",
-              "0000000080000000:   663     0 34323   642  9587\\r\\n");
-    CHECK_HMP(&s, "xp /2ub 0x80000000", "0000000080000000: 151   2\\r\\n");
-    CHECK_HMP(&s, "xp /2c 0x80000000", "0000000080000000: '\\\\x97' '\\\\x02'\\r\\n");
-    CHECK_HMP(&s, "xp 0x80000000+4", "0000000080000004: 0x02828613\\r\\n");
-    CHECK_HMP(&s, "xp /9xw 0x80000000",
-              "0000000080000000: 0x00000297 0x02828613 0xf1402573 0x0202b583\\r\\n"
-              "0000000080000010: 0x00000000 0x00000000 0x00000000 0x00000000\\r\\n"
-              "0000000080000020: 0x00000000\\r\\n");
-    CHECK_HMP(&s, "xp /4s 0x80000000",
-              "invalid char in format: 's'\\r\\nTry \\\"help xp\\\" for more "
-              "information\\r\\n");
-    CHECK_HMP(&s, "xp /4xw 0x0", "Error: Cannot access memory at 0x0\\r\\n");
-    CHECK_HMP(&s, "x /4xw 0x80000000", "Error: No CPU available\\r\\n");
-    CHECK_HMP(&s, "foo", "unknown command: 'foo'\\r\\n");
-    CHECK_HMP(&s, "info foo", "unknown command: 'info foo'\\r\\n");
-    CHECK_HMP(&s, "device_del bar", "Error: Device 'bar' not found\\r\\n");
-    CHECK_HMP(&s, "info kvm", "kvm support: not compiled\\r\\n");
-    CHECK_HMP(&s, "help xp", "xp /fmt addr -- physical memory dump starting at 'addr'\\r\\n");
-    {
-        char *out = hmp(&s, "cont");
-
-        CHECK(strstr(out, "\"event\": \"RESUME\"}\r\n{\"return\": \"\"}\r\n") != NULL);
-        g_free(out);
-    }
-    CHECK_HMP(&s, "info status", "VM status: running\\r\\n");
-    {
-        char *out = hmp(&s, "stop");
-
-        CHECK(strstr(out, "\"event\": \"STOP\"") != NULL);
-        g_free(out);
-    }
-    {
-        char *out = hmp(&s, "info mtree");
-
-        CHECK(strstr(out, "0000000080000000-000000008000ffff (prio 0, ram): test-ram") != NULL);
-        g_free(out);
-    }
-    session_close(&s);
-    monitor_set_vm_ops(NULL);
-    memory_region_del_subregion(get_system_memory(), ram);
+    type_register_static(&hotplug_dev_info);
 }
 
-UNIT_TEST(hmp_session)
+type_init(test_types)
+
+UNIT_TEST(qmp_device_add_del_events)
 {
     Session s;
     char *out;
 
-    session_open(&s, "h1", false);
-    out = drain(&s);
-    CHECK_STREQ(out, "Machina 0.1.0 monitor - type 'help' for more information\r\n(qemu) ");
+    session_open(&s, "q13", true);
+    negotiate(&s);
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"id\":\"hp0\"}}", "{\"return\": {}}\r\n");
+    CHECK(qdev_find_by_id("hp0") != NULL);
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"id\":\"hp0\"}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Duplicate ID 'hp0' for device\"}}\r\n");
+    CHECK_ASK(&s, "{\"execute\":\"device_add\",\"arguments\":{\"driver\":"
+                  "\"test-hotplug-dev\",\"nope\":1}}",
+              "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+              "\"Property 'test-hotplug-dev.nope' not found\"}}\r\n");
+    out = ask(&s, "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"hp0\"},\"id\":9}");
+    CHECK(strstr(out, "\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": \"hp0\", "
+                      "\"path\": \"/machine/peripheral/hp0\"}}\r\n{\"return\": {}, "
+                      "\"id\": 9}\r\n") != NULL);
     g_free(out);
-    /* Typed characters echo; backspace erases; CR LF is one Enter. */
-    CHECK_ASK(&s, "prj\x7fint 2*3\r\n", "prj\b \bint 2*3\r\n0x6\r\n(qemu) ");
-    /* Other escape sequences (right arrow, F5) are not part of the line. */
-    CHECK_ASK(&s, "p 1\x1b[C\x1b[15~\n", "p 1\r\n0x1\r\n(qemu) ");
-    CHECK_ASK(&s, "\n", "\r\n(qemu) ");
-    /* Up arrow: the previous line again (erasing what was typed). */
-    CHECK_ASK(&s, "xy\x1b[A", "xy\b \b\b \bp 1");
-    CHECK_ASK(&s, "\x1b[A", "\b \b\b \b\b \bprint 2*3");
-    CHECK_ASK(&s, "\x1b[B\x1b[B", "\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \bp 1\b \b\b \b\b \b");
-    CHECK_ASK(&s, "\x1b[A\r", "p 1\r\n0x1\r\n(qemu) ");
+    CHECK(qdev_find_by_id("hp0") == NULL);
     session_close(&s);
 }

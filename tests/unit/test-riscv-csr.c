@@ -427,3 +427,28 @@ UNIT_TEST(riscv_dump_state_layout)
     free(text);
     free_cpu(cpu);
 }
+
+UNIT_TEST(riscv_m_only_hart)
+{
+    RISCVCPU *cpu = new_cpu("s=off,u=off,mmu=off,sstc=off");
+    CPURISCVState *env = &cpu->env;
+    uint64_t v;
+    char *isa = riscv_isa_string(cpu);
+
+    CHECK_STREQ(isa, "rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs");
+    g_free(isa);
+    CHECK_EQ(env->misa & (RVS | RVU), 0);
+    CHECK_EQ(env->mstatus & (MSTATUS_UXL | MSTATUS_SXL), 0);
+    CHECK_EQ(csr_rd(env, CSR_SSTATUS, &v), RISCV_EXCP_ILLEGAL_INST);
+    CHECK_EQ(csr_rd(env, CSR_SATP, &v), RISCV_EXCP_ILLEGAL_INST);
+    CHECK_EQ(csr_rd(env, CSR_MEDELEG, &v), RISCV_EXCP_ILLEGAL_INST);
+    /* MPP can only hold M; mret stays in M */
+    CHECK_EQ(csr_wr(env, CSR_MSTATUS, MSTATUS_SUM | MSTATUS_MPRV | MSTATUS_SIE), 0);
+    CHECK_EQ(csr_get(env, CSR_MSTATUS) & (MSTATUS_SUM | MSTATUS_MPRV | MSTATUS_SIE), 0);
+    CHECK_EQ(extract64(csr_get(env, CSR_MSTATUS), 11, 2), PRV_M);
+    env->mepc = 0x80000000;
+    CHECK_EQ(helper_mret(env), 0x80000000);
+    CHECK_EQ(env->priv, PRV_M);
+    CHECK_EQ(extract64(env->mstatus, 11, 2), PRV_M);
+    free_cpu(cpu);
+}

@@ -147,6 +147,7 @@ UNIT_TEST(riscv_exec_illegal_csr_is_precise)
     CHECK_EQ(run(), EXCP_HLT);
     CHECK_EQ(b->env->mcause, RISCV_EXCP_ILLEGAL_INST);
     CHECK_EQ(b->env->mepc, CODE + 4);
+    CHECK_EQ(b->env->mtval, csrrs(2, 0x7c0, 0));      /* the instruction bits */
     CHECK_EQ(b->env->gpr[1], 5);
     CHECK_EQ(b->env->pc, HANDLER + 8 * 4 + 4);   /* after the stop wfi */
 }

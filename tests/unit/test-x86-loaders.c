@@ -116,6 +116,52 @@ UNIT_TEST(multiboot_elf_boot_info)
     object_unref(OBJECT(x));
 }
 
+UNIT_TEST(multiboot_modules_from_initrd)
+{
+    X86MachineState *x = machine_new(64 * MiB);
+    uint8_t buf[0x2000];
+    size_t len = make_mb_elf(buf, 0x100000, 3, 0x1800);
+    char m1[] = "/tmp/machina-mod-XXXXXX", m2[] = "/tmp/machina-mod-XXXXXX";
+    int f1 = mkstemp(m1), f2 = mkstemp(m2);
+    Error *err = NULL;
+    const uint8_t *info, *mods;
+
+    CHECK(f1 >= 0 && f2 >= 0);
+    CHECK_EQ(write(f1, "first", 5), 5);
+    CHECK_EQ(write(f2, "second!", 7), 7);
+    close(f1);
+    close(f2);
+    MACHINE(x)->kernel_filename = g_strdup("k");
+    MACHINE(x)->initrd_filename = g_strdup_printf("%s arg1 arg2,%s", m1, m2);
+    CHECK(x86_multiboot_load(x, buf, len, &err));
+    info = blob_at(x, x->boot.rbx)->data;
+    CHECK(rd32(info) & (1u << 3));                     /* mods present */
+    CHECK_EQ(rd32(info + 20), 2);
+    mods = info + (rd32(info + 24) - x->boot.rbx);
+    /* Page-aligned after the kernel's memsz, one after the other. */
+    CHECK_EQ(rd32(mods), 0x102000);
+    CHECK_EQ(rd32(mods + 4), 0x102005);
+    {
+        char *want = g_strdup_printf("%s arg1 arg2", m1);
+
+        CHECK_STREQ((const char *)info + (rd32(mods + 8) - x->boot.rbx), want);
+        g_free(want);
+    }
+    CHECK_EQ(rd32(mods + 16), 0x103000);
+    CHECK(!memcmp(blob_at(x, 0x103000)->data, "second!", 7));
+    object_unref(OBJECT(x));
+    /* A missing module file is an error naming it. */
+    x = machine_new(64 * MiB);
+    MACHINE(x)->kernel_filename = g_strdup("k");
+    MACHINE(x)->initrd_filename = g_strdup("/nonexistent-module");
+    CHECK(!x86_multiboot_load(x, buf, len, &err));
+    CHECK(strstr(error_get_pretty(err), "/nonexistent-module"));
+    error_free(err);
+    object_unref(OBJECT(x));
+    unlink(m1);
+    unlink(m2);
+}
+
 UNIT_TEST(multiboot_bad_images_are_errors)
 {
     X86MachineState *x = machine_new(16 * MiB);
@@ -240,12 +286,17 @@ UNIT_TEST(linux_bzimage_boot_params)
     object_unref(OBJECT(x));
     g_free(bz);
 
-    /* 32-bit entry for a kernel without XLF_KERNEL_64; too old; too long. */
+    /* 32-bit entry for a kernel without XLF_KERNEL_64 (and the machine's
+     * own command-line words, as microvm adds for virtio-mmio); too old;
+     * too long. */
     x = machine_new(64 * MiB);
+    x->linux_cmdline_extra = g_strdup("virtio_mmio.device=512@0xfeb00000:16");
+    MACHINE(x)->kernel_cmdline = g_strdup("quiet");
     bz = make_bzimage(&len, 0x20a, false);
     CHECK(x86_linux_load(x, bz, len, &err));
     CHECK_EQ(x->boot.mode, X86_BOOT_PM32);
     CHECK_EQ(x->boot.entry, 0x100000);
+    CHECK_STREQ(blob_at(x, 0x20000)->data, "quiet virtio_mmio.device=512@0xfeb00000:16");
     object_unref(OBJECT(x));
     g_free(bz);
     x = machine_new(64 * MiB);

@@ -305,5 +305,5 @@ istack:
         .skip KSTACK_SIZE
 istack_top:
 ap_stacks:
-        .skip 4096 * 17
+        .skip 4096 * 65              /* kmain starts at most 64 APs */
         .section .note.GNU-stack, "", @progbits

@@ -10,6 +10,7 @@
  *   pio    CMOS scratch byte round trip through ports 0x70/0x71
  *   mmio   IOAPIC and LAPIC version registers (in-kernel MMIO)
  *   mmio-exit  an unassigned address in the PCI hole (an exit to the VMM)
+ *   virtio-mmio  microvm's transports: magic, version 2, no device
  *   pci    host bridge at 00.0 through 0xcf8/0xcfc (pc only)
  *   smp    every CPU of the MP table started with INIT/SIPI/SIPI
  *   pit    PIT IRQ 0 through the IOAPIC (pin 2) to the LAPIC
@@ -535,6 +536,21 @@ void kmain(void)
          * dropped, reads 0). */
         mmio_write(0xfebff000ul, 0x12345678u);
         check("mmio-exit", mmio_read(0xfebff000ul) == 0, "(unassigned MMIO reads 0)");
+    }
+    if (mmio_read(0xfeb00000ul) == 0x74726976u) {
+        /* microvm's virtio-mmio transports: registers of a device model in
+         * the VMM, each read an MMIO exit (virtio 1.2 §4.2.2). */
+        unsigned n = 0, empty = 0;
+
+        while (n < 32 && mmio_read(0xfeb00000ul + n * 0x200) == 0x74726976u) {
+            if (mmio_read(0xfeb00000ul + n * 0x200 + 4) == 2 &&
+                mmio_read(0xfeb00000ul + n * 0x200 + 8) == 0) {
+                empty++;
+            }
+            n++;
+        }
+        kprintf("virtio-mmio: %u transports, %u empty\n", n, empty);
+        check("virtio-mmio", n > 0 && empty == n, NULL);
     }
     outl(0xcf8, 0x80000000u);
     {

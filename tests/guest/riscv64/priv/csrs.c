@@ -51,6 +51,7 @@ static void test_read_only_and_privilege(void)
     trap_reset();
     __asm__ volatile("csrw mhartid, %0" :: "r"(1UL));          /* csr[11:10] = 3 */
     CHECK_TRAP(CAUSE_ILLEGAL_INSTRUCTION);
+    CHECK_EQ(last_trap.tval, *(volatile uint32_t *)last_trap.epc);  /* the encoding */
 
     trap_reset();
     __asm__ volatile("csrw cycle, %0" :: "r"(1UL));
