@@ -363,6 +363,41 @@ def test_blk_queues_block_size_and_named_port(machine, linux, image, tmp_path):
     poweroff(m)
 
 
+def test_balloon_inflate_and_deflate_over_qmp(machine, linux):
+    """QMP balloon sets the target; Linux's virtio_balloon gives the pages
+    back (actual falls to the target) and takes them again (deflate)."""
+    mib = 1024 * 1024
+    m = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-device', 'virtio-balloon-device', qmp=True)
+    m.wait_for('machina:/# ', timeout=600)
+    q = m.qmp()
+    assert q.command('query-balloon')['actual'] == 256 * mib
+
+    def wait_actual(want):
+        deadline = time.monotonic() + 120
+        while q.command('query-balloon')['actual'] != want:
+            assert time.monotonic() < deadline, q.command('query-balloon')
+            time.sleep(0.05)                 # a poll interval, not a guess at timing
+
+    q.command('balloon', value=200 * mib)
+    wait_actual(200 * mib)
+    rc, out = sh(m, 'cat /proc/meminfo | head -2')
+    assert rc == 0
+    q.command('balloon', value=256 * mib)
+    wait_actual(256 * mib)
+    with pytest.raises(machina.QMPError):
+        q.command('balloon', value=0)
+    poweroff(m)
+
+
+def test_balloon_without_device_is_an_error(machine):
+    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S', qmp=True)
+    with pytest.raises(machina.QMPError) as e:
+        m.qmp().command('query-balloon')
+    assert 'No balloon device has been activated' in str(e.value)
+
+
 # ------------------------------------------------------------ command line
 
 def test_drive_errors_are_clear(tmp_path):
