@@ -514,7 +514,18 @@ bool opts_get_bool(Opts *opts, const char *name, bool defval, Error **errp)
     return v;
 }
 
-uint64_t opts_get_number(Opts *opts, const char *name, uint64_t defval, Error **errp)
+static bool parse_size_bytes(const char *str, uint64_t *v, Error **errp)
+{
+    return parse_size_unit(str, 1, v, errp);
+}
+
+/*
+ * Read name with parse, or defval when it is absent.  The parser's own
+ * message is replaced by one that names the parameter and what it expects.
+ */
+static uint64_t opts_get_uint(Opts *opts, const char *name, uint64_t defval,
+                              bool (*parse)(const char *, uint64_t *, Error **),
+                              const char *what, Error **errp)
 {
     const char *s = opts_get(opts, name);
     uint64_t v;
@@ -523,29 +534,22 @@ uint64_t opts_get_number(Opts *opts, const char *name, uint64_t defval, Error **
     if (!s) {
         return defval;
     }
-    if (!parse_uint64(s, &v, &err)) {
+    if (!parse(s, &v, &err)) {
         error_free(err);
-        error_setg(errp, "Parameter '%s' expects a number", name);
+        error_setg(errp, "Parameter '%s' expects %s", name, what);
         return defval;
     }
     return v;
 }
 
+uint64_t opts_get_number(Opts *opts, const char *name, uint64_t defval, Error **errp)
+{
+    return opts_get_uint(opts, name, defval, parse_uint64, "a number", errp);
+}
+
 uint64_t opts_get_size(Opts *opts, const char *name, uint64_t defval, Error **errp)
 {
-    const char *s = opts_get(opts, name);
-    uint64_t v;
-    Error *err = NULL;
-
-    if (!s) {
-        return defval;
-    }
-    if (!parse_size_unit(s, 1, &v, &err)) {
-        error_free(err);
-        error_setg(errp, "Parameter '%s' expects a size", name);
-        return defval;
-    }
-    return v;
+    return opts_get_uint(opts, name, defval, parse_size_bytes, "a size", errp);
 }
 
 char *opts_take(Opts *opts, const char *name)

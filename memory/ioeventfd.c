@@ -33,13 +33,20 @@ static void memory_region_ioeventfds_changed(void)
     memory_region_transaction_commit();
 }
 
-void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
-                               bool match_data, uint64_t data, int fd)
+/* The data of an ioeventfd without match_data is kept 0 so it never differs. */
+static MemoryRegionIoeventfd ioeventfd_make(hwaddr addr, unsigned size, bool match_data,
+                                            uint64_t data, int fd)
 {
-    MemoryRegionIoeventfd e = {
+    return (MemoryRegionIoeventfd){
         .addr = addr, .size = size, .match_data = match_data,
         .data = match_data ? data : 0, .fd = fd,
     };
+}
+
+void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd)
+{
+    MemoryRegionIoeventfd e = ioeventfd_make(addr, size, match_data, data, fd);
 
     if (!mr->ioeventfds) {
         mr->ioeventfds = g_array_new(false, false, sizeof(MemoryRegionIoeventfd));
@@ -51,10 +58,7 @@ void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
 void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data, int fd)
 {
-    MemoryRegionIoeventfd e = {
-        .addr = addr, .size = size, .match_data = match_data,
-        .data = match_data ? data : 0, .fd = fd,
-    };
+    MemoryRegionIoeventfd e = ioeventfd_make(addr, size, match_data, data, fd);
     unsigned i;
 
     for (i = 0; mr->ioeventfds && i < mr->ioeventfds->len; i++) {

@@ -338,22 +338,37 @@ static bool check_syntax(const OptsList *list, const char *value, Error **errp)
     return o != NULL;
 }
 
+/*
+ * One -machine/-accel/-chardev/-object/-device: "help" (or "NAME,help",
+ * when with_subject) asks for help; anything else must parse with syntax
+ * and is kept in list for later.
+ */
+static bool add_list_arg(CliConfig *cfg, GPtrArray *list, const OptsList *syntax,
+                         CliHelp help, bool with_subject, const CliOption *o,
+                         const char *value, Error **errp)
+{
+    if (opts_is_help(value)) {
+        want_help(cfg, help, NULL);
+        if (with_subject) {
+            g_free(cfg->help_arg);
+            cfg->help_arg = help_subject(value);
+        }
+        return true;
+    }
+    if (!check_syntax(syntax, value, errp)) {
+        return false;
+    }
+    g_ptr_array_add(list, cli_arg_new(o, value));
+    return true;
+}
+
 static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
                        Error **errp)
 {
     switch (o->index) {
     case CLI_MACHINE:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_MACHINE, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&machine_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->machine, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->machine, &machine_syntax, CLI_HELP_MACHINE, true,
+                            o, value, errp);
     case CLI_MEM:
         if (!parse_mem(cfg, value, errp)) {
             return false;
@@ -382,17 +397,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         set_arg(&cfg->cpu, cli_arg_new(o, value));
         return true;
     case CLI_ACCEL:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_ACCEL, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->accel, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->accel, &driver_syntax, CLI_HELP_ACCEL, true,
+                            o, value, errp);
     case CLI_ENABLE_KVM:
         g_ptr_array_add(cfg->accel, cli_arg_new(cli_find("accel"), "kvm"));
         return true;
@@ -412,15 +418,8 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         set_str(&cfg->dtb, value);
         return true;
     case CLI_CHARDEV:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_CHARDEV, NULL);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->chardev, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->chardev, &driver_syntax, CLI_HELP_CHARDEV, false,
+                            o, value, errp);
     case CLI_SERIAL:
         g_ptr_array_add(cfg->serial, cli_arg_new(o, value));
         return true;
@@ -442,29 +441,11 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         }
         return true;
     case CLI_OBJECT:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_OBJECT, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->object, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->object, &driver_syntax, CLI_HELP_OBJECT, true,
+                            o, value, errp);
     case CLI_DEVICE:
-        if (opts_is_help(value)) {
-            want_help(cfg, CLI_HELP_DEVICE, NULL);
-            g_free(cfg->help_arg);
-            cfg->help_arg = help_subject(value);
-            return true;
-        }
-        if (!check_syntax(&driver_syntax, value, errp)) {
-            return false;
-        }
-        g_ptr_array_add(cfg->device, cli_arg_new(o, value));
-        return true;
+        return add_list_arg(cfg, cfg->device, &driver_syntax, CLI_HELP_DEVICE, true,
+                            o, value, errp);
     case CLI_LOG: {
         unsigned mask;
 

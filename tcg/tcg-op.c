@@ -56,7 +56,9 @@ static void check_in(TCGv t)
         tcg_gen_##name(ret, a, tcg_constant(sh & 63));                         \
     }
 
-static void gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
+/* Emit opc with output ret and inputs a (and b); callers with constant
+ * arguments fill them in after these on the op returned. */
+static TCGOp *gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
 {
     TCGOp *op;
 
@@ -65,9 +67,10 @@ static void gen_op2(TCGOpcode opc, TCGv ret, TCGv a)
     op = tcg_emit_op(opc);
     op->args[0] = ret.idx;
     op->args[1] = a.idx;
+    return op;
 }
 
-static void gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
+static TCGOp *gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
 {
     TCGOp *op;
 
@@ -78,6 +81,7 @@ static void gen_op3(TCGOpcode opc, TCGv ret, TCGv a, TCGv b)
     op->args[0] = ret.idx;
     op->args[1] = a.idx;
     op->args[2] = b.idx;
+    return op;
 }
 
 static void gen_ldst(TCGOpcode opc, TCGv t, TCGv base, intptr_t ofs)
@@ -131,13 +135,7 @@ void tcg_gen_deposit(TCGv ret, TCGv a, TCGv b, unsigned ofs, unsigned len)
     TCGOp *op;
 
     assert(len >= 1 && len <= 64 && ofs + len <= 64);
-    check_out(ret);
-    check_in(a);
-    check_in(b);
-    op = tcg_emit_op(INDEX_op_deposit);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
-    op->args[2] = b.idx;
+    op = gen_op3(INDEX_op_deposit, ret, a, b);
     op->args[3] = ofs;
     op->args[4] = len;
 }
@@ -147,11 +145,7 @@ static void gen_extract(TCGOpcode opc, TCGv ret, TCGv a, unsigned ofs, unsigned 
     TCGOp *op;
 
     assert(len >= 1 && len <= 64 && ofs + len <= 64);
-    check_out(ret);
-    check_in(a);
-    op = tcg_emit_op(opc);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
+    op = gen_op2(opc, ret, a);
     op->args[2] = ofs;
     op->args[3] = len;
 }
@@ -168,16 +162,7 @@ void tcg_gen_sextract(TCGv ret, TCGv a, unsigned ofs, unsigned len)
 
 void tcg_gen_setcond(TCGCond cond, TCGv ret, TCGv a, TCGv b)
 {
-    TCGOp *op;
-
-    check_out(ret);
-    check_in(a);
-    check_in(b);
-    op = tcg_emit_op(INDEX_op_setcond);
-    op->args[0] = ret.idx;
-    op->args[1] = a.idx;
-    op->args[2] = b.idx;
-    op->args[3] = cond;
+    gen_op3(INDEX_op_setcond, ret, a, b)->args[3] = cond;
 }
 
 void tcg_gen_setcondi(TCGCond cond, TCGv ret, TCGv a, int64_t imm)

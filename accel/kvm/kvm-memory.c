@@ -149,23 +149,37 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
     k->used = true;
 }
 
-static void kvm_region_del(MemoryListener *l, MemoryRegionSection *sec)
+/*
+ * The slot region_add made for sec, or NULL if sec is not slot RAM.  At most
+ * one used slot has a given range: KVM refuses overlapping slots (api.rst
+ * §4.35), and region_add treats that refusal as fatal.
+ */
+static KVMSlot *kvm_slot_of_section(KVMState *s, MemoryRegionSection *sec)
 {
-    KVMState *s = container_of(l, KVMState, mem_listener);
     hwaddr start, delta;
     uint64_t size;
 
     if (!section_is_slot_ram(sec) || !section_align(sec, &start, &size, &delta)) {
-        return;
+        return NULL;
     }
     for (int i = 0; i < s->nr_slots; i++) {
         KVMSlot *k = &s->slots[i];
 
         if (k->used && k->start_addr == start && k->memory_size == size) {
-            kvm_set_user_memory(s, k, true);
-            k->used = false;
-            return;
+            return k;
         }
+    }
+    return NULL;
+}
+
+static void kvm_region_del(MemoryListener *l, MemoryRegionSection *sec)
+{
+    KVMState *s = container_of(l, KVMState, mem_listener);
+    KVMSlot *k = kvm_slot_of_section(s, sec);
+
+    if (k) {
+        kvm_set_user_memory(s, k, true);
+        k->used = false;
     }
 }
 
@@ -210,28 +224,20 @@ static void kvm_log_sync(MemoryListener *l, MemoryRegionSection *sec)
 static void kvm_log_update(MemoryListener *l, MemoryRegionSection *sec)
 {
     KVMState *s = container_of(l, KVMState, mem_listener);
-    hwaddr start, delta;
-    uint64_t size;
+    KVMSlot *k = kvm_slot_of_section(s, sec);
+    uint32_t flags;
 
-    if (!section_is_slot_ram(sec) || !section_align(sec, &start, &size, &delta)) {
+    if (!k) {
         return;
     }
-    for (int i = 0; i < s->nr_slots; i++) {
-        KVMSlot *k = &s->slots[i];
-        uint32_t flags;
-
-        if (!k->used || k->start_addr != start || k->memory_size != size) {
-            continue;
+    flags = section_flags(sec);
+    if (flags != k->flags) {
+        if ((k->flags & KVM_MEM_LOG_DIRTY_PAGES) && !(flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+            /* Keep what was logged so far before KVM forgets it. */
+            kvm_log_sync(l, sec);
         }
-        flags = section_flags(sec);
-        if (flags != k->flags) {
-            if ((k->flags & KVM_MEM_LOG_DIRTY_PAGES) && !(flags & KVM_MEM_LOG_DIRTY_PAGES)) {
-                /* Keep what was logged so far before KVM forgets it. */
-                kvm_log_sync(l, sec);
-            }
-            k->flags = flags;
-            kvm_set_user_memory(s, k, false);
-        }
+        k->flags = flags;
+        kvm_set_user_memory(s, k, false);
     }
 }
 

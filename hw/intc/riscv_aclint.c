@@ -7,6 +7,7 @@
  * to reach a future mtimecmp.
  */
 #include "hw/intc/riscv_aclint.h"
+#include "hw/intc/intc-create.h"
 #include "core/log.h"
 
 static uint64_t ns_to_ticks(RISCVAclintMTimerState *s, int64_t ns)
@@ -329,39 +330,25 @@ DeviceState *riscv_aclint_mtimer_create(hwaddr addr, hwaddr size, uint32_t harti
                                         uint32_t time_base, uint32_t timebase_freq,
                                         Error **errp)
 {
-    DeviceState *dev = qdev_new(TYPE_RISCV_ACLINT_MTIMER);
-    Object *obj = OBJECT(dev);
+    const IntcUintProp props[] = {
+        {"hartid-base", hartid_base},
+        {"num-harts", num_harts},
+        {"timecmp-base", timecmp_base},
+        {"time-base", time_base},
+        {"aperture-size", size},
+        {"timebase-freq", timebase_freq},
+    };
 
-    if (!object_property_set_uint(obj, "hartid-base", hartid_base, errp) ||
-        !object_property_set_uint(obj, "num-harts", num_harts, errp) ||
-        !object_property_set_uint(obj, "timecmp-base", timecmp_base, errp) ||
-        !object_property_set_uint(obj, "time-base", time_base, errp) ||
-        !object_property_set_uint(obj, "aperture-size", size, errp) ||
-        !object_property_set_uint(obj, "timebase-freq", timebase_freq, errp)) {
-        object_unref(obj);
-        return NULL;
-    }
-    if (!qdev_realize_and_unref(dev, NULL, errp)) {
-        return NULL;
-    }
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    return dev;
+    return intc_sysbus_create(TYPE_RISCV_ACLINT_MTIMER, addr, props, ARRAY_SIZE(props), errp);
 }
 
 DeviceState *riscv_aclint_swi_create(hwaddr addr, uint32_t hartid_base,
                                      uint32_t num_harts, Error **errp)
 {
-    DeviceState *dev = qdev_new(TYPE_RISCV_ACLINT_SWI);
-    Object *obj = OBJECT(dev);
+    const IntcUintProp props[] = {
+        {"hartid-base", hartid_base},
+        {"num-harts", num_harts},
+    };
 
-    if (!object_property_set_uint(obj, "hartid-base", hartid_base, errp) ||
-        !object_property_set_uint(obj, "num-harts", num_harts, errp)) {
-        object_unref(obj);
-        return NULL;
-    }
-    if (!qdev_realize_and_unref(dev, NULL, errp)) {
-        return NULL;
-    }
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, addr);
-    return dev;
+    return intc_sysbus_create(TYPE_RISCV_ACLINT_SWI, addr, props, ARRAY_SIZE(props), errp);
 }

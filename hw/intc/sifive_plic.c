@@ -9,6 +9,7 @@
  * still high, makes it pending again.
  */
 #include "hw/intc/sifive_plic.h"
+#include "hw/intc/intc-create.h"
 #include "core/log.h"
 
 static bool bit_get(const uint32_t *words, unsigned n)
@@ -400,20 +401,13 @@ DeviceState *sifive_plic_create(hwaddr base, uint32_t num_harts, uint32_t hartid
                                 uint32_t num_sources, uint32_t num_priorities,
                                 uint32_t aperture_size, Error **errp)
 {
-    DeviceState *dev = qdev_new(TYPE_SIFIVE_PLIC);
-    Object *obj = OBJECT(dev);
+    const IntcUintProp props[] = {
+        {"num-harts", num_harts},
+        {"hartid-base", hartid_base},
+        {"num-sources", num_sources},
+        {"num-priorities", num_priorities},
+        {"aperture-size", aperture_size},
+    };
 
-    if (!object_property_set_uint(obj, "num-harts", num_harts, errp) ||
-        !object_property_set_uint(obj, "hartid-base", hartid_base, errp) ||
-        !object_property_set_uint(obj, "num-sources", num_sources, errp) ||
-        !object_property_set_uint(obj, "num-priorities", num_priorities, errp) ||
-        !object_property_set_uint(obj, "aperture-size", aperture_size, errp)) {
-        object_unref(obj);
-        return NULL;
-    }
-    if (!qdev_realize_and_unref(dev, NULL, errp)) {
-        return NULL;
-    }
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-    return dev;
+    return intc_sysbus_create(TYPE_SIFIVE_PLIC, base, props, ARRAY_SIZE(props), errp);
 }

@@ -199,6 +199,17 @@ static long double round_rmm(long double x, int p, int emin, int emax, int *fl)
     return r;
 }
 
+/* round_rmm to the double and single formats. */
+static long double round_rmm_d(long double x, int *fl)
+{
+    return round_rmm(x, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, fl);
+}
+
+static long double round_rmm_s(long double x, int *fl)
+{
+    return round_rmm(x, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, fl);
+}
+
 /* The operation in long double, rounded toward zero and then to odd. */
 static long double wide_op_odd(FPOp op, long double a, long double b, long double c,
                                int *fl)
@@ -313,7 +324,7 @@ static uint64_t arith_d(CPURISCVState *env, FPOp op, uint64_t ua, uint64_t ub, u
     if (rm == RISCV_FRM_RMM) {
         fl |= rmm_snan_flags(op, is_snan_d(ua), is_snan_d(ub), is_snan_d(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
-        r = (double)round_rmm(w, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, &fl);
+        r = (double)round_rmm_d(w, &fl);
     } else {
         volatile double va = a, vb = b, vc = c, vr;
         host_begin(rm);
@@ -335,7 +346,7 @@ static uint64_t arith_s(CPURISCVState *env, FPOp op, uint64_t xa, uint64_t xb, u
     if (rm == RISCV_FRM_RMM) {
         fl |= rmm_snan_flags(op, is_snan_s(ua), is_snan_s(ub), is_snan_s(uc));
         long double w = wide_op_odd(op, a, b, c, &fl);
-        r = (float)round_rmm(w, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, &fl);
+        r = (float)round_rmm_s(w, &fl);
     } else {
         volatile float va = a, vb = b, vc = c, vr;
         host_begin(rm);
@@ -493,6 +504,18 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
 
 /* --- compares (11.8) ---------------------------------------------------- */
 
+/* flt/fle: signaling compares (NV for any NaN input). */
+#define CMP_SIGNALING(name, fmt, T, UNBOX, OP)                                  \
+    uint64_t helper_##name##_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb) \
+    {                                                                           \
+        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
+        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
+            env->fflags |= FFLAG_NV;                                            \
+            return 0;                                                           \
+        }                                                                       \
+        return fmt##_val(ua) OP fmt##_val(ub);                                  \
+    }
+
 /* feq: quiet (NV only for sNaN); flt/fle: signaling (NV for any NaN). */
 #define CMP_HELPERS(fmt, T, UNBOX)                                              \
     uint64_t helper_feq_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
@@ -506,24 +529,8 @@ uint64_t helper_fmax_d(CPURISCVState *env, uint64_t a, uint64_t b)
         }                                                                       \
         return fmt##_val(ua) == fmt##_val(ub);                                  \
     }                                                                           \
-    uint64_t helper_flt_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) < fmt##_val(ub);                                   \
-    }                                                                           \
-    uint64_t helper_fle_##fmt(CPURISCVState *env, uint64_t xa, uint64_t xb)     \
-    {                                                                           \
-        T ua = UNBOX(xa), ub = UNBOX(xb);                                       \
-        if (is_nan_##fmt(ua) || is_nan_##fmt(ub)) {                             \
-            env->fflags |= FFLAG_NV;                                            \
-            return 0;                                                           \
-        }                                                                       \
-        return fmt##_val(ua) <= fmt##_val(ub);                                  \
-    }
+    CMP_SIGNALING(flt, fmt, T, UNBOX, <)                                        \
+    CMP_SIGNALING(fle, fmt, T, UNBOX, <=)
 
 static inline double s_val(uint32_t u)
 {
@@ -710,9 +717,7 @@ static uint64_t from_int(CPURISCVState *env, long double v, bool to_double, int 
     uint64_t r;
 
     if (rm == RISCV_FRM_RMM) {
-        long double x = to_double
-            ? round_rmm(v, DBL_MANT_DIG, DBL_MIN_EXP - 1, DBL_MAX_EXP - 1, &fl)
-            : round_rmm(v, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1, &fl);
+        long double x = to_double ? round_rmm_d(v, &fl) : round_rmm_s(v, &fl);
         r = to_double ? bits_d((double)x) : box_s(bits_f((float)x));
     } else {
         volatile long double vv = v;
@@ -764,8 +769,7 @@ uint64_t helper_fcvt_s_d(CPURISCVState *env, uint64_t a, uint64_t rm)
         return box_s(RISCV_CANONICAL_NAN_S);
     }
     if (m == RISCV_FRM_RMM) {
-        r = bits_f((float)round_rmm(d, FLT_MANT_DIG, FLT_MIN_EXP - 1, FLT_MAX_EXP - 1,
-                                    &fl));
+        r = bits_f((float)round_rmm_s(d, &fl));
     } else {
         volatile double vd = d;
         host_begin(m);

@@ -150,7 +150,8 @@ static bool gen_misc_mem(DisasContext *ctx, uint32_t insn)
  * The ALU ops OP and OP-IMM share (unprivileged ISA §2.4: funct3 0 add,
  * 2 slt, 3 sltu, 4 xor, 6 or, 7 and); b is rs2 or the immediate as a
  * constant, which is what the tcg_gen_*i emitters make of it too.  The
- * shifts and sub differ between the two formats and stay with each.
+ * shifts differ between the two formats and stay with each; OP's funct3 0
+ * also has sub (gen_add_sub).
  */
 static bool gen_alu(TCGv dst, int f3, TCGv a, TCGv b)
 {
@@ -237,6 +238,16 @@ static bool gen_op_imm(DisasContext *ctx, uint32_t insn, bool word)
     return gen_alu(dst, f3, src, tcg_constant(imm));
 }
 
+/* add, or sub when funct7 is 0100000 (OP and OP-32 funct3 0). */
+static void gen_add_sub(TCGv dst, TCGv a, TCGv b, int f7)
+{
+    if (f7) {
+        tcg_gen_sub(dst, a, b);
+    } else {
+        tcg_gen_add(dst, a, b);
+    }
+}
+
 /* OP and OP-32 with funct7 0000000 / 0100000. */
 static bool gen_op(DisasContext *ctx, uint32_t insn, bool word)
 {
@@ -255,11 +266,7 @@ static bool gen_op(DisasContext *ctx, uint32_t insn, bool word)
         TCGv t = tcg_temp_new();
         switch (f3) {
         case 0:
-            if (f7) {
-                tcg_gen_sub(dst, a, b);
-            } else {
-                tcg_gen_add(dst, a, b);
-            }
+            gen_add_sub(dst, a, b, f7);
             break;
         case 1:
             tcg_gen_andi(t, b, 31);
@@ -286,11 +293,8 @@ static bool gen_op(DisasContext *ctx, uint32_t insn, bool word)
 
     switch (f3) {
     case 0:
-        if (f7) {
-            tcg_gen_sub(dst, a, b);
-            return true;
-        }
-        break;
+        gen_add_sub(dst, a, b, f7);
+        return true;
     case 1:
         tcg_gen_shl(dst, a, b);          /* counts are taken modulo 64 */
         return true;

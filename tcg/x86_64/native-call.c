@@ -32,7 +32,7 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     MemOpIdx oi = (MemOpIdx)op->args[2];
     MemOp mop = get_memop(oi);
     unsigned size = memop_size(mop);
-    SlowPath sp = {.store = store, .oi = oi};
+    SlowPath sp = {.kind = store ? SLOW_ST : SLOW_LD, .store = store, .oi = oi};
     int ra, rv = -1, rd = -1;
 
     nat_sync_globals(g);        /* a fault leaves with env up to date */
@@ -92,12 +92,18 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     }
 }
 
+static void emit_fp_slow_path(Gen *g, const SlowPath *sp);
+
 void nat_emit_slow_path(Gen *g, const SlowPath *sp)
 {
     X86Emit *e = &g->e;
     int n = 0;
     size_t lea;
 
+    if (sp->kind == SLOW_FP) {
+        emit_fp_slow_path(g, sp);
+        return;
+    }
     x_bind(e, sp->jcc_at, e->pos);
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
@@ -128,6 +134,8 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
     }
     /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
     x_bind(e, lea, sp->ret_pos);
+    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant. */
+    nat_gen_mxcsr_clear(e);
     if (n & 1) {
         x_arith_ri(e, ARITH_ADD, RSP, 8);
     }
@@ -144,24 +152,25 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
 
 /*
  * The host-FPU fast path of a registered FP helper (tcg-backend.h,
- * TCGInlineFP), emitted after the helper's arguments are in their ABI
- * registers; every case the description leaves to the helper branches to
- * `slow`, the call that follows.  The result is in RAX on both paths.
- * MXCSR (SDM vol. 1 section 10.2.3): RC = nearest, all exceptions masked
- * (the C runtime's setting, which helpers restore); the sticky status
- * flags are cleared before the operation if anything left them set, and
- * read after it: IE/ZE/OE/UE go to the helper, PE alone is the inexact
- * flag.  A NaN result also goes to the helper (targets canonicalize NaNs).
+ * TCGInlineFP): the operation runs in SSE on the operands' registers;
+ * every case the description leaves to the helper jumps out of line to a
+ * call of the helper (which preserves the live caller-saved registers),
+ * so the fast path spills nothing.  MXCSR (SDM vol. 1 section 10.2.3):
+ * RC = nearest, all exceptions masked (the C runtime's setting, which
+ * helpers restore).  After the operation IE/ZE/OE/UE send it to the
+ * helper (flags cleared first); PE alone means inexact, ORed into the
+ * guest flags, and is left set (see Gen.fp_precheck).  A NaN result also
+ * goes to the helper (targets canonicalize NaNs).
  */
 #define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
 #define MXCSR_FLAGS 0x3f
 #define MXCSR_EXC_NO_DE 0x3d                  /* DE (denormal operand) is ignored */
 #define MXCSR_EXC_HARD 0x1d                   /* IE, ZE, OE, UE */
-#define MXCSR_PE 0x20
 
 /* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
 void nat_gen_mxcsr_clear(X86Emit *e)
 {
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
     x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
     x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
     x_d(e, (uint32_t)~MXCSR_FLAGS);
@@ -169,28 +178,46 @@ void nat_gen_mxcsr_clear(X86Emit *e)
     x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
 }
 
-bool nat_gen_fp_fast(Gen *g, const TCGOp *op, const TCGInlineFP *d, GArray *to_slow,
-                        size_t *done)
+static void fp_jump(SlowPath *sp, size_t at, bool clear)
+{
+    if (clear) {
+        assert(sp->nclear < SLOW_MAX_JUMPS);
+        sp->clear[sp->nclear++] = at;
+    } else {
+        assert(sp->njumps < SLOW_MAX_JUMPS);
+        sp->jumps[sp->njumps++] = at;
+    }
+}
+
+bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
 {
     static const uint8_t sse_op[] = {
         [TCG_FP_ADD] = 0x58, [TCG_FP_SUB] = 0x5c, [TCG_FP_MUL] = 0x59,
         [TCG_FP_DIV] = 0x5e, [TCG_FP_SQRT] = 0x51, [TCG_FP_FROM_INT] = 0,
         [TCG_FP_TO_INT] = 0,
     };
+    const TCGInlineFP *d = native_inline_fp_find(h->func);
     X86Emit *e = &g->e;
-    unsigned nin = d->op >= TCG_FP_SQRT ? 1 : 2;
-    unsigned first = op->nb_oargs;
-    bool dbl = d->bits == 64;
+    unsigned first = op->nb_oargs, nin;
+    bool dbl, from_int, to_int, trunc = false;
+    unsigned ifl;
+    SlowPath sp = {.kind = SLOW_FP, .fn = h->func};
     int64_t rm;
-    size_t at, clean, ok;
+    int rd;
+    size_t skip;
 
-    bool from_int = d->op == TCG_FP_FROM_INT, to_int = d->op == TCG_FP_TO_INT;
-    bool trunc = false;
-    unsigned ifl = d->int_bits == 64 ? OPC_W : 0;
-
+    if (!d || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
+        (h->flags & TCG_CALL_MAY_RAISE) || !op->nb_oargs) {
+        return false;
+    }
+    nin = d->op >= TCG_FP_SQRT ? 1 : 2;
+    dbl = d->bits == 64;
+    from_int = d->op == TCG_FP_FROM_INT;
+    to_int = d->op == TCG_FP_TO_INT;
+    ifl = d->int_bits == 64 ? OPC_W : 0;
     if (op->nb_iargs != nin + 2 || op->args[first] != 0 ||
         !tcg_temp_is_const_idx((unsigned)op->args[first + nin + 1], &rm) ||
-        (d->bits != 32 && d->bits != 64) || !op->nb_oargs ||
+        (d->bits != 32 && d->bits != 64) ||
         ((from_int || to_int) && d->int_bits != 32 && d->int_bits != 64)) {
         return false;
     }
@@ -199,74 +226,129 @@ bool nat_gen_fp_fast(Gen *g, const TCGOp *op, const TCGInlineFP *d, GArray *to_s
     } else if ((uint64_t)rm != d->rm_nearest && (uint64_t)rm != d->rm_dynamic) {
         return false;
     }
-    if ((uint64_t)rm == d->rm_dynamic) {
+    sp.nin = (int)nin;
+    sp.rm = rm;
+    for (unsigned i = 0; i < nin; i++) {
+        sp.in[i] = nat_in_reg(g, (unsigned)op->args[first + 1 + i]);
+    }
+    rd = nat_alloc_reg(g);
+    sp.val_reg = rd;
+    sp.save = nat_live_caller_saved(g, rd);
+
+    if (g->fp_precheck) {
+        x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);   /* stmxcsr */
+        x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);            /* test byte */
+        x_b(e, MXCSR_FLAGS);
+        skip = x_jcc8(e, CC_E);
+        nat_gen_mxcsr_clear(e);
+        x_bind8(e, skip);
+        g->fp_precheck = false;
+    }
+    if ((uint64_t)rm == d->rm_dynamic && !trunc) {
         x_rm(e, OP_GRP1_EvIz, ARITH_CMP, RBP, -1, d->dyn_rm_offset);
         x_d(e, d->dyn_nearest);
-        at = x_jcc32(e, CC_NE);
-        g_array_append_val(to_slow, at);
+        fp_jump(&sp, x_jcc32(e, CC_NE), false);
     }
     if (!dbl && d->nan_boxed && !from_int) {
         for (unsigned i = 0; i < nin; i++) {
-            x_mov_rr(e, RAX, nat_call_args[1 + i]);
+            x_mov_rr(e, RAX, sp.in[i]);
             x_shift_ri(e, SHIFT_SHR, RAX, 32);
             x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
             x_b(e, 0xff);
-            at = x_jcc32(e, CC_NE);                       /* not boxed: the helper */
-            g_array_append_val(to_slow, at);
+            fp_jump(&sp, x_jcc32(e, CC_NE), false);       /* not boxed */
         }
     }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);                /* test byte */
-    x_b(e, MXCSR_EXC_NO_DE);
-    clean = x_jcc8(e, CC_E);
-    nat_gen_mxcsr_clear(e);
-    x_bind8(e, clean);
     if (from_int) {
         /* cvtsi2s[sd] xmm0, r32/r64 */
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, nat_call_args[1]);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, sp.in[0]);
     } else {
         for (unsigned i = 0; i < nin; i++) {
-            /* movq/movd xmm_i, arg */
-            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, nat_call_args[1 + i]);
+            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, sp.in[i]);
         }
         if (to_int) {
-            /* cvt[t]s[sd]2si rcx, xmm0 (RCX: unused by (env, a, rm) helpers) */
-            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, RCX, 0);
+            /* cvt[t]s[sd]2si r11, xmm0 */
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, 0);
         } else {
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
         }
     }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
     x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
     x_b(e, 0xa8);                                         /* test al, imm8 */
     x_b(e, MXCSR_EXC_NO_DE);
-    ok = x_jcc8(e, CC_E);
-    nat_gen_mxcsr_clear(e);
+    skip = x_jcc8(e, CC_E);
     x_b(e, 0xa8);
     x_b(e, MXCSR_EXC_HARD);
-    at = x_jcc32(e, CC_NE);
-    g_array_append_val(to_slow, at);
+    fp_jump(&sp, x_jcc32(e, CC_NE), true);
     x_rm(e, OP_GRP1_EvIz, ARITH_OR, RBP, -1, d->flags_offset);
     x_d(e, d->inexact_flag);
-    x_bind8(e, ok);
+    x_bind8(e, skip);
     if (to_int) {
         /* NaN and out-of-range inputs raised IE above. */
-        x_rr(e, d->int_bits == 64 ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, RAX, RCX);
-        *done = x_jmp32(e);
-        return true;
+        x_rr(e, ifl ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
+    } else {
+        if (!from_int) {
+            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
+            fp_jump(&sp, x_jcc32(e, CC_P), false);                /* NaN */
+        }
+        x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
+        if (!dbl && d->nan_boxed) {
+            x_movi(e, R11, 0xffffffff00000000ULL);
+            x_rr(e, OPC_W | OP_OR_GvEv, rd, R11);
+        }
     }
-    if (!from_int) {
-        x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
-        at = x_jcc32(e, CC_P);                                /* NaN */
-        g_array_append_val(to_slow, at);
-    }
-    x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, RAX);
-    if (!dbl && d->nan_boxed) {
-        x_movi(e, R11, 0xffffffff00000000ULL);
-        x_rr(e, OPC_W | OP_OR_GvEv, RAX, R11);
-    }
-    *done = x_jmp32(e);
+    sp.ret_pos = e->pos;
+    g_array_append_val(g->slow, sp);
+    nat_set_out(g, (unsigned)op->args[0], rd);
     return true;
+}
+
+/* The out-of-line call of an inline FP op's helper. */
+static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
+{
+    X86Emit *e = &g->e;
+    int n = 0;
+
+    for (unsigned i = 0; i < sp->nclear; i++) {
+        x_bind(e, sp->clear[i], e->pos);
+    }
+    if (sp->nclear) {
+        nat_gen_mxcsr_clear(e);
+    }
+    for (unsigned i = 0; i < sp->njumps; i++) {
+        x_bind(e, sp->jumps[i], e->pos);
+    }
+    for (int r = 0; r < 16; r++) {
+        if (sp->save & (1u << r)) {
+            x_push(e, r);
+            n++;
+        }
+    }
+    if (n & 1) {
+        x_arith_ri(e, ARITH_SUB, RSP, 8);
+    }
+    /* Operands through the stack: they may sit in each other's argument registers. */
+    for (int i = 0; i < sp->nin; i++) {
+        x_push(e, sp->in[i]);
+    }
+    for (int i = sp->nin - 1; i >= 0; i--) {
+        x_pop(e, nat_call_args[1 + i]);
+    }
+    x_mov_rr(e, RDI, RBP);
+    x_movi(e, nat_call_args[1 + sp->nin], (uint64_t)sp->rm);
+    nat_emit_call_abs(g, sp->fn);
+    /* Keep the invariant of Gen.fp_precheck: the helper's C code may leave flags. */
+    nat_gen_mxcsr_clear(e);
+    if (n & 1) {
+        x_arith_ri(e, ARITH_ADD, RSP, 8);
+    }
+    for (int r = 15; r >= 0; r--) {
+        if (sp->save & (1u << r)) {
+            x_pop(e, r);
+        }
+    }
+    x_mov_rr(e, sp->val_reg, RAX);
+    x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
 void nat_gen_call(Gen *g, const TCGOp *op)
@@ -275,6 +357,9 @@ void nat_gen_call(Gen *g, const TCGOp *op)
     unsigned nt = op->nb_oargs + op->nb_iargs;
     bool writes = !(h->flags & TCG_CALL_NO_WRITE_GLOBALS);
 
+    if (nat_gen_fp_inline(g, op, h)) {
+        return;
+    }
     /* Helpers read globals from env, may raise with env as the state, or
      * write them there. */
     if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE) || writes) {
@@ -301,21 +386,8 @@ void nat_gen_call(Gen *g, const TCGOp *op)
             nat_load_home(g, t, dst);
         }
     }
-    {
-        const TCGInlineFP *fp = native_inline_fp_find(h->func);
-        GArray *to_slow = g_array_new(false, false, sizeof(size_t));
-        size_t done = 0;
-        bool fast = fp && nat_gen_fp_fast(g, op, fp, to_slow, &done);
-
-        for (unsigned i = 0; i < to_slow->len; i++) {
-            x_bind(&g->e, g_array_index(to_slow, size_t, i), g->e.pos);
-        }
-        g_array_free(to_slow, true);
-        nat_emit_call_abs(g, h->func);
-        if (fast) {
-            x_bind(&g->e, done, g->e.pos);
-        }
-    }
+    nat_emit_call_abs(g, h->func);
+    g->fp_precheck = true;          /* C code ran: MXCSR flags unknown */
     if (writes) {
         nat_drop_globals(g);
     }

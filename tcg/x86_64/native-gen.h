@@ -18,13 +18,25 @@ extern const int nat_call_args[6];
 #define T_DIRTY 1           /* register newer than the home */
 #define T_SLOT 2            /* block temp: the frame slot holds the value */
 
+typedef enum SlowKind { SLOW_LD, SLOW_ST, SLOW_FP } SlowKind;
+
+#define SLOW_MAX_JUMPS 4
+
 typedef struct SlowPath {
+    SlowKind kind;
     bool store;
-    int addr_reg, val_reg;
+    int addr_reg, val_reg;  /* LD/ST; FP: val_reg = the result */
     MemOpIdx oi;
     size_t jcc_at;          /* rel32 of the fast path's miss branch */
     size_t ret_pos;         /* where the fast path resumes */
     unsigned save;          /* caller-saved registers live across the call */
+    /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
+    const void *fn;
+    int nin, in[2];
+    int64_t rm;
+    unsigned njumps, nclear;
+    size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
+    size_t clear[SLOW_MAX_JUMPS];   /* rel32s into "clear MXCSR flags, then call" */
 } SlowPath;
 
 typedef struct Gen {
@@ -47,6 +59,13 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /*
+     * Host-FPU fast path: MXCSR.PE may be set only by inline FP ops whose
+     * inexact result already went into the guest flags.  C code may leave
+     * any flag set, so the first inline op after it (block entry, a label,
+     * a helper call) checks and clears them first.
+     */
+    bool fp_precheck;
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -109,7 +128,7 @@ unsigned nat_live_caller_saved(Gen *g, int except);
 void nat_gen_qemu_ldst(Gen *g, const TCGOp *op);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
-bool nat_gen_fp_fast(Gen *g, const TCGOp *op, const TCGInlineFP *d, GArray *to_slow, size_t *done);
+bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
 void nat_release_dead(Gen *g, const TCGOp *op);

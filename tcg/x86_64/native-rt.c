@@ -229,9 +229,10 @@ const TCGBackend tcg_backend_native = {
     .executes_buffer = true,
 };
 
-/* The generated code assumes x86-64-v2's popcnt (ctpop). */
+/* The generated code assumes x86-64-v2's popcnt (ctpop) and needs its
+ * prologue page. */
 bool tcg_backend_native_usable(void)
 {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("popcnt");
+    return __builtin_cpu_supports("popcnt") && native_init();
 }

@@ -8,7 +8,8 @@
  * A program: random ALU, M, W-forms, Zb*, loads/stores (x31 points at a
  * data page, misaligned offsets included), short forward branches, and F/D
  * arithmetic, FMA, conversions, min/max, compares, classify and moves with
- * random static rounding modes (RNE..RMM) and dyn; initial registers come
+ * random static rounding modes (RNE..RMM) and dyn, and fcsr/frm/fflags
+ * reads and writes; initial registers come
  * from pools of boundary values (0, +-1, INT64_MIN, +-0.0, +-inf, qNaN,
  * sNaN, subnormals, conversion limits, badly NaN-boxed singles).  Traps
  * (e.g. a misaligned FP access is not one; an unused encoding would be) go
@@ -201,7 +202,7 @@ static uint32_t gen_int(void)
 static uint32_t gen_fp(void)
 {
     unsigned fmt = rn(2);           /* 0: S, 1: D */
-    unsigned k = rn(12);
+    unsigned k = rn(13);
 
     switch (k) {
     case 0: case 1: {
@@ -233,6 +234,14 @@ static uint32_t gen_fp(void)
         static const unsigned fma[] = {0x43, 0x47, 0x4b, 0x4f};
         return r4_type(fr(), fmt, fr(), fr(), rm_any(), fr(), fma[rn(4)]);
     }
+    case 11:
+        if (rn(3) == 0) {
+            /* fcsr accesses: csrrs rd, csr, x0 (read), csrrw/csrrwi (write) */
+            unsigned csr = 1 + rn(3), f3 = rn(3) == 0 ? 2 : rn(2) ? 1 : 5;
+            unsigned src = f3 == 5 ? rn(8) : f3 == 2 ? 0 : xs();
+            return csr << 20 | src << 15 | f3 << 12 | xd() << 7 | 0x73;
+        }
+        /* fall through */
     default:
         if (rn(2)) {
             return i_type(data_ofs(), 31, 2 + fmt, fr(), 0x07);   /* flw/fld */
