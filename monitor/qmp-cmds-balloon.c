@@ -7,6 +7,7 @@
 #include "hw/core/machine.h"
 #include "hw/virtio/virtio-balloon.h"
 #include "monitor/monitor-internal.h"
+#include "monitor/monitor.h"
 
 static VirtIOBalloon *balloon_active(Error **errp)
 {
@@ -18,6 +19,25 @@ static VirtIOBalloon *balloon_active(Error **errp)
         return NULL;
     }
     return b;
+}
+
+/* BALLOON_CHANGE, as QEMU sends it whenever the guest moves `actual`. */
+static void balloon_changed(VirtIOBalloon *b)
+{
+    json_object *data;
+
+    if (!current_machine) {
+        return;
+    }
+    data = json_object_new_object();
+    json_object_object_add(data, "actual", json_object_new_int64(
+        virtio_balloon_actual_bytes(b, current_machine->ram_size)));
+    monitor_event_emit("BALLOON_CHANGE", data);
+}
+
+static void __attribute__((constructor)) balloon_events_init(void)
+{
+    virtio_balloon_set_change_hook(balloon_changed);
 }
 
 QMP_HANDLER(qmp_balloon)

@@ -267,6 +267,7 @@ static const QmpEventDef events[] = {
     { "STOP", NULL, "the guest was paused" },
     { "RESUME", NULL, "the guest resumed" },
     { "DEVICE_DELETED", device_deleted_data, "a device was removed" },
+    { "BALLOON_CHANGE", balloon_info, "the guest's balloon driver reported new RAM" },
     { "BLOCK_IO_ERROR", block_io_error_data,
       "a disk request failed on the host; action says what the device did" },
     { NULL },

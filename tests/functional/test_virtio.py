@@ -382,6 +382,7 @@ def test_balloon_inflate_and_deflate_over_qmp(machine, linux):
 
     q.command('balloon', value=200 * mib)
     wait_actual(200 * mib)
+    assert q.event_wait('BALLOON_CHANGE', timeout=60)['data']['actual'] <= 256 * mib
     rc, out = sh(m, 'cat /proc/meminfo | head -2')
     assert rc == 0
     q.command('balloon', value=256 * mib)
