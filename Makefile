@@ -37,7 +37,7 @@ bench: deps build
 	@bench/run.sh $(BUILD)
 
 # The back-end differential fuzzer for longer than make check runs it
-# (FUZZ_ITERS programs from FUZZ_SEED; make check runs 150).
+# (FUZZ_ITERS programs from FUZZ_SEED; make check runs 1500).
 FUZZ_ITERS ?= 200000
 FUZZ_SEED ?= 1
 fuzz-jit: build

@@ -80,6 +80,12 @@ typedef enum TCGInlineFPOp {
     TCG_FP_FROM_INT,        /* signed int_bits integer -> float */
     TCG_FP_TO_INT,          /* float -> signed int_bits integer, sign-extended;
                              * out of range or NaN is the helper's */
+    /*
+     * No rounding-mode argument: (env, a, b).  For two ordered (non-NaN)
+     * inputs the helper returns the comparison (1/0) or, for unequal
+     * inputs, the smaller/larger one, and sets no flag.
+     */
+    TCG_FP_EQ, TCG_FP_LT, TCG_FP_LE, TCG_FP_MIN, TCG_FP_MAX,
 } TCGInlineFPOp;
 
 typedef struct TCGInlineFP {

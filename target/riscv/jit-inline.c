@@ -1,7 +1,8 @@
 /*
  * Which RISC-V FP helpers a native JIT back end may run on the host FPU
  * (tcg-backend.h, TCGInlineFP).  fadd/fsub/fmul/fdiv/fsqrt in S and D
- * and the signed conversions fcvt.{w,l}.{s,d}, fcvt.{s,d}.{w,l}
+ * and the signed conversions fcvt.{w,l}.{s,d}, fcvt.{s,d}.{w,l}, plus
+ * feq/flt/fle and fmin/fmax for ordered inputs
  * compute the IEEE 754 result (unprivileged spec 11.3, 11.6), so under
  * RNE (static, or dyn with frm = RNE), with no exception but inexact and a
  * non-NaN result, they only add NX to fflags (11.2).  NaN results
@@ -27,7 +28,17 @@
     .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
     .int_bits = (ib), .has_rm_trunc = true, .rm_trunc = RISCV_FRM_RTZ}
 
+/* Compares and min/max (11.6, 11.8): no rm; NaN inputs stay with the helper. */
+#define O(fn, o, b) {.helper = (const void *)(fn), .op = (o), .bits = (b),             \
+    .nan_boxed = true}
+
 static const TCGInlineFP riscv_inline_fp[] = {
+    O(helper_feq_s, TCG_FP_EQ, 32), O(helper_flt_s, TCG_FP_LT, 32),
+    O(helper_fle_s, TCG_FP_LE, 32), O(helper_fmin_s, TCG_FP_MIN, 32),
+    O(helper_fmax_s, TCG_FP_MAX, 32),
+    O(helper_feq_d, TCG_FP_EQ, 64), O(helper_flt_d, TCG_FP_LT, 64),
+    O(helper_fle_d, TCG_FP_LE, 64), O(helper_fmin_d, TCG_FP_MIN, 64),
+    O(helper_fmax_d, TCG_FP_MAX, 64),
     C(helper_fcvt_w_s, TCG_FP_TO_INT, 32, 32), C(helper_fcvt_l_s, TCG_FP_TO_INT, 32, 64),
     C(helper_fcvt_w_d, TCG_FP_TO_INT, 64, 32), C(helper_fcvt_l_d, TCG_FP_TO_INT, 64, 64),
     C(helper_fcvt_s_w, TCG_FP_FROM_INT, 32, 32), C(helper_fcvt_s_l, TCG_FP_FROM_INT, 32, 64),

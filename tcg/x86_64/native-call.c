@@ -134,8 +134,6 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
     }
     /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
     x_bind(e, lea, sp->ret_pos);
-    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant. */
-    nat_gen_mxcsr_clear(e);
     if (n & 1) {
         x_arith_ri(e, ARITH_ADD, RSP, 8);
     }
@@ -144,6 +142,9 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
+    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant (with RSP
+     * back at the frame base, where the MXCSR word lives). */
+    nat_gen_mxcsr_clear(e);
     if (!sp->store) {
         x_mov_rr(e, sp->val_reg, RAX);
     }
@@ -189,12 +190,76 @@ static void fp_jump(SlowPath *sp, size_t at, bool clear)
     }
 }
 
+/* Singles must be NaN-boxed (else the helper reads a canonical NaN). */
+static void fp_check_boxed(X86Emit *e, SlowPath *sp, const TCGInlineFP *d, int nin)
+{
+    if (d->bits == 64 || !d->nan_boxed) {
+        return;
+    }
+    for (int i = 0; i < nin; i++) {
+        x_mov_rr(e, RAX, sp->in[i]);
+        x_shift_ri(e, SHIFT_SHR, RAX, 32);
+        x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
+        x_b(e, 0xff);
+        fp_jump(sp, x_jcc32(e, CC_NE), false);
+    }
+}
+
+/*
+ * Compares and min/max of two ordered inputs: ucomis[sd] (a quiet compare:
+ * IE only for sNaN, which is unordered and goes to the helper) decides; a
+ * NaN (PF) or, for min/max, equal inputs (the sign of zero matters) take
+ * the helper.  No other MXCSR flag matters here (DE is ignored).
+ */
+static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, SlowPath *sp)
+{
+    X86Emit *e = &g->e;
+    bool dbl = d->bits == 64;
+    unsigned first = op->nb_oargs;
+    int rd;
+
+    if (op->nb_iargs != 3 || op->args[first] != 0 || (d->bits != 32 && d->bits != 64)) {
+        return false;
+    }
+    sp->nin = 2;
+    sp->rm = -1;                                /* no rounding-mode argument */
+    sp->in[0] = nat_in_reg(g, (unsigned)op->args[first + 1]);
+    sp->in[1] = nat_in_reg(g, (unsigned)op->args[first + 2]);
+    rd = nat_alloc_reg(g);
+    sp->val_reg = rd;
+    sp->save = nat_live_caller_saved(g, rd);
+    fp_check_boxed(e, sp, d, 2);
+    for (int i = 0; i < 2; i++) {
+        x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), i, sp->in[i]);
+    }
+    x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 1);      /* ucomis[sd] xmm0, xmm1 */
+    fp_jump(sp, x_jcc32(e, CC_P), false);
+    if (d->op == TCG_FP_MIN || d->op == TCG_FP_MAX) {
+        static const uint8_t minmax[] = {[TCG_FP_MIN] = 0x5d, [TCG_FP_MAX] = 0x5f};
+        fp_jump(sp, x_jcc32(e, CC_E), false);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, 1);
+        x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
+        if (!dbl && d->nan_boxed) {
+            x_movi(e, R11, 0xffffffff00000000ULL);
+            x_rr(e, OPC_W | OP_OR_GvEv, rd, R11);
+        }
+    } else {
+        int cc = d->op == TCG_FP_EQ ? CC_E : d->op == TCG_FP_LT ? CC_B : CC_BE;
+        x_rr(e, OP_SETCC | cc, 0, R11);
+        x_rr(e, OP_MOVZBL, rd, R11);
+    }
+    sp->ret_pos = e->pos;
+    g_array_append_val(g->slow, *sp);
+    nat_set_out(g, (unsigned)op->args[0], rd);
+    return true;
+}
+
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
 {
     static const uint8_t sse_op[] = {
         [TCG_FP_ADD] = 0x58, [TCG_FP_SUB] = 0x5c, [TCG_FP_MUL] = 0x59,
         [TCG_FP_DIV] = 0x5e, [TCG_FP_SQRT] = 0x51, [TCG_FP_FROM_INT] = 0,
-        [TCG_FP_TO_INT] = 0,
+        [TCG_FP_TO_INT] = 0, [TCG_FP_MIN] = 0x5d, [TCG_FP_MAX] = 0x5f,
     };
     const TCGInlineFP *d = native_inline_fp_find(h->func);
     X86Emit *e = &g->e;
@@ -209,6 +274,9 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     if (!d || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
         (h->flags & TCG_CALL_MAY_RAISE) || !op->nb_oargs) {
         return false;
+    }
+    if (d->op >= TCG_FP_EQ) {
+        return fp_inline_ordered(g, op, d, &sp);
     }
     nin = d->op >= TCG_FP_SQRT ? 1 : 2;
     dbl = d->bits == 64;
@@ -249,14 +317,8 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         x_d(e, d->dyn_nearest);
         fp_jump(&sp, x_jcc32(e, CC_NE), false);
     }
-    if (!dbl && d->nan_boxed && !from_int) {
-        for (unsigned i = 0; i < nin; i++) {
-            x_mov_rr(e, RAX, sp.in[i]);
-            x_shift_ri(e, SHIFT_SHR, RAX, 32);
-            x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
-            x_b(e, 0xff);
-            fp_jump(&sp, x_jcc32(e, CC_NE), false);       /* not boxed */
-        }
+    if (!from_int) {
+        fp_check_boxed(e, &sp, d, (int)nin);
     }
     if (from_int) {
         /* cvtsi2s[sd] xmm0, r32/r64 */
@@ -335,10 +397,10 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
         x_pop(e, nat_call_args[1 + i]);
     }
     x_mov_rr(e, RDI, RBP);
-    x_movi(e, nat_call_args[1 + sp->nin], (uint64_t)sp->rm);
+    if (sp->rm >= 0) {
+        x_movi(e, nat_call_args[1 + sp->nin], (uint64_t)sp->rm);
+    }
     nat_emit_call_abs(g, sp->fn);
-    /* Keep the invariant of Gen.fp_precheck: the helper's C code may leave flags. */
-    nat_gen_mxcsr_clear(e);
     if (n & 1) {
         x_arith_ri(e, ARITH_ADD, RSP, 8);
     }
@@ -347,6 +409,9 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
+    /* The helper's C code may leave flags: keep Gen.fp_precheck's invariant
+     * (RSP is back at the frame base, where the MXCSR word lives). */
+    nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
