@@ -6,7 +6,8 @@
  * mstatus, trap CSRs, a data area) must be identical.
  *
  * A program: random ALU, M, W-forms, Zb*, loads/stores (x31 points at a
- * data page, misaligned offsets included), short forward branches, and F/D
+ * data page, misaligned offsets included), short forward branches, jal and
+ * auipc+jalr (chained and looked-up block exits), and F/D
  * arithmetic, FMA, conversions, min/max, compares, classify and moves with
  * random static rounding modes (RNE..RMM) and dyn, and fcsr/frm/fflags
  * reads and writes; initial registers come
@@ -291,7 +292,8 @@ static uint64_t fp_value(void)
 
 static void gen_program(Program *p, uint64_t seed)
 {
-    unsigned n = 8 + rn(MAX_INSNS - 8);
+    unsigned n, target[MAX_INSNS + 1] = {0};
+    bool pair_second[MAX_INSNS + 1] = {false};
 
     rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
     n = 8 + rn(MAX_INSNS - 8);
@@ -304,9 +306,38 @@ static void gen_program(Program *p, uint64_t seed)
             p->insn[i] = gen_fp();
         } else if (i + 4 < n) {
             static const unsigned bf3[] = {0, 1, 4, 5, 6, 7};
-            p->insn[i] = b_type((int32_t)(4 * (2 + rn(3))), xs(), xs(), bf3[rn(6)]);
+            unsigned skip = 2 + rn(3), rd = xd();
+            switch (rn(4)) {
+            case 0:         /* jal rd, +skip*4 (direct jump: goto_tb) */
+                p->insn[i] = (uint32_t)(((4 * skip) >> 1) & 0x3ff) << 21 | rd << 7 | 0x6f;
+                target[i] = i + skip;
+                break;
+            case 1:         /* auipc rd, 0; jalr rd2, skip*4(rd) (indirect: lookup) */
+                if (rd == 0) {
+                    rd = 1;
+                }
+                p->insn[i] = rd << 7 | 0x17;
+                p->insn[++i] = i_type((int32_t)(4 * skip), rd, 0, xd(), 0x67);
+                pair_second[i] = true;
+                target[i] = i - 1 + skip;
+                break;
+            default:
+                p->insn[i] = b_type((int32_t)(4 * skip), xs(), xs(), bf3[rn(6)]);
+                target[i] = i + skip;
+                break;
+            }
         } else {
             p->insn[i] = gen_int();
+        }
+    }
+    /* A jump into the middle of auipc+jalr would jalr through a random
+     * register: such jumps become nops (a pair's own jalr, too). */
+    for (unsigned i = 0; i < n; i++) {
+        if (target[i] && pair_second[target[i]]) {
+            if (pair_second[i]) {
+                p->insn[i - 1] = 0x00000013;
+            }
+            p->insn[i] = 0x00000013;
         }
     }
     p->insn[n] = 0x10500073;        /* wfi */
@@ -349,6 +380,22 @@ static void machine_init(void)
     CHECK(err == NULL);
 }
 
+/*
+ * A program that loops (a fuzzer bug) must fail, not hang: a watchdog asks
+ * the hart to leave generated code now and then, so cpu_exec returns and
+ * run_on's bound on cpu_exec calls ends the run.
+ */
+static volatile bool watchdog_on;
+
+static gpointer watchdog(gpointer unused)
+{
+    while (watchdog_on) {
+        g_usleep(20 * 1000);
+        cpu_exit(CPU(cpu));
+    }
+    return NULL;
+}
+
 static bool run_on(const char *backend, const Program *p, Snapshot *out)
 {
     CPURISCVState *env = &cpu->env;
@@ -378,7 +425,7 @@ static bool run_on(const char *backend, const Program *p, Snapshot *out)
     env->mtvec = RAM_BASE;
     env->pc = RAM_BASE + CODE_OFS;
     bql_lock();
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; i < 200; i++) {
         r = cpu_exec(CPU(cpu));
         if (r == EXCP_HLT || CPU(cpu)->halted) {
             break;
@@ -479,6 +526,7 @@ UNIT_TEST(jit_diff_random_programs_match_interpreter)
     unsigned iters = env_uint("MACHINA_JIT_FUZZ_ITERS", 1500);
     uint64_t seed0 = env_uint("MACHINA_JIT_FUZZ_SEED", 1);
     unsigned bad = 0, halted = 0;
+    GThread *dog;
     Program *p = g_new(Program, 1);
     Snapshot *a = g_new(Snapshot, 1), *b = g_new(Snapshot, 1);
 
@@ -487,19 +535,27 @@ UNIT_TEST(jit_diff_random_programs_match_interpreter)
         printf("# SKIP native back end not usable on this host\n");
         goto out;
     }
+    watchdog_on = true;
+    dog = g_thread_new("jit-diff-watchdog", watchdog, NULL);
     for (unsigned i = 0; i < iters && bad < 5; i++) {
         uint64_t seed = seed0 + i;
         bool ha, hb;
         gen_program(p, seed);
         ha = run_on("interp", p, a);
         hb = run_on("native", p, b);
+
         CHECK(ha == hb);
         halted += ha;
-        if (compare(p, seed, a, b)) {
+        if (!ha || !hb) {
+            fprintf(stderr, "# jit-diff: seed %" PRIu64 ": program did not halt\n", seed);
+            bad++;
+        } else if (compare(p, seed, a, b)) {
             bad++;
             minimize(p, seed, a, b);
         }
     }
+    watchdog_on = false;
+    g_thread_join(dog);
     CHECK_EQ(bad, 0);
     CHECK_EQ(halted, iters);        /* every program ran to its wfi */
 out:
