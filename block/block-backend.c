@@ -14,6 +14,8 @@ struct BlockBackend {
     bool enable_write_cache;
     BlockdevOnError on_read_error, on_write_error;
     unsigned refcnt;
+    const BlockDevOps *dev_ops;
+    void *dev_opaque;
 };
 
 typedef struct BlkReq {
@@ -95,6 +97,18 @@ BlockBackend *blk_find_or_create(const char *name, Error **errp)
     return blk;
 }
 
+BlockBackend *blk_by_root(BlockDriverState *bs)
+{
+    for (guint i = 0; backends && i < backends->len; i++) {
+        BlockBackend *blk = g_ptr_array_index(backends, i);
+
+        if (blk->root == bs) {
+            return blk;
+        }
+    }
+    return NULL;
+}
+
 BlockBackend *blk_next(BlockBackend *blk)
 {
     bool found = !blk;
@@ -149,10 +163,43 @@ bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp)
     return true;
 }
 
+void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque)
+{
+    blk->dev_ops = ops;
+    blk->dev_opaque = opaque;
+}
+
+bool blk_truncate(BlockBackend *blk, int64_t size, Error **errp)
+{
+    if (blk->root->read_only) {
+        error_setg(errp, "Cannot resize a read-only node");
+        return false;
+    }
+    if (!bdrv_truncate(blk->root, size, errp)) {
+        return false;
+    }
+    if (blk->dev_ops && blk->dev_ops->resize_cb) {
+        blk->dev_ops->resize_cb(blk->dev_opaque);
+    }
+    return true;
+}
+
+int blk_get_open_flags(BlockBackend *blk)
+{
+    BlockDriverState *bs = blk->root;
+
+    while (bs->file) {
+        bs = bs->file;
+    }
+    return bs->open_flags;
+}
+
 void blk_detach_dev(BlockBackend *blk, void *dev)
 {
     if (blk->dev == dev) {
         blk->dev = NULL;
+        blk->dev_ops = NULL;
+        blk->dev_opaque = NULL;
         blk_unref(blk);
     }
 }

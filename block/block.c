@@ -306,6 +306,20 @@ int64_t bdrv_getlength(BlockDriverState *bs)
     return bs->file ? bdrv_getlength(bs->file) : -ENOMEDIUM;
 }
 
+bool bdrv_truncate(BlockDriverState *bs, int64_t size, Error **errp)
+{
+    if (size < 0) {
+        error_setg(errp, "Parameter 'size' expects a non-negative size");
+        return false;
+    }
+    if (!bs->drv->truncate) {
+        error_setg(errp, "Image format '%s' does not support resizing",
+                   bs->drv->format_name);
+        return false;
+    }
+    return bs->drv->truncate(bs, size, errp);
+}
+
 void bdrv_submit(BlockDriverState *bs, BlockRequest *req)
 {
     if (!bs->drv->submit) {

@@ -81,6 +81,8 @@ struct BlockDriver {
     int64_t (*getlength)(BlockDriverState *bs);
     /* Start req; complete it with bdrv_complete (any time, in bs->loop). */
     void (*submit)(BlockDriverState *bs, BlockRequest *req);
+    /* Grow or shrink the image to size bytes (block_resize). */
+    bool (*truncate)(BlockDriverState *bs, int64_t size, Error **errp);
     /* Change the permissions held on the image (locking); may fail. */
     bool (*set_perm)(BlockDriverState *bs, bool write, bool share_write, Error **errp);
 };
@@ -140,6 +142,8 @@ BlockBackend *blk_by_name(const char *name);
 BlockBackend *blk_find_or_create(const char *name, Error **errp);
 const char *blk_name(BlockBackend *blk);
 BlockDriverState *blk_bs(BlockBackend *blk);
+/* The backend (named or anonymous) whose root is bs, or NULL. */
+BlockBackend *blk_by_root(BlockDriverState *bs);
 /* Iterate over named backends (-drive ids) in creation order. */
 BlockBackend *blk_next(BlockBackend *blk);
 
@@ -150,6 +154,17 @@ BlockBackend *blk_next(BlockBackend *blk);
  * 'Failed to get "write" lock' when another process conflicts.
  */
 bool blk_set_perm(BlockBackend *blk, bool write, bool share_write, Error **errp);
+
+/* What the device in front wants to hear about (QEMU's BlockDevOps). */
+typedef struct BlockDevOps {
+    void (*resize_cb)(void *opaque);     /* the backend's length changed */
+} BlockDevOps;
+void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque);
+/* block_resize: truncate the graph to size bytes, then tell the device. */
+bool blk_truncate(BlockBackend *blk, int64_t size, Error **errp);
+bool bdrv_truncate(BlockDriverState *bs, int64_t size, Error **errp);
+/* The cache mode flags of the backend, for query-block. */
+int blk_get_open_flags(BlockBackend *blk);
 
 /* One device per backend. */
 bool blk_attach_dev(BlockBackend *blk, void *dev, Error **errp);

@@ -222,6 +222,27 @@ static int64_t file_getlength(BlockDriverState *bs)
     return len < 0 ? -errno : len;
 }
 
+static bool file_truncate(BlockDriverState *bs, int64_t size, Error **errp)
+{
+    FileState *s = bs->opaque;
+    int64_t cur;
+
+    if (s->is_blockdev) {
+        /* A device has the size it has (QEMU: only shrinking views of it). */
+        cur = file_getlength(bs);
+        if (cur < 0 || size > cur) {
+            error_setg(errp, "Cannot grow device files");
+            return false;
+        }
+        return true;
+    }
+    if (ftruncate(s->fd, size) < 0) {
+        error_setg_errno(errp, errno, "Failed to resize '%s'", s->filename);
+        return false;
+    }
+    return true;
+}
+
 /* Requests on the worker pool */
 
 typedef struct FileReq {
@@ -396,6 +417,7 @@ static const BlockDriver bdrv_file = {
     .close = file_close,
     .getlength = file_getlength,
     .submit = file_submit,
+    .truncate = file_truncate,
     .set_perm = file_set_perm,
 };
 
@@ -409,6 +431,7 @@ static const BlockDriver bdrv_host_device = {
     .close = file_close,
     .getlength = file_getlength,
     .submit = file_submit,
+    .truncate = file_truncate,
     .set_perm = file_set_perm,
 };
 

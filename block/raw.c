@@ -104,6 +104,21 @@ static void raw_submit(BlockDriverState *bs, BlockRequest *req)
     bdrv_submit(bs->file, &r->child);
 }
 
+static bool raw_truncate(BlockDriverState *bs, int64_t size, Error **errp)
+{
+    RawState *s = bs->opaque;
+
+    if (s->has_size) {
+        error_setg(errp, "Cannot resize fixed-size raw disks");
+        return false;
+    }
+    if (size > INT64_MAX - (int64_t)s->offset) {
+        error_setg(errp, "Image size too large");
+        return false;
+    }
+    return bdrv_truncate(bs->file, size + s->offset, errp);
+}
+
 static bool raw_set_perm(BlockDriverState *bs, bool write, bool share_write, Error **errp)
 {
     const BlockDriver *d = bs->file->drv;
@@ -118,6 +133,7 @@ static const BlockDriver bdrv_raw = {
     .open = raw_open,
     .getlength = raw_getlength,
     .submit = raw_submit,
+    .truncate = raw_truncate,
     .set_perm = raw_set_perm,
 };
 

@@ -346,10 +346,15 @@ void hmp_cpu(Monitor *mon, const char *args)
 static const OptDesc any_desc[] = { { NULL } };
 static const OptsList device_opts = { "device", "driver", false, any_desc };
 
-void hmp_device_add(Monitor *mon, const char *args)
+/*
+ * HMP "NAME key=val,..." commands that forward an option string to a QMP
+ * command taking the same keys (device_add, object_add).
+ */
+static void hmp_opts_to_qmp(Monitor *mon, const OptsList *list, const char *args,
+                            const char *qmp_cmd)
 {
     Error *err = NULL;
-    Opts *o = opts_parse(&device_opts, hmp_skip_ws(args), &err);
+    Opts *o = opts_parse(list, hmp_skip_ws(args), &err);
     json_object *qargs;
     bool ok;
 
@@ -367,16 +372,27 @@ void hmp_device_add(Monitor *mon, const char *args)
         json_object_object_add(qargs, "id", json_object_new_string(o->id));
     }
     opts_free(o);
-    json_object_put(hmp_qmp(mon, "device_add", qargs, &ok));
+    json_object_put(hmp_qmp(mon, qmp_cmd, qargs, &ok));
 }
 
-void hmp_device_del(Monitor *mon, const char *args)
+/* HMP "NAME ID" commands that forward to a QMP command taking {"id": ID}. */
+static void hmp_id_to_qmp(Monitor *mon, const char *args, const char *qmp_cmd)
 {
     json_object *qargs = json_object_new_object();
     bool ok;
 
     json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
-    json_object_put(hmp_qmp(mon, "device_del", qargs, &ok));
+    json_object_put(hmp_qmp(mon, qmp_cmd, qargs, &ok));
+}
+
+void hmp_device_add(Monitor *mon, const char *args)
+{
+    hmp_opts_to_qmp(mon, &device_opts, args, "device_add");
+}
+
+void hmp_device_del(Monitor *mon, const char *args)
+{
+    hmp_id_to_qmp(mon, args, "device_del");
 }
 
 /* ------------------------------------------------------------ QOM */
@@ -559,11 +575,7 @@ void hmp_ringbuf_read(Monitor *mon, const char *args)
 
 void hmp_chardev_remove(Monitor *mon, const char *args)
 {
-    json_object *qargs = json_object_new_object();
-    bool ok;
-
-    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
-    json_object_put(hmp_qmp(mon, "chardev-remove", qargs, &ok));
+    hmp_id_to_qmp(mon, args, "chardev-remove");
 }
 
 /* ------------------------------------------------------- user objects */
@@ -572,33 +584,10 @@ static const OptsList object_opts = { "object", "qom-type", false, any_desc };
 
 void hmp_object_add(Monitor *mon, const char *args)
 {
-    Error *err = NULL;
-    Opts *o = opts_parse(&object_opts, hmp_skip_ws(args), &err);
-    json_object *qargs;
-    bool ok;
-
-    if (!o) {
-        hmp_report(mon, err);
-        return;
-    }
-    qargs = json_object_new_object();
-    for (guint i = 0; i < o->opts->len; i++) {
-        Opt *opt = g_ptr_array_index(o->opts, i);
-
-        json_object_object_add(qargs, opt->name, json_object_new_string(opt->str));
-    }
-    if (o->id) {
-        json_object_object_add(qargs, "id", json_object_new_string(o->id));
-    }
-    opts_free(o);
-    json_object_put(hmp_qmp(mon, "object-add", qargs, &ok));
+    hmp_opts_to_qmp(mon, &object_opts, args, "object-add");
 }
 
 void hmp_object_del(Monitor *mon, const char *args)
 {
-    json_object *qargs = json_object_new_object();
-    bool ok;
-
-    json_object_object_add(qargs, "id", json_object_new_string(hmp_skip_ws(args)));
-    json_object_put(hmp_qmp(mon, "object-del", qargs, &ok));
+    hmp_id_to_qmp(mon, args, "object-del");
 }

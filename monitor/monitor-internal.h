@@ -128,6 +128,10 @@ QMP_HANDLER(qmp_query_version);
 QMP_HANDLER(qmp_query_commands);
 QMP_HANDLER(qmp_query_qmp_schema);
 QMP_HANDLER(qmp_query_status);
+QMP_HANDLER(qmp_balloon);                 /* qmp-cmds-balloon.c (owner: virtio) */
+QMP_HANDLER(qmp_query_balloon);
+QMP_HANDLER(qmp_query_block);             /* qmp-cmds-block.c (owner: virtio) */
+QMP_HANDLER(qmp_block_resize);
 QMP_HANDLER(qmp_stop);
 QMP_HANDLER(qmp_cont);
 QMP_HANDLER(qmp_system_reset);

@@ -68,6 +68,27 @@ static const QmpMember shutdown_data[] = {
 static const QmpMember device_deleted_data[] = {
     { "device", "str", true }, { "path", "str" }, END,
 };
+/* virtio-balloon and the block layer (owner: virtio) */
+static const QmpMember balloon_info[] = { { "actual", "int" }, END };
+static const QmpMember block_cache_info[] = {
+    { "writeback", "bool" }, { "direct", "bool" }, { "no-flush", "bool" }, END,
+};
+static const QmpMember image_info[] = {
+    { "filename", "str" }, { "format", "str" }, { "virtual-size", "int" }, END,
+};
+static const QmpMember block_device_info[] = {
+    { "file", "str" }, { "node-name", "str", true }, { "ro", "bool" }, { "drv", "str" },
+    { "encrypted", "bool" }, { "cache", "BlockdevCacheInfo" }, { "image", "ImageInfo" },
+    END,
+};
+static const QmpMember block_info[] = {
+    { "device", "str" }, { "qdev", "str", true }, { "type", "str" }, { "removable", "bool" },
+    { "locked", "bool" }, { "inserted", "BlockDeviceInfo", true }, END,
+};
+static const QmpMember block_io_error_data[] = {
+    { "device", "str" }, { "node-name", "str", true }, { "operation", "str" },
+    { "action", "str" }, { "nospace", "bool", true }, { "reason", "str" }, END,
+};
 
 static const char *const run_state_values[] = {
     "debug", "inmigrate", "internal-error", "io-error", "paused", "postmigrate",
@@ -97,6 +118,11 @@ static const QmpTypeDef types[] = {
     { "TargetInfo", QMP_META_OBJECT, target_info },
     { "ChardevInfo", QMP_META_OBJECT, chardev_info },
     { "MemoryInfo", QMP_META_OBJECT, memory_info },
+    { "BalloonInfo", QMP_META_OBJECT, balloon_info },
+    { "BlockdevCacheInfo", QMP_META_OBJECT, block_cache_info },
+    { "ImageInfo", QMP_META_OBJECT, image_info },
+    { "BlockDeviceInfo", QMP_META_OBJECT, block_device_info },
+    { "BlockInfo", QMP_META_OBJECT, block_info },
     { "IOThreadInfo", QMP_META_OBJECT, iothread_info },
     { "ObjectPropertyInfo", QMP_META_OBJECT, object_property_info },
     { "SchemaInfo", QMP_META_OBJECT, schema_info },
@@ -123,6 +149,10 @@ static const QmpMember args_device_add[] = {
     { "driver", "str" }, { "bus", "str", true }, { "id", "str", true }, END,
 };
 static const QmpMember args_device_del[] = { { "id", "str" }, END };
+static const QmpMember args_balloon[] = { { "value", "int" }, END };
+static const QmpMember args_block_resize[] = {
+    { "device", "str", true }, { "node-name", "str", true }, { "size", "int" }, END,
+};
 static const QmpMember args_hmc[] = {
     { "command-line", "str" }, { "cpu-index", "int", true }, END,
 };
@@ -189,6 +219,14 @@ static const QmpCommandDef commands[] = {
       "read a property of an object" },
     { "qom-set", args_qom_set, "any", false, false, qmp_qom_set,
       "write a property of an object" },
+    { "balloon", args_balloon, "any", false, false, qmp_balloon,
+      "ask the guest to keep value bytes of RAM (virtio-balloon)" },
+    { "query-balloon", NULL, "BalloonInfo", false, false, qmp_query_balloon,
+      "the guest RAM the balloon driver says it left" },
+    { "query-block", NULL, "[BlockInfo]", false, false, qmp_query_block,
+      "the -drive backends and what is inserted in them" },
+    { "block_resize", args_block_resize, "any", false, false, qmp_block_resize,
+      "grow or shrink a disk image; the device tells the guest" },
     { "device_add", args_device_add, "any", true, false, qmp_device_add,
       "add a device (further keys are its properties)" },
     { "device_del", args_device_del, "any", false, false, qmp_device_del,
@@ -229,6 +267,9 @@ static const QmpEventDef events[] = {
     { "STOP", NULL, "the guest was paused" },
     { "RESUME", NULL, "the guest resumed" },
     { "DEVICE_DELETED", device_deleted_data, "a device was removed" },
+    { "BALLOON_CHANGE", balloon_info, "the guest's balloon driver reported new RAM" },
+    { "BLOCK_IO_ERROR", block_io_error_data,
+      "a disk request failed on the host; action says what the device did" },
     { NULL },
 };
 

@@ -22,6 +22,12 @@
 #define STAT_ENTRY_SIZE 10            /* le16 tag, le64 value (packed) */
 
 static VirtIOBalloon *the_balloon;    /* QEMU allows one balloon per VM */
+static BalloonChangeHook *change_hook;
+
+void virtio_balloon_set_change_hook(BalloonChangeHook *fn)
+{
+    change_hook = fn;
+}
 
 /* Release or note one page the driver gave back (inflate) or took (deflate). */
 static void balloon_page(VirtIOBalloon *s, uint32_t pfn, bool inflate)
@@ -138,7 +144,15 @@ static void balloon_get_config(VirtIODevice *vdev, uint8_t *config)
 
 static void balloon_set_config(VirtIODevice *vdev, const uint8_t *config)
 {
-    VIRTIO_BALLOON(vdev)->actual = virtio_ldl_p(config + 4);
+    VirtIOBalloon *s = VIRTIO_BALLOON(vdev);
+    uint32_t actual = virtio_ldl_p(config + 4);
+
+    if (actual != s->actual) {
+        s->actual = actual;
+        if (change_hook) {
+            change_hook(s);
+        }
+    }
 }
 
 static void balloon_reset(VirtIODevice *vdev)

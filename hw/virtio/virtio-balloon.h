@@ -35,6 +35,10 @@ typedef struct VirtIOBalloon {
 
 #define VIRTIO_BALLOON(obj) OBJECT_CHECK(VirtIOBalloon, (obj), TYPE_VIRTIO_BALLOON)
 
+/* Called when the driver reports a new `actual` (QMP BALLOON_CHANGE). */
+typedef void BalloonChangeHook(VirtIOBalloon *s);
+void virtio_balloon_set_change_hook(BalloonChangeHook *fn);
+
 /* The balloon of the VM, or NULL ("No balloon device has been activated"). */
 VirtIOBalloon *virtio_balloon_get(void);
 /* QMP balloon: the guest should keep target_bytes of its ram_size. */

@@ -395,6 +395,22 @@ static void virtio_blk_reset(VirtIODevice *vdev)
     }
 }
 
+/* block_resize: the new capacity, announced as a config change (§5.2.4). */
+static void virtio_blk_resize(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+    int64_t len = blk_getlength(s->blk);
+
+    if (len >= 0) {
+        s->capacity_bytes = QEMU_ALIGN_DOWN((uint64_t)len, s->conf.logical_block_size);
+        virtio_notify_config(VIRTIO_DEVICE(s));
+    }
+}
+
+static const BlockDevOps virtio_blk_dev_ops = {
+    .resize_cb = virtio_blk_resize,
+};
+
 static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
@@ -441,6 +457,7 @@ static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
         return;
     }
     s->wce_default = blk_enable_write_cache(s->blk);
+    blk_set_dev_ops(s->blk, &virtio_blk_dev_ops, s);
     s->retry = g_ptr_array_new();
     s->retry_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, blk_retry_timer, s);
     virtio_init(vdev, VIRTIO_ID_BLOCK, VIRTIO_BLK_CONFIG_SIZE);
@@ -469,6 +486,7 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
         s->retry = NULL;
     }
     blk_set_perm(s->blk, false, true, NULL);
+    blk_set_dev_ops(s->blk, NULL, NULL);
 }
 
 static const Property virtio_blk_props[] = {

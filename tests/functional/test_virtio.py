@@ -363,6 +363,69 @@ def test_blk_queues_block_size_and_named_port(machine, linux, image, tmp_path):
     poweroff(m)
 
 
+def test_balloon_inflate_and_deflate_over_qmp(machine, linux):
+    """QMP balloon sets the target; Linux's virtio_balloon gives the pages
+    back (actual falls to the target) and takes them again (deflate)."""
+    mib = 1024 * 1024
+    m = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-device', 'virtio-balloon-device', qmp=True)
+    m.wait_for('machina:/# ', timeout=600)
+    q = m.qmp()
+    assert q.command('query-balloon')['actual'] == 256 * mib
+
+    def wait_actual(want):
+        deadline = time.monotonic() + 120
+        while q.command('query-balloon')['actual'] != want:
+            assert time.monotonic() < deadline, q.command('query-balloon')
+            time.sleep(0.05)                 # a poll interval, not a guess at timing
+
+    q.command('balloon', value=200 * mib)
+    wait_actual(200 * mib)
+    assert q.event_wait('BALLOON_CHANGE', timeout=60)['data']['actual'] <= 256 * mib
+    rc, out = sh(m, 'cat /proc/meminfo | head -2')
+    assert rc == 0
+    q.command('balloon', value=256 * mib)
+    wait_actual(256 * mib)
+    with pytest.raises(machina.QMPError):
+        q.command('balloon', value=0)
+    poweroff(m)
+
+
+def test_block_resize_grows_the_guest_disk(machine, linux, image):
+    """block_resize grows the image; virtio-blk tells Linux (config change)
+    and /sys/block/vda/size follows; query-block reports the backend."""
+    path, _ = image
+    m = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-drive', 'file=%s,format=raw,if=virtio,cache=none' % path, qmp=True)
+    m.wait_for('machina:/# ', timeout=600)
+    q = m.qmp()
+    info = q.command('query-block')
+    assert len(info) == 1 and info[0]['device'] == 'virtio0'
+    ins = info[0]['inserted']
+    assert ins['file'] == path and ins['drv'] == 'raw' and ins['ro'] is False
+    assert ins['cache'] == {'writeback': True, 'direct': True, 'no-flush': False}
+    assert ins['image']['virtual-size'] == 4 * 1024 * 1024
+    q.command('block_resize', device='virtio0', size=8 * 1024 * 1024)
+    assert os.path.getsize(path) == 8 * 1024 * 1024
+    m.wait_for(re.compile(r'vda.*new size'), timeout=60)
+    rc, out = sh(m, 'cat /sys/block/vda/size')
+    assert rc == 0 and re.search(r'^16384\s*$', out, re.M)
+    assert q.command('query-block')[0]['inserted']['image']['virtual-size'] == 8 << 20
+    with pytest.raises(machina.QMPError) as e:
+        q.command('block_resize', device='nosuch', size=1 << 20)
+    assert "Cannot find device='nosuch' nor node-name=''" in str(e.value)
+    poweroff(m)
+
+
+def test_balloon_without_device_is_an_error(machine):
+    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S', qmp=True)
+    with pytest.raises(machina.QMPError) as e:
+        m.qmp().command('query-balloon')
+    assert 'No balloon device has been activated' in str(e.value)
+
+
 # ------------------------------------------------------------ command line
 
 def test_drive_errors_are_clear(tmp_path):

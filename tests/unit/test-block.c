@@ -10,6 +10,7 @@
 #include "tests/unit/unit.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #define IMG_SIZE (1 * MiB)
 
@@ -434,6 +435,45 @@ UNIT_TEST(block_blockdev_graph)
     CHECK_STREQ(error_get_pretty(err), "node-name is required");
     error_free(err);
     g_free(opts);
+    unlink(path);
+    g_free(path);
+}
+
+static unsigned resize_calls;
+
+static void count_resize(void *opaque)
+{
+    resize_calls++;
+}
+
+static const BlockDevOps count_ops = { .resize_cb = count_resize };
+
+UNIT_TEST(block_truncate_and_resize_callback)
+{
+    char *path = make_image("trunc", 64 * KiB, 7);
+    BlockBackend *blk = drive_ok("file=%s,if=none,locking=off,offset=4K", path);
+    Error *err = NULL;
+    struct stat st;
+
+    blk_set_dev_ops(blk, &count_ops, NULL);
+    CHECK(blk_truncate(blk, 128 * KiB, &err));
+    CHECK_EQ(blk_getlength(blk), 128 * KiB);
+    CHECK_EQ(stat(path, &st), 0);
+    CHECK_EQ(st.st_size, 132 * KiB);             /* the window's offset stays */
+    CHECK_EQ(resize_calls, 1);
+    CHECK(blk_by_root(blk_bs(blk)) == blk);
+    blk_unref(blk);
+    /* A fixed-size window cannot be resized; neither can a read-only disk. */
+    blk = drive_ok("file=%s,if=none,locking=off,size=32K", path);
+    CHECK(!blk_truncate(blk, 64 * KiB, &err));
+    CHECK_STREQ(error_get_pretty(err), "Cannot resize fixed-size raw disks");
+    error_free(err);
+    err = NULL;
+    blk_unref(blk);
+    blk = drive_ok("file=%s,if=none,readonly=on", path);
+    CHECK(!blk_truncate(blk, 64 * KiB, &err));
+    error_free(err);
+    blk_unref(blk);
     unlink(path);
     g_free(path);
 }
