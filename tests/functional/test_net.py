@@ -151,7 +151,8 @@ def test_socket_netdev_links_two_machines(machine, linux):
     for m, ip in ((a, '192.168.7.1'), (b, '192.168.7.2')):
         st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % ip)
         assert st == 0, out
-    a.send('nc -l -p 7000 > /tmp/in &\n')
+    # The listener's own input is empty, so each side ends once the other did.
+    a.send('nc -l -p 7000 < /dev/null > /tmp/in &\n')
     st, out = sh(a, 'sleep 1; true')
     st, out = sh(b, 'dd if=/dev/urandom of=/tmp/out bs=1k count=200 2>/dev/null; '
                     'md5sum /tmp/out; nc 192.168.7.1 7000 < /tmp/out', timeout=300)
