@@ -166,6 +166,52 @@ def test_socket_netdev_links_two_machines(machine, linux):
     poweroff(b)
 
 
+def tap_skip_reason():
+    if not os.path.exists('/dev/net/tun'):
+        return 'needs /dev/net/tun'
+    if os.geteuid() != 0:
+        return 'needs root (CAP_NET_ADMIN) to create a TAP interface'
+    if not shutil.which('ip'):
+        return 'needs the ip tool (iproute2) to configure the host side'
+    return None
+
+
+def test_tap_host_and_guest_talk(machine, linux):
+    reason = tap_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    ifname = 'mtap%d' % (os.getpid() % 100000)
+    m = shell(machine, linux, '-netdev',
+              'tap,id=t0,ifname=%s,script=no,downscript=no' % ifname,
+              '-device', 'virtio-net-pci,netdev=t0')
+    subnet = 10 + os.getpid() % 200
+    host_ip, guest_ip = '192.168.%d.1' % subnet, '192.168.%d.2' % subnet
+    r = machina.run(['ip', 'addr', 'add', host_ip + '/24', 'dev', ifname])
+    if r.returncode != 0:
+        pytest.skip('cannot configure %s: %s' % (ifname, r.stderr.strip()))
+    assert machina.run(['ip', 'link', 'set', ifname, 'up']).returncode == 0
+    st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % guest_ip)
+    assert st == 0, out
+    srv = socket.socket()
+    srv.bind((host_ip, 0))
+    srv.listen(1)
+    srv.settimeout(60)
+    port = srv.getsockname()[1]
+    m.send('nc %s %d < /proc/version\n' % (host_ip, port))
+    c, _ = srv.accept()
+    c.settimeout(60)
+    got = b''
+    while True:
+        chunk = c.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    c.close()
+    srv.close()
+    assert got.startswith(b'Linux version')
+    poweroff(m)
+
+
 def test_info_network_and_set_link(machine, linux):
     m = shell(machine, linux, '-netdev', 'user,id=net0',
               '-device', 'virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56', qmp=True)
@@ -241,6 +287,8 @@ def test_netdev_add_del_qmp(machine):
     (['-nic', 'user,model=e1000'], "unsupported NIC model 'e1000'"),
     (['-netdev', 'socket,id=s'], "exactly one of listen=, connect=, udp= or mcast="),
     (['-netdev', 'socket,id=s,connect=127.0.0.1:1'], "-netdev socket,id=s,connect="),
+    (['-netdev', 'tap,id=t,fd=9999'], "fd=9999 is not an open file descriptor"),
+    (['-net', 'nic,bogus=1'], "Invalid parameter 'bogus'"),
 ])
 def test_cli_errors(args, msg):
     r = machina.run([machina_bin(), '-M', 'virt', '-bios', 'none', '-display', 'none',
