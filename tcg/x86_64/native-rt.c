@@ -8,6 +8,7 @@
 #include "tcg/x86_64/x86-emit.h"
 #include <capstone/capstone.h>
 #include <sys/mman.h>
+#include <xmmintrin.h>
 
 typedef uintptr_t (*NativeEntry)(void *env, const void *code);
 
@@ -68,8 +69,25 @@ static const void *entry_rx(const TranslationBlock *tb)
 
 static uintptr_t native_exec(void *env, TranslationBlock *tb)
 {
+    uintptr_t ret;
+
     native_init();
-    return prologue(env, entry_rx(tb));
+    /* Generated code keeps inline FP ops' flags pending in MXCSR (see
+     * native_fp_flags): enter with none, and account for them on the way
+     * out (an exit through a helper's longjmp was folded before the call). */
+    if (native_fp_flags) {
+        _mm_setcsr(_mm_getcsr() & ~(unsigned)NATIVE_MXCSR_FLAGS);
+    }
+    ret = prologue(env, entry_rx(tb));
+    if (native_fp_flags) {
+        unsigned csr = _mm_getcsr();
+        if (csr & NATIVE_MXCSR_EXC) {
+            *(uint32_t *)((char *)env + native_fp_flags->offset) |=
+                native_fp_flag_map[csr & NATIVE_MXCSR_FLAGS];
+            _mm_setcsr(csr & ~(unsigned)NATIVE_MXCSR_FLAGS);
+        }
+    }
+    return ret;
 }
 
 /*
@@ -206,6 +224,36 @@ void tcg_inline_fp_register(const TCGInlineFP *d)
     if (n_inline_fp < MAX_INLINE_FP) {
         inline_fp[n_inline_fp++] = d;
     }
+}
+
+const TCGInlineFPFlags *native_fp_flags;
+uint8_t native_fp_flag_map[64];
+
+/*
+ * MXCSR status bits (SDM vol. 1 section 10.2.3: IE 0, DE 1, ZE 2, OE 3,
+ * UE 4, PE 5) -> the target's flags.  DE (a denormal operand) is not an
+ * IEEE 754 exception and maps to nothing.
+ */
+void tcg_inline_fp_flags_register(const TCGInlineFPFlags *f)
+{
+    const uint32_t per_bit[6] = {f->invalid, 0, f->divbyzero, f->overflow, f->underflow,
+                                 f->inexact};
+
+    for (unsigned i = 0; i < 6; i++) {
+        if (per_bit[i] > 0xff) {
+            return;         /* the generated fold loads bytes: no lazy flags */
+        }
+    }
+    for (unsigned m = 0; m < 64; m++) {
+        uint32_t v = 0;
+        for (unsigned i = 0; i < 6; i++) {
+            if (m & (1u << i)) {
+                v |= per_bit[i];
+            }
+        }
+        native_fp_flag_map[m] = (uint8_t)v;
+    }
+    native_fp_flags = f;
 }
 
 const TCGInlineFP *native_inline_fp_find(const void *helper)
