@@ -145,7 +145,7 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
     }
     /* MMIO emulation is C code: no stale flags may stay pending (RSP is
      * back at the frame base, where the MXCSR word lives). */
-    nat_gen_mxcsr_clear_if_set(e);
+    nat_gen_mxcsr_clear(e);
     if (!sp->store) {
         x_mov_rr(e, sp->val_reg, RAX);
     }
@@ -176,37 +176,15 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
  * host's "integer indefinite" with IE alone; the target saturates) goes
  * to the helper, after the host flags were folded.
  */
-#define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
+#define MXCSR_SLOT NATIVE_MXCSR_SCRATCH
 #define OP_OR_EvGv 0x09
 
-/* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
+/* Clear the MXCSR status flags: load the prologue's clean copy. */
 void nat_gen_mxcsr_clear(X86Emit *e)
 {
-    if (!native_fp_flags) {
-        return;
+    if (native_fp_flags) {
+        x_rm(e, OPC_0F | 0xae, 2, RSP, -1, NATIVE_MXCSR_CLEAN);    /* ldmxcsr */
     }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
-    x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
-    x_d(e, (uint32_t)~NATIVE_MXCSR_FLAGS);
-    x_rm(e, OP_MOV_EvGv, R11, RSP, -1, MXCSR_SLOT);
-    x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
-}
-
-/* After C code: clear whatever flags it left (usually none). */
-void nat_gen_mxcsr_clear_if_set(X86Emit *e)
-{
-    size_t skip;
-
-    if (!native_fp_flags) {
-        return;
-    }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);                /* test byte */
-    x_b(e, NATIVE_MXCSR_FLAGS);
-    skip = x_jcc8(e, CC_E);
-    nat_gen_mxcsr_clear(e);
-    x_bind8(e, skip);
 }
 
 /*
@@ -443,7 +421,7 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
         }
     }
     /* RSP is back at the frame base, where the MXCSR word lives. */
-    nat_gen_mxcsr_clear_if_set(e);
+    nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
@@ -485,7 +463,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
         }
     }
     nat_emit_call_abs(g, h->func);
-    nat_gen_mxcsr_clear_if_set(&g->e);
+    nat_gen_mxcsr_clear(&g->e);
     if (writes) {
         nat_drop_globals(g);
     }

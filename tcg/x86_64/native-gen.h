@@ -120,7 +120,6 @@ unsigned nat_live_caller_saved(Gen *g, int except);
 void nat_gen_qemu_ldst(Gen *g, const TCGOp *op);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
-void nat_gen_mxcsr_clear_if_set(X86Emit *e);
 void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
 void nat_gen_call(Gen *g, const TCGOp *op);

@@ -38,6 +38,13 @@ static gpointer prologue_build(gpointer unused)
     x_push(&e, R14);
     x_push(&e, R15);
     x_arith_ri(&e, ARITH_SUB, RSP, NATIVE_FRAME_BYTES + 8);
+    /* The upper half of the pad keeps this thread's MXCSR with the status
+     * flags clear (control bits as C left them: helpers restore them), so
+     * generated code clears flags with one ldmxcsr; enter with none. */
+    x_rm(&e, OPC_0F | 0xae, 3, RSP, -1, NATIVE_MXCSR_CLEAN);   /* stmxcsr */
+    x_rm(&e, OP_GRP1_EvIb, ARITH_AND, RSP, -1, NATIVE_MXCSR_CLEAN);
+    x_b(&e, (uint8_t)~NATIVE_MXCSR_FLAGS);                      /* and dword, ~0x3f */
+    x_rm(&e, OPC_0F | 0xae, 2, RSP, -1, NATIVE_MXCSR_CLEAN);   /* ldmxcsr */
     x_mov_rr(&e, RBP, RDI);
     x_jmp_r(&e, RSI);
     assert(!e.overflow);
@@ -73,11 +80,9 @@ static uintptr_t native_exec(void *env, TranslationBlock *tb)
 
     native_init();
     /* Generated code keeps inline FP ops' flags pending in MXCSR (see
-     * native_fp_flags): enter with none, and account for them on the way
-     * out (an exit through a helper's longjmp was folded before the call). */
-    if (native_fp_flags) {
-        _mm_setcsr(_mm_getcsr() & ~(unsigned)NATIVE_MXCSR_FLAGS);
-    }
+     * native_fp_flags; the prologue clears them): account for them on the
+     * way out (an exit through a helper's longjmp was folded before the
+     * call). */
     ret = prologue(env, entry_rx(tb));
     if (native_fp_flags) {
         unsigned csr = _mm_getcsr();

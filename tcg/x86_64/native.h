@@ -61,6 +61,11 @@ const TCGInlineFP *native_inline_fp_find(const void *helper);
 extern const TCGInlineFPFlags *native_fp_flags;
 extern uint8_t native_fp_flag_map[64];
 #define NATIVE_MXCSR_FLAGS 0x3f     /* IE DE ZE OE UE PE */
+/* The frame's 8-byte pad above the spill slots: [RSP + NATIVE_MXCSR_SCRATCH]
+ * is stmxcsr's scratch word, [RSP + NATIVE_MXCSR_CLEAN] the prologue's copy
+ * of MXCSR with no status flag set. */
+#define NATIVE_MXCSR_SCRATCH NATIVE_FRAME_BYTES
+#define NATIVE_MXCSR_CLEAN (NATIVE_FRAME_BYTES + 4)
 #define NATIVE_MXCSR_EXC 0x3d       /* the IEEE ones: all but DE */
 
 /* native-rt.c: called from generated code. */
