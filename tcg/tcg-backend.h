@@ -86,6 +86,13 @@ typedef enum TCGInlineFPOp {
      * inputs, the smaller/larger one, and sets no flag.
      */
     TCG_FP_EQ, TCG_FP_LT, TCG_FP_LE, TCG_FP_MIN, TCG_FP_MAX,
+    /*
+     * helper(env), no result, nothing to do when called: markers for a
+     * back end with lazy flags (TCGInlineFPFlags).  SYNC: the flags word
+     * must be exact after it (the target reads it next); DISCARD: pending
+     * flags must not reach it later (the target overwrites it next).
+     */
+    TCG_FP_SYNC_FLAGS, TCG_FP_DISCARD_FLAGS,
 } TCGInlineFPOp;
 
 typedef struct TCGInlineFP {

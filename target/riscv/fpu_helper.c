@@ -26,7 +26,6 @@
 #include "core/osdep.h"
 #include "target/riscv/fpu_helper.h"
 #include "target/riscv/helper.h"
-#include "target/riscv/cpu_bits.h"
 #include <fenv.h>
 #include <float.h>
 #include <math.h>
@@ -578,32 +577,16 @@ uint64_t helper_fclass_s(uint64_t x)
                        exp == 0 && !man, exp == 0 && man);
 }
 
-/* --- fflags, frm, fcsr (11.2) -------------------------------------------- */
+/* --- fflags and the host FPU (helper.h) ------------------------------------ */
 
-/* The FP CSRs without the generic CSR path: the translator checked FS and
- * the extension (privileged spec 3.1.6.6), and these accesses change no
- * translation state, so the block goes on after them. */
-uint64_t helper_fcsr_rw(CPURISCVState *env, uint64_t csrno, uint64_t src, uint64_t mask)
+/* env->fflags is exact whenever these run as calls: the helpers above
+ * accrue into it directly. */
+void helper_fflags_sync(CPURISCVState *env)
 {
-    uint64_t old = csrno == 1 ? (env->fflags & 0x1f)
-                 : csrno == 2 ? (env->frm & 7)
-                 : ((uint64_t)(env->frm & 7) << 5) | (env->fflags & 0x1f);
-    uint64_t val = (old & ~mask) | (src & mask);
+}
 
-    if (!mask) {
-        return old;
-    }
-    if (csrno != 2) {
-        env->fflags = (uint32_t)(val & 0x1f);
-    }
-    if (csrno == 2) {
-        env->frm = (uint32_t)(val & 7);
-    } else if (csrno == 3) {
-        env->frm = (uint32_t)((val >> 5) & 7);
-    }
-    /* A write makes the FP state Dirty (3.1.6.6), and SD with it. */
-    env->mstatus |= MSTATUS_FS | MSTATUS_SD;
-    return old;
+void helper_fflags_discard(CPURISCVState *env)
+{
 }
 
 uint64_t helper_fclass_d(uint64_t u)

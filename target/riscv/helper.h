@@ -33,11 +33,13 @@ uint64_t helper_sc(CPURISCVState *env, uint64_t addr, uint64_t val, uint64_t mem
  * Singles are NaN-boxed in and out; flags accumulate into env->fflags.
  */
 /*
- * fflags (1), frm (2), fcsr (3) with mstatus.FS != Off (checked at
- * translation): new = (old & ~mask) | (src & mask), as helper_csrrw, with
- * mask = 0 a pure read; returns old.  Raises nothing.
+ * Markers for a native back end that keeps FP flags pending in the host
+ * FPU (tcg-backend.h, TCGInlineFPFlags): before reading env->fflags,
+ * sync folds them in; before writing it, discard drops them.  Called
+ * (by a back end without pending flags) they have nothing to do.
  */
-uint64_t helper_fcsr_rw(CPURISCVState *env, uint64_t csrno, uint64_t src, uint64_t mask);
+void helper_fflags_sync(CPURISCVState *env);
+void helper_fflags_discard(CPURISCVState *env);
 uint64_t helper_fadd_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);
 uint64_t helper_fsub_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);
 uint64_t helper_fmul_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);

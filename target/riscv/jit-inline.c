@@ -33,6 +33,8 @@
     .nan_boxed = true}
 
 static const TCGInlineFP riscv_inline_fp[] = {
+    {.helper = (const void *)helper_fflags_sync, .op = TCG_FP_SYNC_FLAGS},
+    {.helper = (const void *)helper_fflags_discard, .op = TCG_FP_DISCARD_FLAGS},
     O(helper_feq_s, TCG_FP_EQ, 32), O(helper_flt_s, TCG_FP_LT, 32),
     O(helper_fle_s, TCG_FP_LE, 32), O(helper_fmin_s, TCG_FP_MIN, 32),
     O(helper_fmax_s, TCG_FP_MAX, 32),

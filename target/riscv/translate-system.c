@@ -31,45 +31,6 @@ static const TCGHelperInfo info_sfence_vma =
 #define INSN_MRET 0x30200073u
 #define INSN_WFI 0x10500073u
 
-static const TCGHelperInfo info_fcsr_rw =
-    TCG_HELPER(helper_fcsr_rw, 4, true, TCG_CALL_NO_RWG);
-
-/*
- * fflags, frm, fcsr with the F extension and mstatus.FS != Off known from
- * the TB flags: legal at every privilege (3.1.6.6), so no trap and no pc
- * to sync, and no translation state changes, so unlike other CSR writes
- * they do not end the block (FP code brackets compares with frflags /
- * fsflags).  A write of frm makes the next dynamic-rm instruction check
- * frm again.
- */
-static bool gen_fcsr(DisasContext *ctx, uint32_t insn, int csr)
-{
-    int f3 = insn_funct3(insn), rd = insn_rd(insn), rs1 = insn_rs1(insn);
-    TCGv src = (f3 & 4) ? tcg_constant(rs1) : get_gpr(ctx, rs1);
-    TCGv old = tcg_temp_new();
-    bool read_only = (f3 & 3) != 1 && rs1 == 0;
-
-    if (read_only) {
-        tcg_gen_call4(&info_fcsr_rw, old, tcg_env, tcg_constant(csr), tcg_constant(0),
-                      tcg_constant(0));
-    } else if ((f3 & 3) == 1) {
-        tcg_gen_call4(&info_fcsr_rw, old, tcg_env, tcg_constant(csr), src,
-                      tcg_constant(-1));
-    } else if ((f3 & 3) == 2) {
-        tcg_gen_call4(&info_fcsr_rw, old, tcg_env, tcg_constant(csr), src, src);
-    } else {
-        tcg_gen_call4(&info_fcsr_rw, old, tcg_env, tcg_constant(csr), tcg_constant(0), src);
-    }
-    if (!read_only) {
-        ctx->fs = FS_DIRTY;         /* the helper set it */
-        if (csr != 1) {
-            ctx->frm_checked = false;
-        }
-    }
-    gen_set_gpr(ctx, rd, old);
-    return true;
-}
-
 static bool gen_csr(DisasContext *ctx, uint32_t insn)
 {
     int f3 = insn_funct3(insn), rd = insn_rd(insn), rs1 = insn_rs1(insn);
@@ -80,9 +41,8 @@ static bool gen_csr(DisasContext *ctx, uint32_t insn)
     if (!ctx->cfg->ext_zicsr || (insn_funct3(insn) & 3) == 0) {
         return false;
     }
-    if (extract32(insn, 20, 12) >= 1 && extract32(insn, 20, 12) <= 3 && ctx->cfg->ext_f &&
-        ctx->fs != FS_OFF) {
-        return gen_fcsr(ctx, insn, (int)extract32(insn, 20, 12));
+    if (gen_fp_csr(ctx, insn)) {
+        return true;
     }
     tcg_gen_movi(cpu_pc, ctx->pc);
     switch (f3 & 3) {

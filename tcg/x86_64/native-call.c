@@ -299,7 +299,21 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     int rd;
 
     if (!d || !native_fp_flags || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
-        (h->flags & TCG_CALL_MAY_RAISE) || !op->nb_oargs) {
+        (h->flags & TCG_CALL_MAY_RAISE)) {
+        return false;
+    }
+    if (d->op == TCG_FP_SYNC_FLAGS || d->op == TCG_FP_DISCARD_FLAGS) {
+        if (op->nb_oargs || op->nb_iargs != 1) {
+            return false;
+        }
+        if (d->op == TCG_FP_SYNC_FLAGS) {
+            nat_gen_fp_fold(e);
+        } else {
+            nat_gen_mxcsr_clear(e);
+        }
+        return true;
+    }
+    if (!op->nb_oargs) {
         return false;
     }
     if (d->op >= TCG_FP_EQ) {
