@@ -414,6 +414,7 @@ void tcg_optimize(TCGContext *s)
             }
             case INDEX_op_exit_tb:
             case INDEX_op_lookup_and_goto_ptr:
+            case INDEX_op_lookup_and_goto_pc:
                 unreachable = true;
                 continue;
             case INDEX_op_call:

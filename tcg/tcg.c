@@ -59,6 +59,7 @@ void tcg_func_start(void)
     s->nb_insns = 0;
     s->tb = NULL;
     s->env_tlb_offset = 0;
+    s->env_jmp_cache_offset = 0;
 }
 
 TCGv tcg_temp_new(void)

@@ -103,6 +103,9 @@ typedef struct TCGContext {
     /* Set by the caller of the back end before code generation. */
     TranslationBlock *tb;      /* block being translated (NULL in IR tests) */
     ptrdiff_t env_tlb_offset;  /* env -> CPUTLB (0: no inline TLB fast path) */
+    /* env -> the CPU's jump cache, TB_JMP_CACHE_SIZE TranslationBlock pointers
+     * indexed by tb_jmp_cache_hash (0: no inline probe for lookup_and_goto_pc) */
+    ptrdiff_t env_jmp_cache_offset;
     int nb_insns;              /* insn_start ops emitted */
 } TCGContext;
 
