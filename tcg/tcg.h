@@ -92,7 +92,13 @@ typedef struct TCGContext {
     /* Temps: [0, nb_globals) persist; the rest are reset per block. */
     TCGTemp *temps;
     unsigned nb_temps, nb_globals, temps_cap;
-    GHashTable *const_table;   /* int64 value -> temp index + 1 */
+    /*
+     * Constants of the block: int64 value -> temp, open addressing with
+     * linear probing.  A slot belongs to the current block only when its
+     * gen is const_gen, so starting a block is one increment, not a clear.
+     */
+    struct TCGConstSlot *const_slots;
+    unsigned const_cap, const_count, const_gen;
 
     TCGOp *ops;
     unsigned nb_ops, ops_cap;

@@ -110,6 +110,8 @@ typedef struct CPUTLB {
     /* Region covered by mappings larger than a page (flush_page flushes all). */
     vaddr large_page_addr[NB_MMU_MODES];
     vaddr large_page_mask[NB_MMU_MODES];
+    /* Bit i: mode i was filled since its last full flush (may hold entries). */
+    uint32_t used_modes;
 } CPUTLB;
 
 /*
@@ -275,6 +277,12 @@ void tlb_flush_all_cpus(void);
 uint64_t cpu_ld_mmu(CPUState *cpu, vaddr addr, MemOp op, int mmu_idx, uintptr_t ra);
 void cpu_st_mmu(CPUState *cpu, vaddr addr, uint64_t val, MemOp op, int mmu_idx,
                 uintptr_t ra);
+/*
+ * Raise now the fault a store of size bytes at addr would raise (without
+ * storing); on success the TLB entry the store needs is filled.  Cheap
+ * when it already is (no page walk).
+ */
+void probe_write(CPUState *cpu, vaddr addr, int size, int mmu_idx, uintptr_t ra);
 /* Instruction fetch for the translator (faults are raised precisely). */
 uint32_t cpu_ldl_code(CPUState *cpu, vaddr addr);
 uint16_t cpu_lduw_code(CPUState *cpu, vaddr addr);
