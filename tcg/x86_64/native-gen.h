@@ -30,6 +30,11 @@ typedef struct SlowPath {
     size_t jcc_at;          /* rel32 of the fast path's miss branch */
     size_t ret_pos;         /* where the fast path resumes */
     unsigned save;          /* caller-saved registers live across the call */
+    /* LD/ST: registers holding dirty globals at the access, and their homes:
+     * written back before the call (a fault or MMIO needs env up to date;
+     * the fast path leaves them in registers). */
+    unsigned sync;
+    int32_t sync_ofs[16];
     /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
     const void *fn;
     int nin, in[2];

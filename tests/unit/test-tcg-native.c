@@ -422,18 +422,20 @@ UNIT_TEST(native_pc_map_from_helper_return_address)
     CHECK_EQ(tcg_backend_native.find_insn(&tb, (uintptr_t)code_rw + CODE_SIZE, data), -1);
 }
 
-static uint64_t ld_addr, st_addr, st_val;
+static uint64_t ld_addr, st_addr, st_val, ld_saw_r5, st_saw_r5;
 static uintptr_t ld_ra;
 static uint64_t fake_ld(void *env, uint64_t addr, MemOpIdx oi, uintptr_t ra)
 {
     ld_addr = addr;
     ld_ra = ra;
+    ld_saw_r5 = ((FakeEnv *)env)->r[5];
     return 0x1122334455667788ULL ^ get_memop(oi);
 }
 static void fake_st(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra)
 {
     st_addr = addr;
     st_val = val;
+    st_saw_r5 = ((FakeEnv *)env)->r[5];
 }
 
 static void build_mem(void *opaque)
@@ -467,6 +469,10 @@ UNIT_TEST(native_soft_mmu_slow_path_hooks)
     CHECK_EQ(st_addr, v);
     CHECK_EQ(st_val, 0xabcd);
     CHECK_EQ(env.r[6], 77 + v);
+    /* The fast path keeps dirty globals in registers; the slow path (which
+     * may fault or reach a device) writes them home before its call. */
+    CHECK_EQ(ld_saw_r5, 77);
+    CHECK_EQ(st_saw_r5, 77);
     CHECK_EQ(tcg_backend_native.find_insn(&tb, ld_ra, data), 0);
     CHECK_EQ(data[0], 0x2000);
 }
