@@ -234,6 +234,9 @@ void nat_release_dead(Gen *g, const TCGOp *op)
     unsigned nt = op->nb_oargs + op->nb_iargs;
 
     for (unsigned i = 0; i < nt; i++) {
+        g->next_use[op->args[i]] = g->arg_next[(size_t)g->cur * TCG_MAX_OP_ARGS + i];
+    }
+    for (unsigned i = 0; i < nt; i++) {
         unsigned t = (unsigned)op->args[i];
         if (t != 0 && !nat_is_global(g, t) && g->last_use[t] <= g->cur && g->treg[t] >= 0) {
             nat_detach(g, g->treg[t]);
@@ -247,13 +250,20 @@ static __thread struct {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    int *next_use;
+    int *arg_next;
+    unsigned ops_cap;
     int *label_def;
     int64_t *label_pos;
     GArray *fixups, *slow, *insns;
 } scr;
 
-static void scratch_reserve(unsigned temps, unsigned labels)
+static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 {
+    if (ops > scr.ops_cap) {
+        scr.ops_cap = MAX(ops, 2 * scr.ops_cap);
+        scr.arg_next = g_renew(int, scr.arg_next, (size_t)scr.ops_cap * TCG_MAX_OP_ARGS);
+    }
     if (!scr.fixups) {
         scr.fixups = g_array_new(false, false, sizeof(uint64_t));
         scr.slow = g_array_new(false, false, sizeof(SlowPath));
@@ -265,6 +275,7 @@ static void scratch_reserve(unsigned temps, unsigned labels)
         scr.tflags = g_renew(uint8_t, scr.tflags, scr.temps_cap);
         scr.tslot = g_renew(int32_t, scr.tslot, scr.temps_cap);
         scr.last_use = g_renew(int, scr.last_use, scr.temps_cap);
+        scr.next_use = g_renew(int, scr.next_use, scr.temps_cap);
     }
     if (labels > scr.labels_cap) {
         scr.labels_cap = MAX(labels, 2 * scr.labels_cap);
@@ -282,7 +293,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     int *label_def;
 
     /* Per-thread scratch, grown as needed: translation is frequent. */
-    scratch_reserve(s->nb_temps, s->nb_labels + 1);
+    scratch_reserve(s->nb_temps, s->nb_labels + 1, s->nb_ops + 1);
     label_def = scr.label_def;
     g.e.buf = buf;
     g.e.size = size;
@@ -329,6 +340,22 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     if (backward) {
         for (unsigned t = s->nb_globals; t < s->nb_temps; t++) {
             g.last_use[t] = (int)s->nb_ops;
+        }
+    }
+    /* Next uses, backwards (for eviction choices only). */
+    g.next_use = scr.next_use;
+    g.arg_next = scr.arg_next;
+    for (unsigned t = 0; t < s->nb_temps; t++) {
+        g.next_use[t] = INT_MAX;
+    }
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
+        const TCGOp *op = &s->ops[i];
+        unsigned nt = op->nb_oargs + op->nb_iargs;
+        for (unsigned a = 0; a < nt; a++) {
+            scr.arg_next[(size_t)i * TCG_MAX_OP_ARGS + a] = g.next_use[op->args[a]];
+        }
+        for (unsigned a = 0; a < nt; a++) {
+            g.next_use[op->args[a]] = i;
         }
     }
 

@@ -54,6 +54,13 @@ typedef struct Gen {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    /*
+     * next_use[t]: index of the next op that uses t after the ops emitted
+     * so far (INT_MAX: none), kept for temps as their ops are emitted from
+     * arg_next (per op, per argument: the next op using that argument).
+     */
+    int *next_use;
+    const int *arg_next;
     int reg_temp[16];       /* host register -> temp, -1 */
     unsigned locked;        /* registers the current op uses */
     unsigned reserved;      /* registers the current op clobbers */
@@ -107,6 +114,7 @@ int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
+int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);
 void nat_drop_globals(Gen *g);
 void nat_bb_end(Gen *g);
