@@ -408,6 +408,16 @@ static void file_submit(BlockDriverState *bs, BlockRequest *req)
     thread_pool_submit(bs->loop, file_worker, fr, file_worker_done, fr);
 }
 
+static void file_set_loop(BlockDriverState *bs, EventLoop *old_loop)
+{
+    FileState *s = bs->opaque;
+
+    /* The worker pool takes bs->loop per request; only the ring watches an fd. */
+    if (s->ring) {
+        luring_set_loop(s->ring, bs->loop);
+    }
+}
+
 static const BlockDriver bdrv_file = {
     .format_name = "file",
     .instance_size = sizeof(FileState),
@@ -419,6 +429,7 @@ static const BlockDriver bdrv_file = {
     .submit = file_submit,
     .truncate = file_truncate,
     .set_perm = file_set_perm,
+    .set_loop = file_set_loop,
 };
 
 /* "host_device" is QEMU's name for the same driver on block devices. */
@@ -433,6 +444,7 @@ static const BlockDriver bdrv_host_device = {
     .submit = file_submit,
     .truncate = file_truncate,
     .set_perm = file_set_perm,
+    .set_loop = file_set_loop,
 };
 
 static void __attribute__((constructor)) file_register(void)

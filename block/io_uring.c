@@ -171,6 +171,13 @@ void luring_free(LuringState *ls)
     g_free(ls);
 }
 
+void luring_set_loop(LuringState *ls, EventLoop *loop)
+{
+    event_loop_set_fd_handler(ls->loop, ls->efd, NULL, NULL, NULL);
+    ls->loop = loop;
+    event_loop_set_fd_handler(loop, ls->efd, luring_completion, NULL, ls);
+}
+
 static bool iov_direct_ok(const struct iovec *iov, int niov)
 {
     for (int i = 0; i < niov; i++) {
