@@ -250,6 +250,16 @@ bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp)
     return true;
 }
 
+void blk_io_plug(BlockBackend *blk)
+{
+    bdrv_io_plug(blk->root);
+}
+
+void blk_io_unplug(BlockBackend *blk)
+{
+    bdrv_io_unplug(blk->root);
+}
+
 void blk_drain_all_begin(void)
 {
     for (guint i = 0; backends && i < backends->len; i++) {

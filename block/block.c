@@ -306,6 +306,26 @@ int64_t bdrv_getlength(BlockDriverState *bs)
     return bs->file ? bdrv_getlength(bs->file) : -ENOMEDIUM;
 }
 
+void bdrv_io_plug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_plug) {
+            bs->drv->io_plug(bs);
+            return;
+        }
+    }
+}
+
+void bdrv_io_unplug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_unplug) {
+            bs->drv->io_unplug(bs);
+            return;
+        }
+    }
+}
+
 void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop)
 {
     EventLoop *old = bs->loop;

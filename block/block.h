@@ -86,6 +86,12 @@ struct BlockDriver {
     bool (*truncate)(BlockDriverState *bs, int64_t size, Error **errp);
     /* Change the permissions held on the image (locking); may fail. */
     bool (*set_perm)(BlockDriverState *bs, bool write, bool share_write, Error **errp);
+    /*
+     * Hold submissions back until the matching io_unplug, then send them in
+     * one go (one io_uring_enter for a batch); nests.  Optional.
+     */
+    void (*io_plug)(BlockDriverState *bs);
+    void (*io_unplug)(BlockDriverState *bs);
     /* bs->loop changed (no request in flight): move the driver's own fd handlers. */
     void (*set_loop)(BlockDriverState *bs, EventLoop *old_loop);
 };
@@ -115,6 +121,9 @@ void bdrv_ref(BlockDriverState *bs);
 void bdrv_unref(BlockDriverState *bs);
 BlockDriverState *bdrv_find_node(const char *node_name);
 int64_t bdrv_getlength(BlockDriverState *bs);
+/* Batch submissions to the first node below bs that batches (nests). */
+void bdrv_io_plug(BlockDriverState *bs);
+void bdrv_io_unplug(BlockDriverState *bs);
 /* Move bs and the nodes below it to loop (QEMU's AioContext change). */
 void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop);
 /* Submit to bs's driver (a format driver calls this on bs->file). */
@@ -207,6 +216,9 @@ EventLoop *blk_get_loop(BlockBackend *blk);
  * graph already runs in another iothread.
  */
 bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp);
+/* A device about to submit several requests at once (QEMU's blk_io_plug). */
+void blk_io_plug(BlockBackend *blk);
+void blk_io_unplug(BlockBackend *blk);
 /*
  * vm_stop / vm_start: every attached device finishes its requests in flight
  * and starts no new one until blk_drain_all_end (BlockDevOps drained_*).

@@ -79,6 +79,8 @@ typedef struct VirtIOBlockReq {
     uint8_t *status;             /* the last writable byte */
     uint32_t in_len;             /* bytes the device writes (for used.len) */
     uint64_t generation;         /* device resets since submission */
+    int ret;                     /* the backend's result, while on the done list */
+    struct VirtIOBlockReq *next_done;
 } VirtIOBlockReq;
 
 static void blk_req_free(VirtIOBlockReq *r)
@@ -132,7 +134,6 @@ static void virtio_blk_drain(VirtIOBlock *s)
 static void blk_req_complete(VirtIOBlockReq *r, uint8_t status)
 {
     VirtIOBlock *s = r->s;
-    VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
     blk_in_flight_dec(s);
     if (r->generation != s->generation) {
@@ -143,8 +144,22 @@ static void blk_req_complete(VirtIOBlockReq *r, uint8_t status)
     }
     *r->status = status;
     virtqueue_push(r->vq, r->elem, r->in_len);
-    virtio_notify(vdev, r->vq);
+    /* One interrupt for all the requests completed together (blk_notify). */
+    s->notify_pending |= 1ULL << virtio_queue_index(r->vq);
     blk_req_free(r);
+}
+
+/* Interrupt the driver for the queues that got used buffers (BQL held). */
+static void blk_notify(VirtIOBlock *s)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+
+    while (s->notify_pending) {
+        unsigned n = ctz64(s->notify_pending);
+
+        s->notify_pending &= s->notify_pending - 1;
+        virtio_notify(vdev, virtio_get_queue(vdev, n));
+    }
 }
 
 static void blk_req_submit(VirtIOBlockReq *r);
@@ -161,6 +176,7 @@ static void blk_retry_timer(void *opaque)
         blk_req_submit(g_ptr_array_index(retry, i));
     }
     g_ptr_array_free(retry, true);
+    blk_notify(s);
     blk_unlock(taken);
 }
 
@@ -191,11 +207,41 @@ static void blk_req_done_locked(VirtIOBlockReq *r, int ret)
     blk_req_complete(r, ret < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
 }
 
+/*
+ * The backend's completion: queue it for blk_done_bh, which runs in the same
+ * loop once the completions ready now are all in (the loop runs bottom
+ * halves after its fd handlers), so a batch of completions costs one BQL
+ * acquisition and at most one interrupt per queue (interrupt coalescing).
+ * The list is touched only by the backend's thread, or under the BQL by a
+ * request that completes inside the handler that submitted it.
+ */
 static void blk_req_done(void *opaque, int ret)
 {
-    bool taken = blk_lock();
+    VirtIOBlockReq *r = opaque;
+    VirtIOBlock *s = r->s;
 
-    blk_req_done_locked(opaque, ret);
+    r->ret = ret;
+    r->next_done = NULL;
+    *s->done_tail = r;
+    s->done_tail = &r->next_done;
+    qemu_bh_schedule(s->done_bh);
+}
+
+static void blk_done_bh(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+    bool taken = blk_lock();
+    VirtIOBlockReq *r = s->done_head;
+
+    s->done_head = NULL;
+    s->done_tail = &s->done_head;
+    while (r) {
+        VirtIOBlockReq *next = r->next_done;
+
+        blk_req_done_locked(r, r->ret);
+        r = next;
+    }
+    blk_notify(s);
     blk_unlock(taken);
 }
 
@@ -375,12 +421,26 @@ static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)
     if (s->quiesced) {
         return;             /* drained: virtio_blk_drained_end kicks again */
     }
-    while ((elem = virtqueue_pop(vq))) {
-        if (!blk_req_parse(s, vq, elem)) {
-            virtqueue_element_free(elem);
-            return;
+    /*
+     * Ask for no kicks while we drain the ring (§2.7.10: avail_event stays
+     * behind; §2.7.7: NO_NOTIFY without EVENT_IDX), then re-arm and look
+     * once more for buffers the driver added meanwhile.  The requests of
+     * one pass go to the backend as one batch (blk_io_plug).
+     */
+    blk_io_plug(s->blk);
+    do {
+        virtio_queue_set_notification(vq, false);
+        while ((elem = virtqueue_pop(vq))) {
+            if (!blk_req_parse(s, vq, elem)) {
+                virtqueue_element_free(elem);
+                goto out;
+            }
         }
-    }
+        virtio_queue_set_notification(vq, true);
+    } while (!virtio_queue_empty(vq));
+out:
+    blk_io_unplug(s->blk);
+    blk_notify(s);
 }
 
 static uint64_t virtio_blk_get_features(VirtIODevice *vdev, uint64_t f)
@@ -568,6 +628,8 @@ static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
         vdev->notify_loop = s->loop;
     }
     qemu_cond_init(&s->drain_cond);
+    s->done_tail = &s->done_head;
+    s->done_bh = qemu_bh_new_loop(s->loop ? s->loop : main_loop_get(), blk_done_bh, s);
     s->wce_default = blk_enable_write_cache(s->blk);
     blk_set_dev_ops(s->blk, &virtio_blk_dev_ops, s);
     s->retry = g_ptr_array_new();
@@ -589,6 +651,10 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
     if (s->retry_timer) {
         timer_free(s->retry_timer);
         s->retry_timer = NULL;
+    }
+    if (s->done_bh) {
+        qemu_bh_delete(s->done_bh);
+        s->done_bh = NULL;
     }
     if (s->retry) {
         for (guint i = 0; i < s->retry->len; i++) {

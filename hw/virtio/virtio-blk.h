@@ -43,6 +43,9 @@ typedef struct VirtIOBlock {
     EventLoop *loop;              /* its loop, or NULL: the main loop and vCPU */
     QemuCond drain_cond;          /* signalled when in_flight drops to 0 */
     bool quiesced;                /* VM stopped: pop nothing until it runs */
+    uint64_t notify_pending;      /* queues with used buffers not yet signalled */
+    struct VirtIOBlockReq *done_head, **done_tail;  /* completions for done_bh */
+    QEMUBH *done_bh;
 } VirtIOBlock;
 
 #define VIRTIO_BLK(obj) OBJECT_CHECK(VirtIOBlock, (obj), TYPE_VIRTIO_BLK)
