@@ -689,7 +689,9 @@ static void collect_prop(const Property *prop, void *opaque)
 
     info->type = prop->info->type;
     info->desc = prop->info->desc;
-    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors")) {
+    /* The PCI function's own: its slot, vectors and (qdev's) id. */
+    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors") &&
+        strcmp(prop->name, "id")) {
         g_array_append_val(a, f);
     }
 }
