@@ -212,6 +212,70 @@ void nat_gen_fp_fold(X86Emit *e)
     x_bind8(e, skip);
 }
 
+/* ---- what XMM0 holds (Gen.xmm0_temps) ---- */
+
+static void xmm0_forget(Gen *g, int t)
+{
+    for (int i = 0; i < g->n_xmm0; i++) {
+        if (g->xmm0_temps[i] == t) {
+            g->xmm0_temps[i] = g->xmm0_temps[--g->n_xmm0];
+            return;
+        }
+    }
+}
+
+/* Does XMM0 hold temp t's value in the low `bits` bits? */
+static bool xmm0_has(Gen *g, int t, unsigned bits)
+{
+    if (bits > g->xmm0_bits) {
+        return false;
+    }
+    for (int i = 0; i < g->n_xmm0; i++) {
+        if (g->xmm0_temps[i] == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void xmm0_set(Gen *g, int t, unsigned bits)
+{
+    g->xmm0_temps[0] = t;
+    g->n_xmm0 = 1;
+    g->xmm0_bits = bits;
+}
+
+void nat_xmm0_before_op(Gen *g, const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mov: {
+        int d = (int)op->args[0], s = (int)op->args[1];
+        if (d == s) {
+            break;
+        }
+        xmm0_forget(g, d);
+        if (xmm0_has(g, s, 0) && g->n_xmm0 < (int)ARRAY_SIZE(g->xmm0_temps)) {
+            g->xmm0_temps[g->n_xmm0++] = d;
+        }
+        break;
+    }
+    case INDEX_op_call:
+        /* nat_gen_call empties it unless the call is inline FP. */
+    default:
+        for (unsigned i = 0; i < op->nb_oargs; i++) {
+            xmm0_forget(g, (int)op->args[i]);
+        }
+        break;
+    case INDEX_op_set_label: case INDEX_op_br: case INDEX_op_brcond:
+    case INDEX_op_qemu_ld: case INDEX_op_qemu_st: case INDEX_op_goto_tb:
+    case INDEX_op_exit_tb: case INDEX_op_lookup_and_goto_ptr:
+    case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
+        /* (a store through env may overwrite a global's home) */
+        g->n_xmm0 = 0;
+        break;
+    }
+}
+
 static void fp_jump(SlowPath *sp, size_t at)
 {
     assert(sp->njumps < SLOW_MAX_JUMPS);
@@ -260,6 +324,7 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
     for (int i = 0; i < 2; i++) {
         x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), i, sp->in[i]);
     }
+    g->n_xmm0 = 0;
     x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 1);      /* ucomis[sd] xmm0, xmm1 */
     fp_jump(sp, x_jcc32(e, CC_P));
     if (d->op == TCG_FP_MIN || d->op == TCG_FP_MAX) {
@@ -359,8 +424,32 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         /* cvtsi2s[sd] xmm0, r32/r64 */
         x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, sp.in[0]);
     } else {
-        for (unsigned i = 0; i < nin; i++) {
-            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, sp.in[i]);
+        int t0 = (int)op->args[first + 1], t1 = nin == 2 ? (int)op->args[first + 2] : -1;
+        bool c0 = xmm0_has(g, t0, d->bits), c1 = t1 >= 0 && xmm0_has(g, t1, d->bits);
+        int movx = OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0);     /* mov[dq] xmm, r */
+
+        if (nin == 1 || c0) {
+            /* xmm0 = in0 (already there when cached), xmm1 = in1 */
+            if (!c0) {
+                x_rr(e, movx, 0, sp.in[0]);
+            }
+            if (nin == 2) {
+                if (t1 == t0) {
+                    x_rr(e, OPC_0F | 0x28, 1, 0);                   /* movaps xmm1, xmm0 */
+                } else {
+                    x_rr(e, movx, 1, sp.in[1]);
+                }
+            }
+        } else if (c1 && (d->op == TCG_FP_ADD || d->op == TCG_FP_MUL)) {
+            /* Commutative (IEEE 754 5.4.1; NaN results go to the helper). */
+            x_rr(e, movx, 1, sp.in[0]);
+        } else {
+            if (c1) {
+                x_rr(e, OPC_0F | 0x28, 1, 0);                       /* movaps xmm1, xmm0 */
+            } else {
+                x_rr(e, movx, 1, sp.in[1]);
+            }
+            x_rr(e, movx, 0, sp.in[0]);
         }
         if (to_int) {
             /* cvt[t]s[sd]2si r11, xmm0 */
@@ -389,8 +478,14 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         }
     }
     sp.ret_pos = e->pos;
+    sp.xmm0_result = !to_int;
     g_array_append_val(g->slow, sp);
     nat_set_out(g, (unsigned)op->args[0], rd);
+    if (to_int) {
+        g->n_xmm0 = 0;
+    } else {
+        xmm0_set(g, (int)op->args[0], d->bits);
+    }
     return true;
 }
 
@@ -437,6 +532,9 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
     /* RSP is back at the frame base, where the MXCSR word lives. */
     nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
+    if (sp->xmm0_result) {
+        x_rr(e, OPC_66 | OPC_0F | 0x6e | OPC_W, 0, RAX);     /* as on the fast path */
+    }
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
@@ -449,6 +547,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
     if (nat_gen_fp_inline(g, op, h)) {
         return;
     }
+    g->n_xmm0 = 0;                  /* C code clobbers XMM0 */
     /* Helpers read globals from env, may raise with env as the state, or
      * write them there. */
     if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE) || writes) {

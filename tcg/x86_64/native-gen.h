@@ -34,6 +34,7 @@ typedef struct SlowPath {
     const void *fn;
     int nin, in[2];
     int64_t rm;
+    bool xmm0_result;               /* SLOW_FP: leave the result in XMM0 too */
     unsigned njumps;
     size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
 } SlowPath;
@@ -58,6 +59,16 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /*
+     * The host-FPU fast path's result register: XMM0 holds the value of
+     * these temps (all equal: an inline FP result and the movs of it), in
+     * its low xmm0_bits bits, so a dependent inline op skips the GPR->XMM
+     * move.  Emptied where code that may clobber XMM0 runs (C calls, slow
+     * paths that rejoin, labels) and when a temp gets another value.
+     */
+    int xmm0_temps[4];
+    int n_xmm0;
+    unsigned xmm0_bits;
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -122,6 +133,7 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
 void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
+void nat_xmm0_before_op(Gen *g, const TCGOp *op);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
 void nat_release_dead(Gen *g, const TCGOp *op);
