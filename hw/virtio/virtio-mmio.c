@@ -29,8 +29,25 @@ static void mmio_notify(void *opaque, uint16_t vector)
     mmio_update_irq(opaque);
 }
 
+/*
+ * A kick is a 32-bit write of the queue index to QueueNotify (§4.2.2;
+ * without VIRTIO_F_NOTIFICATION_DATA, which we do not offer), so one
+ * ioeventfd per queue matches that value.
+ */
+static void mmio_set_host_notifier(void *opaque, unsigned n, int fd, bool assign)
+{
+    VirtIOMMIOProxy *p = opaque;
+
+    if (assign) {
+        memory_region_add_eventfd(&p->iomem, VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, n, fd);
+    } else {
+        memory_region_del_eventfd(&p->iomem, VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, n, fd);
+    }
+}
+
 static const VirtioTransportOps mmio_transport_ops = {
     .notify = mmio_notify,
+    .set_host_notifier = mmio_set_host_notifier,
 };
 
 static void mmio_reset_queues(VirtIOMMIOProxy *p, VirtIODevice *vdev)

@@ -101,8 +101,28 @@ static void vpci_notify(void *opaque, uint16_t vector)
     pci_set_irq(d, p->vdev->isr != 0);
 }
 
+/*
+ * Queue n's notification address is NOTIFY_OFF + n * NOTIFY_MULTIPLIER
+ * (§4.1.4.4).  Drivers write the queue index there as 16 bits (Linux's
+ * vp_notify), though any value and a 32-bit write are kicks too, so both
+ * widths get the eventfd, without matching the data.
+ */
+static void vpci_set_host_notifier(void *opaque, unsigned n, int fd, bool assign)
+{
+    VirtIOPCIProxy *p = opaque;
+
+    for (unsigned size = 2; size <= 4; size += 2) {
+        if (assign) {
+            memory_region_add_eventfd(&p->notify, n * NOTIFY_MULTIPLIER, size, false, 0, fd);
+        } else {
+            memory_region_del_eventfd(&p->notify, n * NOTIFY_MULTIPLIER, size, false, 0, fd);
+        }
+    }
+}
+
 static const VirtioTransportOps vpci_transport_ops = {
     .notify = vpci_notify,
+    .set_host_notifier = vpci_set_host_notifier,
 };
 
 static void vpci_reset_queues(VirtIOPCIProxy *p)

@@ -256,6 +256,16 @@ VirtIODevice *virtio_queue_get_vdev(VirtQueue *vq)
     return vq->vdev;
 }
 
+void virtio_queue_run_handler(VirtQueue *vq)
+{
+    VirtIODevice *vdev = vq->vdev;
+
+    if (vdev->broken || !vq->ready || !vq->handle_output) {
+        return;
+    }
+    vq->handle_output(vdev, vq);
+}
+
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
 {
     VirtQueue *vq = virtio_queue_get(vdev, n);
@@ -264,10 +274,16 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
         qemu_log_mask(LOG_GUEST_ERROR, "%s: notify of absent queue %u\n", vdev->name, n);
         return;
     }
-    if (vdev->broken || !vq->ready || !vq->handle_output) {
+    if (vq->notifier_on) {
+        /*
+         * A kick that reached the register anyway (a write of another width
+         * than the ioeventfd's): the handler must still run in the device's
+         * loop, never in this thread.
+         */
+        virtio_queue_kick_host_notifier(vdev, n);
         return;
     }
-    vq->handle_output(vdev, vq);
+    virtio_queue_run_handler(vq);
 }
 
 unsigned virtio_queue_get_max_num(VirtIODevice *vdev, unsigned n)
@@ -418,6 +434,17 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
         virtio_cleanup(vdev);
         return;
     }
+    if (vdev->notify_loop && !virtio_host_notifiers_start(vdev, errp)) {
+        if (bus->unplugged) {
+            bus->unplugged(BUS(bus), vdev);
+        }
+        vdev->transport = NULL;
+        if (vdc->unrealize) {
+            vdc->unrealize(vdev);
+        }
+        virtio_cleanup(vdev);
+        return;
+    }
     virtio_reset(vdev);
 }
 
@@ -426,6 +453,8 @@ static void virtio_device_unrealize(DeviceState *dev)
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
 
+    /* No more kicks into the device's loop before the device goes. */
+    virtio_host_notifiers_stop(vdev);
     if (dev->parent_bus && object_dynamic_cast(OBJECT(dev->parent_bus), TYPE_VIRTIO_BUS)) {
         VirtioBusState *bus = VIRTIO_BUS(dev->parent_bus);
 

@@ -20,6 +20,7 @@
 #include "hw/core/qdev.h"
 #include "memory/memory.h"
 #include "block/iov.h"
+#include "core/main-loop.h"
 
 #define TYPE_VIRTIO_DEVICE "virtio-device"
 #define TYPE_VIRTIO_BUS "virtio-bus"
@@ -81,6 +82,13 @@ typedef struct VirtioTransportOps {
      * change (vector = config vector): vdev->isr already has the bit set.
      */
     void (*notify)(void *opaque, uint16_t vector);
+    /*
+     * Route the guest's kicks of queue n to the eventfd fd (assign) or back
+     * to the register write (!assign), by registering an ioeventfd on the
+     * queue's notify address (memory_region_add_eventfd).  Optional: a
+     * transport without it handles kicks in the vCPU thread only.
+     */
+    void (*set_host_notifier)(void *opaque, unsigned n, int fd, bool assign);
 } VirtioTransportOps;
 
 typedef struct VirtioDeviceClass {
@@ -118,6 +126,13 @@ struct VirtIODevice {
     bool broken;                     /* NEEDS_RESET: queues are dead until reset */
     bool packed;                     /* property: offer VIRTIO_F_RING_PACKED */
     AddressSpace *dma_as;            /* guest memory as the device sees it */
+    /*
+     * Set by a device's realize to have its queues served by another event
+     * loop (an iothread's): kicks then arrive there through host notifiers
+     * (virtio-notifier.c) and the queue handlers run in that thread, with
+     * the BQL taken around them.  NULL: handlers run in the vCPU thread.
+     */
+    EventLoop *notify_loop;
     const VirtioTransportOps *transport;
     void *transport_opaque;
 };
@@ -180,8 +195,24 @@ void virtio_set_guest_features_word(VirtIODevice *vdev, unsigned word, uint32_t 
 uint32_t virtio_get_host_features_word(VirtIODevice *vdev, unsigned word);
 uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr, unsigned size);
 void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val, unsigned size);
-/* The guest kicked queue n. */
+/*
+ * The guest kicked queue n.  With host notifiers on, the kick is forwarded
+ * to the queue's eventfd, so the handler runs in the device's loop.
+ */
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
+
+/*
+ * Host notifiers (virtio-notifier.c): one eventfd per queue, registered as
+ * an ioeventfd on the transport's notify address and watched by
+ * vdev->notify_loop.  Started by the core after the transport plugged the
+ * device, stopped before it unplugs.  The handler takes the BQL, because the
+ * vCPU thread changes queue and device state under it (status, reset, queue
+ * registers); the I/O a handler starts then runs without it.
+ */
+bool virtio_host_notifiers_start(VirtIODevice *vdev, Error **errp);
+void virtio_host_notifiers_stop(VirtIODevice *vdev);
+/* Kick queue n's handler in its loop as if the guest had (after a drain). */
+void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n);
 
 /* Queue registers (the transport reads and writes these for its guest). */
 unsigned virtio_queue_get_max_num(VirtIODevice *vdev, unsigned n);  /* 0: absent */

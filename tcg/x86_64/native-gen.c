@@ -25,7 +25,6 @@ void nat_gen_op(Gen *g, const TCGOp *op)
     case INDEX_op_set_label:
         nat_bb_end(g);
         nat_forget_all(g);
-        g->fp_precheck = true;      /* paths merge: MXCSR flags unknown */
         g->label_pos[c[0]] = (int64_t)e->pos;
         break;
     case INDEX_op_br:
@@ -286,7 +285,7 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb, .fp_precheck = true};
+    Gen g = {.s = s, .tb = tb};
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;

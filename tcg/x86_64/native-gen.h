@@ -39,9 +39,8 @@ typedef struct SlowPath {
     const void *fn;
     int nin, in[2];
     int64_t rm;
-    unsigned njumps, nclear;
+    unsigned njumps;
     size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
-    size_t clear[SLOW_MAX_JUMPS];   /* rel32s into "clear MXCSR flags, then call" */
 } SlowPath;
 
 typedef struct Gen {
@@ -71,13 +70,6 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
-    /*
-     * Host-FPU fast path: MXCSR.PE may be set only by inline FP ops whose
-     * inexact result already went into the guest flags.  C code may leave
-     * any flag set, so the first inline op after it (block entry, a label,
-     * a helper call) checks and clears them first.
-     */
-    bool fp_precheck;
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -141,6 +133,7 @@ unsigned nat_live_caller_saved(Gen *g, int except);
 void nat_gen_qemu_ldst(Gen *g, const TCGOp *op);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
+void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
