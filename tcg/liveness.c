@@ -10,7 +10,11 @@
  * Globals are treated as always live (they are visible to helpers, to the
  * next block and to the exception path), so only ops whose outputs are all
  * dead block temps, and that have no side effects, are removed: arithmetic,
- * host loads, and calls of helpers flagged TCG_CALL_PURE.
+ * host loads, and calls of helpers flagged TCG_CALL_PURE.  The one
+ * exception is a global written again later in the same basic block with
+ * no read of it and no op in between that may see env (a helper call, a
+ * host or guest memory access, which may fault, a branch or an exit): the
+ * first write is dead (drop_overwritten_globals).
  */
 #include "tcg/tcg.h"
 
@@ -31,6 +35,20 @@ static bool op_removable(const TCGOp *op)
     }
     return !(def->flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_NOT_PRESENT)) &&
            op->nb_oargs > 0;
+}
+
+/* Host loads/stores (env-relative: they may alias a global's field). */
+static bool tcg_op_is_host_mem(TCGOpcode opc)
+{
+    switch (opc) {
+    case INDEX_op_ld8u: case INDEX_op_ld8s: case INDEX_op_ld16u: case INDEX_op_ld16s:
+    case INDEX_op_ld32u: case INDEX_op_ld32s: case INDEX_op_ld:
+    case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
+    case INDEX_op_qemu_ld: case INDEX_op_qemu_st:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static inline bool bit_test(const uint64_t *set, unsigned i)
@@ -83,6 +101,60 @@ static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
         unsigned t = op->args[a];
         if (s->temps[t].kind == TEMP_TB) {
             bit_set(live, t - g);
+        }
+    }
+}
+
+/*
+ * Backwards over the ops: `over` holds the globals that are written again
+ * before anything may read them.  Anything that may look at env (or leave
+ * the straight line) empties it; a removable op whose outputs are all in
+ * it is dead.
+ */
+static void drop_overwritten_globals(TCGContext *s)
+{
+    unsigned g = s->nb_globals;
+    uint64_t over[(g + 63) / 64 + 1];
+
+    memset(over, 0, sizeof(over));
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
+        TCGOp *op = &s->ops[i];
+        const TCGOpDef *def = &tcg_op_defs[op->opc];
+        unsigned nt = op->nb_oargs + op->nb_iargs;
+        bool dead;
+
+        if (op->opc == INDEX_op_nop || op->opc == INDEX_op_insn_start ||
+            op->opc == INDEX_op_mb) {
+            continue;
+        }
+        if (!op_removable(op) || op->opc == INDEX_op_call ||
+            (def->flags & (TCG_OPF_BB_END | TCG_OPF_SYNC_GLOBALS)) ||
+            op->opc == INDEX_op_set_label || op->opc == INDEX_op_brcond ||
+            op->opc == INDEX_op_br || tcg_op_is_host_mem(op->opc)) {
+            /* Uses env in ways not visible as arguments: all may be read. */
+            memset(over, 0, sizeof(over));
+            continue;
+        }
+        dead = true;
+        for (unsigned a = 0; a < op->nb_oargs; a++) {
+            unsigned t = op->args[a];
+            if (t == 0 || t >= g || !bit_test(over, t)) {
+                dead = false;
+            }
+        }
+        if (dead) {
+            op->opc = INDEX_op_nop;
+            continue;
+        }
+        for (unsigned a = 0; a < op->nb_oargs; a++) {
+            if (op->args[a] < g) {
+                bit_set(over, op->args[a]);
+            }
+        }
+        for (unsigned a = op->nb_oargs; a < nt; a++) {
+            if (op->args[a] < g) {
+                bit_clear(over, op->args[a]);
+            }
         }
     }
 }
@@ -183,6 +255,7 @@ void tcg_liveness(TCGContext *s)
     for (int k = bbs->len - 1; k >= 0; k--) {
         bb_walk(s, bbs, &g_array_index(bbs, BB, k), live, nw, true);
     }
+    drop_overwritten_globals(s);
     tcg_compact_ops(s);
 out:
     for (unsigned k = 0; k < bbs->len; k++) {
