@@ -183,15 +183,28 @@ static void bb_walk(TCGContext *s, GArray *bbs, const BB *b, uint64_t *live, uns
 
 void tcg_liveness(TCGContext *s)
 {
+    /* Scratch kept across blocks (translation is frequent). */
+    static __thread GArray *bbs;
+    static __thread int *label_bb;
+    static __thread unsigned label_cap;
+    static __thread uint64_t *pool;
+    static __thread size_t pool_cap;
     unsigned nbits = s->nb_temps - s->nb_globals;
     unsigned nw = nbits / 64 + 1;
-    GArray *bbs = g_array_new(false, true, sizeof(BB));
-    int *label_bb = g_new(int, s->nb_labels + 1);
-    uint64_t *live = g_new(uint64_t, nw);
+    uint64_t *live;
     bool changed = true;
 
+    if (!bbs) {
+        bbs = g_array_new(false, true, sizeof(BB));
+    }
+    g_array_set_size(bbs, 0);
+    if (s->nb_labels + 1 > label_cap) {
+        label_cap = MAX(s->nb_labels + 1, 2 * label_cap);
+        label_bb = g_renew(int, label_bb, label_cap);
+    }
+
     if (s->nb_ops == 0) {
-        goto out;
+        return;
     }
     for (unsigned i = 0; i <= s->nb_labels; i++) {
         label_bb[i] = -1;
@@ -214,10 +227,19 @@ void tcg_liveness(TCGContext *s)
             }
         }
         b.last = j < s->nb_ops ? j : s->nb_ops - 1;
-        b.live_in = g_new0(uint64_t, nw);
         g_array_append_val(bbs, b);
         i = b.last + 1;
     }
+    /* live_in of every block, then the walk's own set, from one pool. */
+    if ((size_t)(bbs->len + 1) * nw > pool_cap) {
+        pool_cap = MAX((size_t)(bbs->len + 1) * nw, 2 * pool_cap);
+        pool = g_renew(uint64_t, pool, pool_cap);
+    }
+    memset(pool, 0, (size_t)(bbs->len + 1) * nw * sizeof(uint64_t));
+    for (unsigned k = 0; k < bbs->len; k++) {
+        g_array_index(bbs, BB, k).live_in = pool + (size_t)k * nw;
+    }
+    live = pool + (size_t)bbs->len * nw;
     /* Successors (label ids are resolved now that every label has a block). */
     for (unsigned k = 0; k < bbs->len; k++) {
         BB *b = &g_array_index(bbs, BB, k);
@@ -257,11 +279,4 @@ void tcg_liveness(TCGContext *s)
     }
     drop_overwritten_globals(s);
     tcg_compact_ops(s);
-out:
-    for (unsigned k = 0; k < bbs->len; k++) {
-        g_free(g_array_index(bbs, BB, k).live_in);
-    }
-    g_array_free(bbs, true);
-    g_free(label_bb);
-    g_free(live);
 }
