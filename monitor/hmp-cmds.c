@@ -591,3 +591,44 @@ void hmp_object_del(Monitor *mon, const char *args)
 {
     hmp_id_to_qmp(mon, args, "object-del");
 }
+
+/* ------------------------------------------------- balloon, network */
+
+void hmp_info_balloon(Monitor *mon, const char *args)
+{
+    bool ok;
+    json_object *r = hmp_qmp(mon, "query-balloon", NULL, &ok);
+
+    if (ok) {
+        /* QEMU prints MiB. */
+        monitor_printf(mon, "balloon: actual=%" PRId64 "\n",
+                       json_object_get_int64(member(r, "actual")) >> 20);
+    }
+    json_object_put(r);
+}
+
+static MonitorInfoNetwork *info_network_fn;
+
+void monitor_register_info_network(MonitorInfoNetwork *fn)
+{
+    info_network_fn = fn;
+}
+
+/*
+ * The network layer prints its NICs and netdevs in QEMU's layout ("name:
+ * index=0,type=nic,model=...,macaddr=..." with " \ peer: ..." lines).
+ * Without one, there is nothing to list and QEMU prints nothing either
+ * (as with -nic none).
+ */
+void hmp_info_network(Monitor *mon, const char *args)
+{
+    GString *out;
+
+    if (!info_network_fn) {
+        return;
+    }
+    out = g_string_new(NULL);
+    info_network_fn(out);
+    monitor_puts(mon, out->str);
+    g_string_free(out, true);
+}
