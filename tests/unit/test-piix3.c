@@ -14,6 +14,8 @@
 #define CFG(devfn, reg) (0x80000000u | ((devfn) << 8) | (reg))
 
 static int level[ISA_NUM_IRQS];
+/* The ISA lines live as long as the ISA bus that holds them: the program. */
+static qemu_irq *lines;
 
 static void isa_line(void *opaque, int n, int lvl)
 {
@@ -33,12 +35,12 @@ static PCIDevice *plug(PCIBus *bus, const char *addr)
 UNIT_TEST(piix3_routes_intx_through_pirqs)
 {
     Error *err = NULL;
-    qemu_irq *lines = qemu_allocate_irqs(isa_line, NULL, ISA_NUM_IRQS);
     DeviceState *host = qdev_new(TYPE_PC_PCI_HOST), *p3;
     PCPCIHostState *h;
     PCIBus *bus;
     PCIDevice *s2, *s3, *s6;
 
+    lines = qemu_allocate_irqs(isa_line, NULL, ISA_NUM_IRQS);
     isa_bus_set_irqs(lines, ISA_NUM_IRQS);
     CHECK(qdev_realize(host, NULL, &err));
     h = PC_PCI_HOST(host);
