@@ -93,6 +93,9 @@ typedef enum TCGInlineFPOp {
      * flags must not reach it later (the target overwrites it next).
      */
     TCG_FP_SYNC_FLAGS, TCG_FP_DISCARD_FLAGS,
+    /* (env, a, b, c, rm): the fused (+-a*b) +- c of IEEE 754 5.4.1 with one
+     * rounding, the product negated when fma_neg & 1, c when fma_neg & 2. */
+    TCG_FP_FMA,
 } TCGInlineFPOp;
 
 typedef struct TCGInlineFP {
@@ -106,6 +109,7 @@ typedef struct TCGInlineFP {
     uint8_t int_bits;           /* FROM_INT/TO_INT: 32 or 64 */
     bool has_rm_trunc;          /* TO_INT: rm_trunc (static toward zero) also inline */
     uint32_t rm_trunc;
+    uint8_t fma_neg;            /* FMA: 1 = -(a*b), 2 = -c */
 } TCGInlineFP;
 
 /* Register d (kept by pointer: static storage).  Without a native back end

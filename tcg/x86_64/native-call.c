@@ -212,6 +212,33 @@ void nat_gen_fp_fold(X86Emit *e)
     x_bind8(e, skip);
 }
 
+/* FMA3 (CPUID.1:ECX.FMA[bit 12], with the OS saving AVX state): the
+ * fused ops below need it; without it FMA stays with the helpers. */
+static bool host_has_fma(void)
+{
+    static int has = -1;
+
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx");
+    }
+    return has;
+}
+
+/*
+ * A VEX.128.66.0F38 instruction on XMM registers (SDM vol. 2 section
+ * 2.3): op reg, vvvv, rm with W selecting the double form.
+ *   C4 [~R ~X ~B 00010] [W ~vvvv 0 01] op [11 reg rm]
+ */
+static void x_vex_0f38_66(X86Emit *e, bool w, uint8_t op, int reg, int vvvv, int rm)
+{
+    x_b(e, 0xc4);
+    x_b(e, (uint8_t)(((reg & 8) ? 0 : 0x80) | 0x40 | ((rm & 8) ? 0 : 0x20) | 0x02));
+    x_b(e, (uint8_t)((w ? 0x80 : 0) | ((~vvvv & 15) << 3) | 0x01));
+    x_b(e, op);
+    x_b(e, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+}
+
 /* ---- host-FPU shadows (Gen.xshadow) ---- */
 
 #define XMM_FIRST_SHADOW 2      /* XMM0, XMM1: scratch */
@@ -469,13 +496,16 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     if (!op->nb_oargs) {
         return false;
     }
-    if (d->op >= TCG_FP_EQ) {
+    if (d->op >= TCG_FP_EQ && d->op <= TCG_FP_MAX) {
         return fp_inline_ordered(g, op, d, &sp);
     }
     if (d->flags_offset != native_fp_flags->offset) {
         return false;       /* its flags are not the ones folded lazily */
     }
-    nin = d->op >= TCG_FP_SQRT ? 1 : 2;
+    if (d->op == TCG_FP_FMA && !host_has_fma()) {
+        return false;
+    }
+    nin = d->op == TCG_FP_FMA ? 3 : d->op >= TCG_FP_SQRT ? 1 : 2;
     dbl = d->bits == 64;
     from_int = d->op == TCG_FP_FROM_INT;
     to_int = d->op == TCG_FP_TO_INT;
@@ -508,7 +538,29 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     if (!from_int) {
         fp_check_boxed(g, op, &sp, d, (int)nin);
     }
-    if (from_int) {
+    if (d->op == TCG_FP_FMA) {
+        /* xd = c; xd = (+-a*b) +- xd: vf[n]m{add,sub}231s[sd] xd, a, b */
+        static const uint8_t vfm231[4] = {0xb9, 0xbd, 0xbb, 0xbf};
+        int xa = xs_find(g, (int)op->args[first + 1], d->bits);
+        int xb = xs_find(g, (int)op->args[first + 2], d->bits);
+        int xc = xs_find(g, (int)op->args[first + 3], d->bits);
+
+        if (xa < 0) {
+            x_rr(e, MOVX(dbl), 0, sp.in[0]);
+            xa = 0;
+        }
+        if (xb < 0) {
+            x_rr(e, MOVX(dbl), 1, sp.in[1]);
+            xb = 1;
+        }
+        xd = xs_alloc(g, xa, xb);
+        if (xc < 0) {
+            x_rr(e, MOVX(dbl), xd, sp.in[2]);
+        } else if (xc != xd) {
+            x_rr(e, MOVAPS, xd, xc);
+        }
+        x_vex_0f38_66(e, dbl, vfm231[d->fma_neg & 3], xd, xa, xb);
+    } else if (from_int) {
         /* xorps (no false dependency on the old value); cvtsi2s[sd] xd, r32/r64 */
         xd = xs_alloc(g, -1, -1);
         x_rr(e, XORPS, xd, xd);
