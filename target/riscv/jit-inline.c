@@ -35,6 +35,12 @@
     .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),      \
     .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
     .int_bits = (ib), .has_rm_trunc = true, .rm_trunc = RISCV_FRM_RTZ}
+#define CU(fn, o, b, ib) {.helper = (const void *)(fn), .op = (o), .bits = (b),        \
+    .nan_boxed = true, .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,      \
+    .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),      \
+    .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
+    .int_bits = (ib), .int_unsigned = true, .has_rm_trunc = true,                    \
+    .rm_trunc = RISCV_FRM_RTZ}
 
 /* Compares and min/max (11.6, 11.8): no rm; NaN inputs stay with the helper. */
 #define O(fn, o, b) {.helper = (const void *)(fn), .op = (o), .bits = (b),             \
@@ -53,6 +59,10 @@ static const TCGInlineFP riscv_inline_fp[] = {
     C(helper_fcvt_w_d, TCG_FP_TO_INT, 64, 32), C(helper_fcvt_l_d, TCG_FP_TO_INT, 64, 64),
     C(helper_fcvt_s_w, TCG_FP_FROM_INT, 32, 32), C(helper_fcvt_s_l, TCG_FP_FROM_INT, 32, 64),
     C(helper_fcvt_d_w, TCG_FP_FROM_INT, 64, 32), C(helper_fcvt_d_l, TCG_FP_FROM_INT, 64, 64),
+    CU(helper_fcvt_wu_s, TCG_FP_TO_INT, 32, 32), CU(helper_fcvt_lu_s, TCG_FP_TO_INT, 32, 64),
+    CU(helper_fcvt_wu_d, TCG_FP_TO_INT, 64, 32), CU(helper_fcvt_lu_d, TCG_FP_TO_INT, 64, 64),
+    CU(helper_fcvt_s_wu, TCG_FP_FROM_INT, 32, 32), CU(helper_fcvt_s_lu, TCG_FP_FROM_INT, 32, 64),
+    CU(helper_fcvt_d_wu, TCG_FP_FROM_INT, 64, 32), CU(helper_fcvt_d_lu, TCG_FP_FROM_INT, 64, 64),
     D(helper_fadd_s, TCG_FP_ADD, 32), D(helper_fsub_s, TCG_FP_SUB, 32),
     D(helper_fmul_s, TCG_FP_MUL, 32), D(helper_fdiv_s, TCG_FP_DIV, 32),
     D(helper_fsqrt_s, TCG_FP_SQRT, 32),

@@ -561,10 +561,22 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         }
         x_vex_0f38_66(e, dbl, vfm231[d->fma_neg & 3], xd, xa, xb);
     } else if (from_int) {
+        int src = sp.in[0];
+
+        if (d->int_unsigned && d->int_bits == 32) {
+            /* A 32-bit unsigned value is a non-negative 64-bit one. */
+            x_rr(e, OP_MOV_GvEv, R11, src);                 /* mov r11d: zero-extends */
+            src = R11;
+            ifl = OPC_W;
+        } else if (d->int_unsigned) {
+            /* 2^63 and above: the helper (no signed 64-bit form holds them). */
+            x_rr(e, OPC_W | OP_TEST_EvGv, src, src);
+            fp_jump(&sp, x_jcc32(e, CC_S));
+        }
         /* xorps (no false dependency on the old value); cvtsi2s[sd] xd, r32/r64 */
         xd = xs_alloc(g, -1, -1);
         x_rr(e, XORPS, xd, xd);
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, sp.in[0]);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, src);
     } else {
         int x0 = xs_find(g, (int)op->args[first + 1], d->bits);
         int x1 = nin == 2 ? xs_find(g, (int)op->args[first + 2], d->bits) : -1;
@@ -577,7 +589,27 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
             x_rr(e, MOVX(dbl), 1, sp.in[1]);
             x1 = 1;
         }
-        if (to_int) {
+        if (to_int && d->int_unsigned) {
+            /*
+             * Unsigned: only 0 <= x < bound, where the signed 64-bit
+             * conversion gives the result and no flag but inexact (others,
+             * and -0, take the helper before the host can raise IE, so the
+             * target's flags stay exact: out of range is NV alone).  bound:
+             * 2^63; for 32 bits 2^32, or 2^32 - 1/2 for a double rounded to
+             * nearest (a float below 2^32 is at most 2^32 - 256).
+             */
+            uint64_t bound = d->int_bits == 64 ? (dbl ? 0x43e0000000000000ULL : 0x5f000000)
+                           : !dbl ? 0x4f800000
+                           : trunc ? 0x41f0000000000000ULL : 0x41effffffff00000ULL;
+            x_rr(e, (dbl ? OPC_W : 0) | OP_TEST_EvGv, sp.in[0], sp.in[0]);  /* sign bit */
+            fp_jump(&sp, x_jcc32(e, CC_S));
+            x_movi(e, R11, bound);
+            x_rr(e, MOVX(dbl), 1, R11);
+            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, x0, 1);     /* ucomis[sd] x, bound */
+            fp_jump(&sp, x_jcc32(e, CC_P));                         /* NaN */
+            fp_jump(&sp, x_jcc32(e, CC_AE));
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | OPC_W, R11, x0);
+        } else if (to_int) {
             /* cvt[t]s[sd]2si r11, x0 */
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, x0);
         } else {
@@ -587,7 +619,11 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], xd, nin == 2 ? x1 : xd);
         }
     }
-    if (to_int) {
+    if (to_int && d->int_unsigned) {
+        /* In range by the checks above; a 32-bit result is sign-extended
+         * like every W result (RV64, 11.7). */
+        x_rr(e, d->int_bits == 64 ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
+    } else if (to_int) {
         /* NaN and out-of-range inputs give the integer indefinite value
          * (INT_MIN: the only value for which "cmp r, 1" overflows); a true
          * INT_MIN takes the helper too, which gives the same answer. */
