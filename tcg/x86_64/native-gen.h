@@ -70,6 +70,10 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /* A ld32 from env folded into the next brcond (fuse_env_test): the
+     * temp it would have defined (-1: none) and the field's offset. */
+    int fused_temp;
+    int32_t fused_ofs;
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
