@@ -72,6 +72,10 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /* A ld32 from env folded into the next brcond (fuse_env_test): the
+     * temp it would have defined (-1: none) and the field's offset. */
+    int fused_temp;
+    int32_t fused_ofs;
     /*
      * Host-FPU shadows: XMM2-XMM15 keep copies of inline FP results (and
      * of the temps moved from them), in their low `bits` bits, so a later
