@@ -160,6 +160,7 @@ void tcg_liveness(TCGContext *s)
             break;
         case INDEX_op_exit_tb:
         case INDEX_op_lookup_and_goto_ptr:
+        case INDEX_op_lookup_and_goto_pc:
             break;
         default:
             b->succ[0] = k + 1 < bbs->len ? (int)k + 1 : -1;

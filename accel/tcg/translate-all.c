@@ -72,23 +72,14 @@ static gboolean tb_equal(gconstpointer a, gconstpointer b)
            x->flags == y->flags && x->cflags == y->cflags;
 }
 
-/*
- * Jump cache index: the page picks a block of slots, the offset a slot in
- * it, so that flushing one page's translation clears one block only.
- */
-#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
-#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
-
 static unsigned jmp_cache_page_block(vaddr pc)
 {
-    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1))
-           * TB_JMP_PAGE_SLOTS;
+    return tb_jmp_cache_page_block(pc);
 }
 
 static unsigned jmp_cache_hash(vaddr pc)
 {
-    return jmp_cache_page_block(pc) |
-           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
+    return tb_jmp_cache_hash(pc);
 }
 
 void tb_jmp_cache_clear(CPUState *cpu)
@@ -627,6 +618,10 @@ retry:
     tcg_func_start();
     tcg_ctx->tb = tb;
     tcg_ctx->env_tlb_offset = (char *)&cpu->tlb.table - (char *)cpu->env_ptr;
+    /* -d exec traces every lookup: keep them all in C then. */
+    if (!qemu_loglevel_mask(CPU_LOG_EXEC)) {
+        tcg_ctx->env_jmp_cache_offset = (char *)&cpu->tb_jmp_cache - (char *)cpu->env_ptr;
+    }
     {
         TCGLabel *exit_label = NULL;
         if (!(cflags & CF_NOIRQ)) {

@@ -123,7 +123,7 @@ static void mmio_ioeventfd_start(VirtIOMMIOProxy *p, VirtIODevice *vdev, unsigne
 {
     int fd;
 
-    if (!p->ioeventfd || !memory_ioeventfd_offloaded() ||
+    if (!virtio_wants_host_notifiers(vdev, p->ioeventfd) ||
         virtio_queue_host_notifier_fd(vdev, n) >= 0) {
         return;
     }

@@ -164,7 +164,7 @@ static void vpci_ioeventfd_start(VirtIOPCIProxy *p, unsigned q)
 {
     int fd;
 
-    if (!p->ioeventfd || !memory_ioeventfd_offloaded() ||
+    if (!virtio_wants_host_notifiers(p->vdev, p->ioeventfd) ||
         virtio_queue_host_notifier_fd(p->vdev, q) >= 0) {
         return;
     }

@@ -268,6 +268,15 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
         qemu_log_mask(LOG_GUEST_ERROR, "%s: notify of absent queue %u\n", vdev->name, n);
         return;
     }
+    if (vq->host_notifier_fd >= 0 && vdev->notify_loop) {
+        /*
+         * A kick that reached the register anyway (a write of another width
+         * than the ioeventfd's): the handler must still run in the device's
+         * loop, never in this thread.
+         */
+        virtio_queue_kick_host_notifier(vdev, n);
+        return;
+    }
     vdev->stats.kicks_exit++;
     virtio_queue_notify_vq(vq);
 }

@@ -20,6 +20,7 @@
 #include "hw/core/qdev.h"
 #include "memory/memory.h"
 #include "block/iov.h"
+#include "core/main-loop.h"
 
 #define TYPE_VIRTIO_DEVICE "virtio-device"
 #define TYPE_VIRTIO_BUS "virtio-bus"
@@ -133,6 +134,15 @@ struct VirtIODevice {
     bool broken;                     /* NEEDS_RESET: queues are dead until reset */
     bool packed;                     /* property: offer VIRTIO_F_RING_PACKED */
     AddressSpace *dma_as;            /* guest memory as the device sees it */
+    /*
+     * Set by a device's realize to have its queues served by another event
+     * loop (an iothread's): the transport then gives every ready queue a
+     * host notifier (virtio-notifier.c) whatever the accelerator, kicks
+     * arrive in that loop and the queue handlers run there, with the BQL
+     * taken around them.  NULL: handlers run in the main loop (host
+     * notifiers under KVM) or in the vCPU thread (register writes).
+     */
+    EventLoop *notify_loop;
     const VirtioTransportOps *transport;
     void *transport_opaque;
     VirtioStats stats;
@@ -212,6 +222,14 @@ int virtio_queue_host_notifier_start(VirtIODevice *vdev, unsigned n);
 void virtio_queue_host_notifier_stop(VirtIODevice *vdev, unsigned n);
 /* The queue's host notifier fd, or -1. */
 int virtio_queue_host_notifier_fd(VirtIODevice *vdev, unsigned n);
+/*
+ * Does the transport give ready queues host notifiers?  Always for a device
+ * with a notify_loop; otherwise when the transport's ioeventfd property is
+ * on and the accelerator completes the guest's write in the kernel.
+ */
+bool virtio_wants_host_notifiers(VirtIODevice *vdev, bool ioeventfd_prop);
+/* Kick queue n's handler in its loop as if the guest had (after a drain). */
+void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n);
 /* Signal an irqfd (guest notifier): counts the interrupt as irqfd-borne. */
 void virtio_irqfd_signal(VirtIODevice *vdev, int fd);
 

@@ -35,7 +35,8 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     SlowPath sp = {.kind = store ? SLOW_ST : SLOW_LD, .store = store, .oi = oi};
     int ra, rv = -1, rd = -1;
 
-    nat_sync_globals(g);        /* a fault leaves with env up to date */
+    /* Dirty globals stay in registers: only the slow path, which may
+     * fault or reach a device, writes them back first (below). */
     ra = nat_in_reg(g, (unsigned)op->args[1]);
     if (store) {
         rv = nat_in_reg(g, (unsigned)op->args[0]);
@@ -45,6 +46,13 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     sp.addr_reg = ra;
     sp.val_reg = store ? rv : rd;
     sp.save = nat_live_caller_saved(g, store ? -1 : rd);
+    for (int r = 0; r < 16; r++) {
+        int t = g->reg_temp[r];
+        if (t >= 0 && nat_is_global(g, t) && (g->tflags[t] & T_DIRTY)) {
+            sp.sync |= 1u << r;
+            sp.sync_ofs[r] = (int32_t)g->s->temps[t].mem_offset;
+        }
+    }
     if (g->s->env_tlb_offset == 0 || (mop & MO_BSWAP)) {
         sp.jcc_at = x_jmp32(e);
     } else {
@@ -105,6 +113,12 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
         return;
     }
     x_bind(e, sp->jcc_at, e->pos);
+    nat_gen_fp_fold(e);             /* the C code may raise or use the FPU */
+    for (int r = 0; r < 16; r++) {
+        if (sp->sync & (1u << r)) {
+            x_rm(e, OPC_W | OP_MOV_EvGv, r, RBP, -1, sp->sync_ofs[r]);
+        }
+    }
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
             x_push(e, r);
@@ -142,7 +156,7 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
-    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant (with RSP
+    /* MMIO emulation is C code: no stale flags may stay pending (RSP is
      * back at the frame base, where the MXCSR word lives). */
     nat_gen_mxcsr_clear(e);
     if (!sp->store) {
@@ -158,36 +172,63 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
  * call of the helper (which preserves the live caller-saved registers),
  * so the fast path spills nothing.  MXCSR (SDM vol. 1 section 10.2.3):
  * RC = nearest, all exceptions masked (the C runtime's setting, which
- * helpers restore).  After the operation IE/ZE/OE/UE send it to the
- * helper (flags cleared first); PE alone means inexact, ORed into the
- * guest flags, and is left set (see Gen.fp_precheck).  A NaN result also
- * goes to the helper (targets canonicalize NaNs).
+ * helpers restore).
+ *
+ * Flags are lazy (tcg-backend.h, TCGInlineFPFlags).  Invariant: every
+ * status flag set in MXCSR inside generated code belongs in the guest's
+ * accrued flags (already ORed in or not yet), so folding them in is
+ * idempotent and needs no clearing.  native_exec enters with none and
+ * folds on the way out; before every call into C (helpers, slow paths)
+ * nat_gen_fp_fold ORs them in, since the C code may read the guest flags,
+ * raise, or use the FPU; after it, flags it left behind are cleared.  An
+ * inline op therefore costs no MXCSR access: the host's IE/ZE/OE/UE/PE
+ * are the IEEE 754 flags of the operation, which RISC-V accrues
+ * unchanged (unprivileged spec 11.2; both detect tininess after rounding).
+ * Only a NaN result (the target canonicalizes it, and the host's IE then
+ * equals the helper's NV) or a float->int conversion out of range (the
+ * host's "integer indefinite" with IE alone; the target saturates) goes
+ * to the helper, after the host flags were folded.
  */
-#define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
-#define MXCSR_FLAGS 0x3f
-#define MXCSR_EXC_NO_DE 0x3d                  /* DE (denormal operand) is ignored */
-#define MXCSR_EXC_HARD 0x1d                   /* IE, ZE, OE, UE */
+#define MXCSR_SLOT NATIVE_MXCSR_SCRATCH
+#define OP_OR_EvGv 0x09
 
-/* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
+/* Clear the MXCSR status flags: load the prologue's clean copy. */
 void nat_gen_mxcsr_clear(X86Emit *e)
 {
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
-    x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
-    x_d(e, (uint32_t)~MXCSR_FLAGS);
-    x_rm(e, OP_MOV_EvGv, R11, RSP, -1, MXCSR_SLOT);
-    x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
+    if (native_fp_flags) {
+        x_rm(e, OPC_0F | 0xae, 2, RSP, -1, NATIVE_MXCSR_CLEAN);    /* ldmxcsr */
+    }
 }
 
-static void fp_jump(SlowPath *sp, size_t at, bool clear)
+/*
+ * OR the pending MXCSR flags into the guest flags (RSP at the frame base;
+ * clobbers RAX and R11):
+ *   stmxcsr [slot]; mov eax, [slot]; and eax, 0x3d; jz 1f
+ *   mov r11, native_fp_flag_map; movzx eax, byte [r11 + rax]
+ *   or [env + offset], eax
+ * 1:
+ */
+void nat_gen_fp_fold(X86Emit *e)
 {
-    if (clear) {
-        assert(sp->nclear < SLOW_MAX_JUMPS);
-        sp->clear[sp->nclear++] = at;
-    } else {
-        assert(sp->njumps < SLOW_MAX_JUMPS);
-        sp->jumps[sp->njumps++] = at;
+    size_t skip;
+
+    if (!native_fp_flags) {
+        return;
     }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
+    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
+    x_arith_ri(e, ARITH_AND, RAX, NATIVE_MXCSR_EXC);
+    skip = x_jcc8(e, CC_E);
+    x_movi(e, R11, (uint64_t)(uintptr_t)native_fp_flag_map);
+    x_rm(e, OP_MOVZBL, RAX, R11, RAX, 0);
+    x_rm(e, OP_OR_EvGv, RAX, RBP, -1, native_fp_flags->offset);
+    x_bind8(e, skip);
+}
+
+static void fp_jump(SlowPath *sp, size_t at)
+{
+    assert(sp->njumps < SLOW_MAX_JUMPS);
+    sp->jumps[sp->njumps++] = at;
 }
 
 /* Singles must be NaN-boxed (else the helper reads a canonical NaN). */
@@ -201,7 +242,7 @@ static void fp_check_boxed(X86Emit *e, SlowPath *sp, const TCGInlineFP *d, int n
         x_shift_ri(e, SHIFT_SHR, RAX, 32);
         x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
         x_b(e, 0xff);
-        fp_jump(sp, x_jcc32(e, CC_NE), false);
+        fp_jump(sp, x_jcc32(e, CC_NE));
     }
 }
 
@@ -233,10 +274,10 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
         x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), i, sp->in[i]);
     }
     x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 1);      /* ucomis[sd] xmm0, xmm1 */
-    fp_jump(sp, x_jcc32(e, CC_P), false);
+    fp_jump(sp, x_jcc32(e, CC_P));
     if (d->op == TCG_FP_MIN || d->op == TCG_FP_MAX) {
         static const uint8_t minmax[] = {[TCG_FP_MIN] = 0x5d, [TCG_FP_MAX] = 0x5f};
-        fp_jump(sp, x_jcc32(e, CC_E), false);
+        fp_jump(sp, x_jcc32(e, CC_E));
         x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, 1);
         x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
         if (!dbl && d->nan_boxed) {
@@ -269,14 +310,30 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     SlowPath sp = {.kind = SLOW_FP, .fn = h->func};
     int64_t rm;
     int rd;
-    size_t skip;
 
-    if (!d || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
-        (h->flags & TCG_CALL_MAY_RAISE) || !op->nb_oargs) {
+    if (!d || !native_fp_flags || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
+        (h->flags & TCG_CALL_MAY_RAISE)) {
+        return false;
+    }
+    if (d->op == TCG_FP_SYNC_FLAGS || d->op == TCG_FP_DISCARD_FLAGS) {
+        if (op->nb_oargs || op->nb_iargs != 1) {
+            return false;
+        }
+        if (d->op == TCG_FP_SYNC_FLAGS) {
+            nat_gen_fp_fold(e);
+        } else {
+            nat_gen_mxcsr_clear(e);
+        }
+        return true;
+    }
+    if (!op->nb_oargs) {
         return false;
     }
     if (d->op >= TCG_FP_EQ) {
         return fp_inline_ordered(g, op, d, &sp);
+    }
+    if (d->flags_offset != native_fp_flags->offset) {
+        return false;       /* its flags are not the ones folded lazily */
     }
     nin = d->op >= TCG_FP_SQRT ? 1 : 2;
     dbl = d->bits == 64;
@@ -303,19 +360,10 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     sp.val_reg = rd;
     sp.save = nat_live_caller_saved(g, rd);
 
-    if (g->fp_precheck) {
-        x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);   /* stmxcsr */
-        x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);            /* test byte */
-        x_b(e, MXCSR_FLAGS);
-        skip = x_jcc8(e, CC_E);
-        nat_gen_mxcsr_clear(e);
-        x_bind8(e, skip);
-        g->fp_precheck = false;
-    }
     if ((uint64_t)rm == d->rm_dynamic && !trunc) {
         x_rm(e, OP_GRP1_EvIz, ARITH_CMP, RBP, -1, d->dyn_rm_offset);
         x_d(e, d->dyn_nearest);
-        fp_jump(&sp, x_jcc32(e, CC_NE), false);
+        fp_jump(&sp, x_jcc32(e, CC_NE));
     }
     if (!from_int) {
         fp_check_boxed(e, &sp, d, (int)nin);
@@ -334,24 +382,18 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
         }
     }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
-    x_b(e, 0xa8);                                         /* test al, imm8 */
-    x_b(e, MXCSR_EXC_NO_DE);
-    skip = x_jcc8(e, CC_E);
-    x_b(e, 0xa8);
-    x_b(e, MXCSR_EXC_HARD);
-    fp_jump(&sp, x_jcc32(e, CC_NE), true);
-    x_rm(e, OP_GRP1_EvIz, ARITH_OR, RBP, -1, d->flags_offset);
-    x_d(e, d->inexact_flag);
-    x_bind8(e, skip);
     if (to_int) {
-        /* NaN and out-of-range inputs raised IE above. */
+        /* NaN and out-of-range inputs give the integer indefinite value
+         * (INT_MIN: the only value for which "cmp r, 1" overflows); a true
+         * INT_MIN takes the helper too, which gives the same answer. */
+        x_rr(e, ifl | OP_GRP1_EvIb, ARITH_CMP, R11);
+        x_b(e, 1);
+        fp_jump(&sp, x_jcc32(e, CC_O));
         x_rr(e, ifl ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
     } else {
         if (!from_int) {
             x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
-            fp_jump(&sp, x_jcc32(e, CC_P), false);                /* NaN */
+            fp_jump(&sp, x_jcc32(e, CC_P));                       /* NaN */
         }
         x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
         if (!dbl && d->nan_boxed) {
@@ -371,15 +413,11 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
     X86Emit *e = &g->e;
     int n = 0;
 
-    for (unsigned i = 0; i < sp->nclear; i++) {
-        x_bind(e, sp->clear[i], e->pos);
-    }
-    if (sp->nclear) {
-        nat_gen_mxcsr_clear(e);
-    }
     for (unsigned i = 0; i < sp->njumps; i++) {
         x_bind(e, sp->jumps[i], e->pos);
     }
+    /* The helper clears the host flags for its own operation. */
+    nat_gen_fp_fold(e);
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
             x_push(e, r);
@@ -409,8 +447,7 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
-    /* The helper's C code may leave flags: keep Gen.fp_precheck's invariant
-     * (RSP is back at the frame base, where the MXCSR word lives). */
+    /* RSP is back at the frame base, where the MXCSR word lives. */
     nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
     x_bind(e, x_jmp32(e), sp->ret_pos);
@@ -436,6 +473,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
         }
     }
     g->reserved |= CALLER_SAVED;
+    nat_gen_fp_fold(&g->e);             /* C may read the guest flags or raise */
     for (unsigned a = op->nb_oargs; a < nt; a++) {
         unsigned t = (unsigned)op->args[a];
         int dst = nat_call_args[a - op->nb_oargs];
@@ -452,7 +490,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
         }
     }
     nat_emit_call_abs(g, h->func);
-    g->fp_precheck = true;          /* C code ran: MXCSR flags unknown */
+    nat_gen_mxcsr_clear(&g->e);
     if (writes) {
         nat_drop_globals(g);
     }

@@ -30,13 +30,17 @@ typedef struct SlowPath {
     size_t jcc_at;          /* rel32 of the fast path's miss branch */
     size_t ret_pos;         /* where the fast path resumes */
     unsigned save;          /* caller-saved registers live across the call */
+    /* LD/ST: registers holding dirty globals at the access, and their homes:
+     * written back before the call (a fault or MMIO needs env up to date;
+     * the fast path leaves them in registers). */
+    unsigned sync;
+    int32_t sync_ofs[16];
     /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
     const void *fn;
     int nin, in[2];
     int64_t rm;
-    unsigned njumps, nclear;
+    unsigned njumps;
     size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
-    size_t clear[SLOW_MAX_JUMPS];   /* rel32s into "clear MXCSR flags, then call" */
 } SlowPath;
 
 typedef struct Gen {
@@ -49,6 +53,13 @@ typedef struct Gen {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    /*
+     * next_use[t]: index of the next op that uses t after the ops emitted
+     * so far (INT_MAX: none), kept for temps as their ops are emitted from
+     * arg_next (per op, per argument: the next op using that argument).
+     */
+    int *next_use;
+    const int *arg_next;
     int reg_temp[16];       /* host register -> temp, -1 */
     unsigned locked;        /* registers the current op uses */
     unsigned reserved;      /* registers the current op clobbers */
@@ -59,13 +70,6 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
-    /*
-     * Host-FPU fast path: MXCSR.PE may be set only by inline FP ops whose
-     * inexact result already went into the guest flags.  C code may leave
-     * any flag set, so the first inline op after it (block entry, a label,
-     * a helper call) checks and clears them first.
-     */
-    bool fp_precheck;
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -102,6 +106,7 @@ int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
+int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);
 void nat_drop_globals(Gen *g);
 void nat_bb_end(Gen *g);
@@ -128,6 +133,7 @@ unsigned nat_live_caller_saved(Gen *g, int except);
 void nat_gen_qemu_ldst(Gen *g, const TCGOp *op);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
+void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
