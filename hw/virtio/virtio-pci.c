@@ -759,6 +759,7 @@ static const struct {
 } virtio_pci_devices[] = {
     { "virtio-blk-pci", "virtio-blk-device", "Virtio block device (PCI)" },
     { "virtio-rng-pci", "virtio-rng-device", "Virtio RNG device (PCI)" },
+    { "virtio-net-pci", "virtio-net-device", "Virtio network device (PCI)" },
     { "virtio-serial-pci", "virtio-serial-device", "Virtio serial bus device (PCI)" },
     { "virtio-balloon-pci", "virtio-balloon-device", "Virtio memory balloon (PCI)" },
 };
