@@ -53,6 +53,8 @@ UNIT_TEST(piix3_routes_intx_through_pirqs)
     CHECK(err && strstr(error_get_pretty(err), "01.0"));
     error_free(err);
     err = NULL;
+    object_unref(OBJECT(p3));
+    p3 = qdev_new(TYPE_PIIX3);
     CHECK(object_property_parse(OBJECT(p3), "addr", "01.0", &err));
     CHECK(qdev_realize(p3, BUS(bus), &err));
     CHECK_EQ(pc_pci_config_read(h, CFG(PIIX3_DEVFN, 0), 4), 0x70008086);
@@ -99,4 +101,9 @@ UNIT_TEST(piix3_routes_intx_through_pirqs)
     /* Interrupt Disable in the function's command register lowers it. */
     pc_pci_config_write(h, CFG(s6->devfn, PCI_COMMAND), PCI_COMMAND_INTX_DISABLE, 2);
     CHECK_EQ(level[5], 0);
+    isa_bus_set_irqs(NULL, 0);
+    for (int i = 0; i < ISA_NUM_IRQS; i++) {
+        qemu_free_irq(lines[i]);
+    }
+    g_free(lines);
 }
