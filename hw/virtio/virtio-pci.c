@@ -592,7 +592,9 @@ static void collect_prop(const Property *prop, void *opaque)
 
     info->type = prop->info->type;
     info->desc = prop->info->desc;
-    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors")) {
+    /* "id" names the PCI function itself (/machine/peripheral/ID), as in QEMU. */
+    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors") &&
+        strcmp(prop->name, "id")) {
         g_array_append_val(a, f);
     }
 }
