@@ -27,8 +27,15 @@ def test_virtio_rng_pci_hotplug_and_unplug(kernel):  # noqa: F811
         assert slot > 0                              # 00.0 is the host bridge
         assert (got.group(2), got.group(3)) == ('1af4', '1044')   # virtio 1.2 §4.1.2
         assert 'rng0' in [p['name'] for p in q.command('qom-list', path='/machine/peripheral')]
-        # A second request while the first is pending: QEMU's words.
+        # While the guest is stopped it cannot eject: the request stays
+        # pending and a second one gets QEMU's words.
+        q.command('stop')
         q.command('device_del', id='rng0')
+        with pytest.raises(QMPError) as e:
+            q.command('device_del', id='rng0')
+        assert 'Device rng0 is already in the process of unplug' in str(e.value)
+        assert 'rng0' in [p['name'] for p in q.command('qom-list', path='/machine/peripheral')]
+        q.command('cont')
         m.wait_for('hotplug: slot %d removal requested' % slot, timeout=60)
         ev = q.event_wait('DEVICE_DELETED', timeout=60)
         assert ev['data']['device'] == 'rng0'
@@ -45,3 +52,18 @@ def test_virtio_rng_pci_hotplug_and_unplug(kernel):  # noqa: F811
                          timeout=60)
         q.command('quit')
         m.wait(timeout=30)
+
+
+def test_pci_hotplug_refused_without_controller(machine):
+    """riscv virt's pcie.0 has no hotplug controller (neither has QEMU's):
+    device_add of a PCI device at run time is refused with QEMU's words."""
+    import os
+    from machina import binary
+    if not os.path.exists(binary('riscv64')):
+        pytest.skip('machina-system-riscv64 is not built')
+    m = machine('riscv64', '-M', 'virt', '-S', '-display', 'none', '-nodefaults',
+                nographic=False, qmp=True)
+    q = m.qmp()
+    with pytest.raises(QMPError) as e:
+        q.command('device_add', driver='virtio-rng-pci', id='r1')
+    assert "Bus 'pcie.0' does not support hotplugging" in str(e.value)
