@@ -419,6 +419,54 @@ static void blk_acct_done(BlockBackend *blk, BlkReq *r, bool failed)
     g_mutex_unlock(&blk->stats_lock);
 }
 
+bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp)
+{
+    EventLoop *main_loop = main_loop_get();
+
+    /* One thread submits to a node: two iothreads cannot share one. */
+    for (BlockDriverState *bs = blk->root; bs && loop != main_loop; bs = bs->file) {
+        if (bs->loop != main_loop && bs->loop != loop) {
+            error_setg(errp, "Node '%s' is already in use by another iothread",
+                       bs->node_name ? bs->node_name : bs->filename ? bs->filename : "");
+            return false;
+        }
+    }
+    bdrv_set_loop(blk->root, loop);
+    return true;
+}
+
+void blk_io_plug(BlockBackend *blk)
+{
+    bdrv_io_plug(blk->root);
+}
+
+void blk_io_unplug(BlockBackend *blk)
+{
+    bdrv_io_unplug(blk->root);
+}
+
+void blk_drain_all_begin(void)
+{
+    for (guint i = 0; backends && i < backends->len; i++) {
+        BlockBackend *blk = g_ptr_array_index(backends, i);
+
+        if (blk->dev_ops && blk->dev_ops->drained_begin) {
+            blk->dev_ops->drained_begin(blk->dev_opaque);
+        }
+    }
+}
+
+void blk_drain_all_end(void)
+{
+    for (guint i = 0; backends && i < backends->len; i++) {
+        BlockBackend *blk = g_ptr_array_index(backends, i);
+
+        if (blk->dev_ops && blk->dev_ops->drained_end) {
+            blk->dev_ops->drained_end(blk->dev_opaque);
+        }
+    }
+}
+
 /* Error policies (QEMU's -drive werror=/rerror=). */
 
 bool blockdev_parse_on_error(const char *str, bool is_read, BlockdevOnError *out,

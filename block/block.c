@@ -337,6 +337,42 @@ int64_t bdrv_getlength(BlockDriverState *bs)
     return bs->file ? bdrv_getlength(bs->file) : -ENOMEDIUM;
 }
 
+void bdrv_io_plug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_plug) {
+            bs->drv->io_plug(bs);
+            return;
+        }
+    }
+}
+
+void bdrv_io_unplug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_unplug) {
+            bs->drv->io_unplug(bs);
+            return;
+        }
+    }
+}
+
+void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop)
+{
+    EventLoop *old = bs->loop;
+
+    if (bs->file) {
+        bdrv_set_loop(bs->file, loop);
+    }
+    if (old == loop) {
+        return;
+    }
+    bs->loop = loop;
+    if (bs->drv->set_loop) {
+        bs->drv->set_loop(bs, old);
+    }
+}
+
 bool bdrv_truncate(BlockDriverState *bs, int64_t size, Error **errp)
 {
     if (size < 0) {

@@ -8,8 +8,9 @@
  * cache setting and the werror=/rerror= policies), never to a file.
  *
  * Requests are asynchronous: the completion callback runs in the
- * backend's event loop (the main loop unless moved), with the BQL held
- * there as for any main-loop handler.  ret is 0 or a negative errno.
+ * backend's event loop (the main loop unless moved to an iothread with
+ * blk_set_loop), with the BQL held in the main loop as for any main-loop
+ * handler, and without it in an iothread.  ret is 0 or a negative errno.
  *
  * Nodes are configured with flat dotted options as -blockdev and -drive
  * take them: "driver=raw,node-name=n,file.driver=file,file.filename=PATH".
@@ -85,6 +86,14 @@ struct BlockDriver {
     bool (*truncate)(BlockDriverState *bs, int64_t size, Error **errp);
     /* Change the permissions held on the image (locking); may fail. */
     bool (*set_perm)(BlockDriverState *bs, bool write, bool share_write, Error **errp);
+    /*
+     * Hold submissions back until the matching io_unplug, then send them in
+     * one go (one io_uring_enter for a batch); nests.  Optional.
+     */
+    void (*io_plug)(BlockDriverState *bs);
+    void (*io_unplug)(BlockDriverState *bs);
+    /* bs->loop changed (no request in flight): move the driver's own fd handlers. */
+    void (*set_loop)(BlockDriverState *bs, EventLoop *old_loop);
 };
 
 struct BlockDriverState {
@@ -116,6 +125,11 @@ BlockDriverState *bdrv_find_node(const char *node_name);
 /* Iterate over every node in creation order (NULL starts; NULL at the end). */
 BlockDriverState *bdrv_next_node(BlockDriverState *bs);
 int64_t bdrv_getlength(BlockDriverState *bs);
+/* Batch submissions to the first node below bs that batches (nests). */
+void bdrv_io_plug(BlockDriverState *bs);
+void bdrv_io_unplug(BlockDriverState *bs);
+/* Move bs and the nodes below it to loop (QEMU's AioContext change). */
+void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop);
 /* Submit to bs's driver (a format driver calls this on bs->file). */
 void bdrv_submit(BlockDriverState *bs, BlockRequest *req);
 /* Called by a driver when req is done; runs the callback. */
@@ -194,6 +208,13 @@ bool blk_set_perm(BlockBackend *blk, bool write, bool share_write, Error **errp)
 typedef struct BlockDevOps {
     void (*resize_cb)(void *opaque);     /* the backend's length changed */
     /*
+     * The VM stops (drained_begin: finish what is in flight, start nothing
+     * new) or runs again (drained_end).  Called in the main thread with the
+     * BQL held, by blk_drain_all_begin/end.
+     */
+    void (*drained_begin)(void *opaque);
+    void (*drained_end)(void *opaque);
+    /*
      * Removable media (QEMU's BlockDevOps): a device that has
      * change_media_cb takes media changes (load: a medium went in or the
      * tray should close; !load: it came out or the tray should open).
@@ -257,6 +278,22 @@ void block_set_tray_hook(BlockTrayHook *fn);
 
 /* The loop the backend's completions run in. */
 EventLoop *blk_get_loop(BlockBackend *blk);
+/*
+ * Run the backend's graph in loop (an iothread's, or main_loop_get() to
+ * come back): requests must then be submitted from that loop's thread, and
+ * complete there.  Call with nothing in flight.  Fails if a node of the
+ * graph already runs in another iothread.
+ */
+bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp);
+/* A device about to submit several requests at once (QEMU's blk_io_plug). */
+void blk_io_plug(BlockBackend *blk);
+void blk_io_unplug(BlockBackend *blk);
+/*
+ * vm_stop / vm_start: every attached device finishes its requests in flight
+ * and starts no new one until blk_drain_all_end (BlockDevOps drained_*).
+ */
+void blk_drain_all_begin(void);
+void blk_drain_all_end(void);
 
 /*
  * Asynchronous requests (offset and bytes in bytes).  Out-of-range

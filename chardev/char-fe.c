@@ -153,6 +153,9 @@ bool qemu_chr_fe_add_write_watch(CharBackend *b, ChrWritableFunc *cb, void *opaq
     if (!b->chr) {
         return false;
     }
+    if (chr_is_mux(b->chr)) {
+        return mux_chr_add_fe_write_watch(b->chr, b->tag, cb, opaque);
+    }
     cc = CHARDEV_GET_CLASS(b->chr);
     return cc->chr_add_write_watch && cc->chr_add_write_watch(b->chr, cb, opaque);
 }

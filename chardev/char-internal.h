@@ -34,6 +34,8 @@ bool mux_chr_attach_frontend(Chardev *mux, CharBackend *b, Error **errp);
 void mux_chr_detach_frontend(Chardev *mux, CharBackend *b);
 void mux_chr_set_focus(Chardev *mux, int tag);
 int mux_chr_frontend_count(Chardev *mux);
+/* Each frontend of a mux has its own write watch; see char-mux.c. */
+bool mux_chr_add_fe_write_watch(Chardev *mux, int tag, ChrWritableFunc *cb, void *opaque);
 /* Deliver an event to the frontends of a mux (broadcast or focus only). */
 void mux_chr_send_event(Chardev *mux, QEMUChrEvent event);
 

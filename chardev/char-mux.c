@@ -12,6 +12,12 @@
  *   C-a C-a  a literal C-a
  * Each frontend has a small buffer so a frontend that is momentarily full
  * loses nothing; while the buffer is full the backend is not read.
+ *
+ * The backend has one write-watch slot but each frontend may be waiting for
+ * it at once (the UART and the monitor both blocked on a full terminal), so
+ * the mux keeps one watch per frontend and fans the backend's single
+ * callback out to all of them; a frontend cancelling its watch leaves the
+ * others' in place.
  */
 #include "core/osdep.h"
 #include "chardev/char.h"
@@ -30,6 +36,9 @@ typedef struct MuxChardev {
     bool got_escape;
     uint8_t buf[MUX_MAX][MUX_BUFFER_SIZE];
     int buf_len[MUX_MAX];
+    ChrWritableFunc *out_cb[MUX_MAX];   /* per-frontend pending write watch */
+    void *out_opaque[MUX_MAX];
+    bool drv_watch;                     /* registered on the backend */
 } MuxChardev;
 
 #define MUX_CHARDEV(obj) OBJECT_CHECK(MuxChardev, (obj), TYPE_CHARDEV_MUX)
@@ -117,6 +126,7 @@ void mux_chr_detach_frontend(Chardev *chr, CharBackend *b)
         return;
     }
     d->backends[b->tag] = NULL;
+    mux_chr_add_fe_write_watch(chr, b->tag, NULL, NULL);
     if (d->focus == b->tag) {
         d->focus = -1;
         for (int i = 0; i < d->mux_cnt; i++) {
@@ -282,10 +292,51 @@ static void mux_chr_wait_writable(Chardev *chr)
     }
 }
 
-/* Output goes to the backend: so does the wait for it (the last caller's). */
-static bool mux_chr_add_write_watch(Chardev *chr, ChrWritableFunc *cb, void *opaque)
+static void mux_writable(void *opaque)
 {
-    return qemu_chr_fe_add_write_watch(&MUX_CHARDEV(chr)->drv_be, cb, opaque);
+    MuxChardev *d = opaque;
+    ChrWritableFunc *cb[MUX_MAX];
+    void *arg[MUX_MAX];
+    int n = d->mux_cnt;
+
+    /* One-shot, like the backend's: a frontend still blocked re-arms. */
+    d->drv_watch = false;
+    for (int i = 0; i < n; i++) {
+        cb[i] = d->out_cb[i];
+        arg[i] = d->out_opaque[i];
+        d->out_cb[i] = NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (cb[i]) {
+            cb[i](arg[i]);
+        }
+    }
+}
+
+bool mux_chr_add_fe_write_watch(Chardev *chr, int tag, ChrWritableFunc *cb, void *opaque)
+{
+    MuxChardev *d = MUX_CHARDEV(chr);
+    bool any = false;
+
+    if (tag < 0 || tag >= MUX_MAX) {
+        return false;
+    }
+    d->out_cb[tag] = cb;
+    d->out_opaque[tag] = opaque;
+    for (int i = 0; i < d->mux_cnt; i++) {
+        any |= d->out_cb[i] != NULL;
+    }
+    if (any && !d->drv_watch) {
+        if (!qemu_chr_fe_add_write_watch(&d->drv_be, mux_writable, d)) {
+            d->out_cb[tag] = NULL;
+            return false;      /* the backend never blocks */
+        }
+        d->drv_watch = true;
+    } else if (!any && d->drv_watch) {
+        qemu_chr_fe_add_write_watch(&d->drv_be, NULL, NULL);
+        d->drv_watch = false;
+    }
+    return true;
 }
 
 /* A frontend set handlers or accepts input again. */
@@ -352,7 +403,6 @@ static void mux_chr_class_init(ObjectClass *oc, void *data)
     cc->chr_write = mux_chr_write;
     cc->chr_wait_writable = mux_chr_wait_writable;
     cc->chr_update_read_handler = mux_chr_update_read_handler;
-    cc->chr_add_write_watch = mux_chr_add_write_watch;
 }
 
 static const TypeInfo mux_chardev_info = {

@@ -607,28 +607,3 @@ void hmp_info_balloon(Monitor *mon, const char *args)
     json_object_put(r);
 }
 
-static MonitorInfoNetwork *info_network_fn;
-
-void monitor_register_info_network(MonitorInfoNetwork *fn)
-{
-    info_network_fn = fn;
-}
-
-/*
- * The network layer prints its NICs and netdevs in QEMU's layout ("name:
- * index=0,type=nic,model=...,macaddr=..." with " \ peer: ..." lines).
- * Without one, there is nothing to list and QEMU prints nothing either
- * (as with -nic none).
- */
-void hmp_info_network(Monitor *mon, const char *args)
-{
-    GString *out;
-
-    if (!info_network_fn) {
-        return;
-    }
-    out = g_string_new(NULL);
-    info_network_fn(out);
-    monitor_puts(mon, out->str);
-    g_string_free(out, true);
-}

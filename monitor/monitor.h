@@ -76,11 +76,5 @@ void monitor_event_powerdown(void);
 /* QEMU's names for ShutdownCause ("host-qmp-quit", "guest-shutdown", ...). */
 const char *shutdown_cause_name(ShutdownCause cause);
 
-/*
- * Hook for HMP "info network": the network layer appends its NICs and
- * netdevs in QEMU's layout.  Unset: nothing to list.
- */
-typedef void MonitorInfoNetwork(GString *out);
-void monitor_register_info_network(MonitorInfoNetwork *fn);
 
 #endif

@@ -348,7 +348,6 @@ static int iothread_info(Object *child, void *opaque)
 {
     json_object *list = opaque;
     json_object *o;
-    char *thread;
     long tid;
 
     if (!object_dynamic_cast(child, TYPE_IOTHREAD)) {
@@ -357,18 +356,11 @@ static int iothread_info(Object *child, void *opaque)
     o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(child->name));
     /*
-     * core/iothread.c names the thread "IO ID", from the thread itself: a
-     * thread created a moment ago may not carry its name yet, so look a
-     * few times (at most ~50 ms) before leaving thread-id out.
+     * The iothread records its own id: thread names are cut to 15 bytes,
+     * so two ids with a common prefix could not be told apart by name.
      */
-    thread = g_strdup_printf("IO %s", child->name);
-    tid = monitor_thread_id(thread);
-    for (int i = 0; tid < 0 && i < 50; i++) {
-        g_usleep(1000);
-        tid = monitor_thread_id(thread);
-    }
-    g_free(thread);
-    if (tid >= 0) {
+    tid = iothread_get_thread_id(child);
+    if (tid > 0) {
         json_object_object_add(o, "thread-id", json_object_new_int64(tid));
     }
     json_object_array_add(list, o);

@@ -187,6 +187,10 @@ static const QmpMember args_balloon[] = { { "value", "int" }, END };
 static const QmpMember args_block_resize[] = {
     { "device", "str", true }, { "node-name", "str", true }, { "size", "int" }, END,
 };
+/* networking (owner: net) */
+static const QmpMember args_netdev_add[] = { { "type", "str" }, { "id", "str" }, END };
+static const QmpMember args_netdev_del[] = { { "id", "str" }, END };
+static const QmpMember args_set_link[] = { { "name", "str" }, { "up", "bool" }, END };
 static const QmpMember args_query_blockstats[] = { { "query-nodes", "bool", true }, END };
 static const QmpMember args_eject[] = {
     { "device", "str", true }, { "id", "str", true }, { "force", "bool", true }, END,
@@ -275,6 +279,12 @@ static const QmpCommandDef commands[] = {
       "the -drive backends and what is inserted in them" },
     { "block_resize", args_block_resize, "any", false, false, qmp_block_resize,
       "grow or shrink a disk image; the device tells the guest" },
+    { "netdev_add", args_netdev_add, "any", true, false, qmp_netdev_add,
+      "add a network backend, as -netdev (further keys are its options)" },
+    { "netdev_del", args_netdev_del, "any", false, false, qmp_netdev_del,
+      "remove a network backend" },
+    { "set_link", args_set_link, "any", false, false, qmp_set_link,
+      "bring a NIC's or netdev's link up or down" },
     { "query-blockstats", args_query_blockstats, "[BlockStats]", false, false,
       qmp_query_blockstats, "I/O counters of each backend (or each node)" },
     { "eject", args_eject, "any", false, false, qmp_eject,

@@ -86,6 +86,13 @@ typedef enum TCGInlineFPOp {
      * inputs, the smaller/larger one, and sets no flag.
      */
     TCG_FP_EQ, TCG_FP_LT, TCG_FP_LE, TCG_FP_MIN, TCG_FP_MAX,
+    /*
+     * helper(env), no result, nothing to do when called: markers for a
+     * back end with lazy flags (TCGInlineFPFlags).  SYNC: the flags word
+     * must be exact after it (the target reads it next); DISCARD: pending
+     * flags must not reach it later (the target overwrites it next).
+     */
+    TCG_FP_SYNC_FLAGS, TCG_FP_DISCARD_FLAGS,
 } TCGInlineFPOp;
 
 typedef struct TCGInlineFP {
@@ -106,6 +113,24 @@ typedef struct TCGInlineFP {
 void tcg_inline_fp_register(const TCGInlineFP *d);
 
 /*
+ * The target's accrued IEEE 754 exception flags (one per exception of
+ * IEEE 754-2008 section 7, each a bit of the uint32 at env + offset; all
+ * below 0x100).  With this registered, inline FP ops leave their host
+ * flags pending in the host FPU's sticky status and the back end ORs the
+ * corresponding target flags in lazily: before any call out of generated
+ * code and when a block returns to the execution loop.  So an inline op
+ * may also raise invalid (with a NaN result or, for TO_INT, the host's
+ * out-of-range value, both of which still go to the helper), divide by
+ * zero, overflow and underflow, as long as the target flags those exactly
+ * like IEEE 754 with tininess detected after rounding.
+ */
+typedef struct TCGInlineFPFlags {
+    int32_t offset;
+    uint32_t invalid, divbyzero, overflow, underflow, inexact;
+} TCGInlineFPFlags;
+void tcg_inline_fp_flags_register(const TCGInlineFPFlags *f);
+
+/*
  * The code buffer (tcg/code-buffer.c).  For executable back ends it is one
  * memory object mapped twice (W^X): code is written at the returned RW
  * address and runs at RW + tcg_code_rx_delta.  Others get heap memory and a
@@ -114,6 +139,8 @@ void tcg_inline_fp_register(const TCGInlineFP *d);
 extern ptrdiff_t tcg_code_rx_delta;
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp);
 void tcg_code_buffer_free(void *buf, size_t size);
+/* Map [rw, rw + len) of the buffer (both views) ahead of use; page aligned. */
+void tcg_code_buffer_prefault(void *rw, size_t len);
 
 /*
  * The block the calling thread is executing (NULL outside generated code),

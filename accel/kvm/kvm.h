@@ -103,7 +103,11 @@ int kvm_set_irq(KVMState *s, int gsi, int level);
 bool kvm_irqchip_init_routes(KVMState *s, Error **errp);
 /* A new MSI route; returns its GSI (>= 24) or -errno.  Commit to apply. */
 int kvm_irqchip_add_msi_route(KVMState *s, uint64_t addr, uint32_t data);
+/* Point an MSI route at a new address/data (commit to apply). */
+int kvm_irqchip_update_msi_route(KVMState *s, int virq, uint64_t addr, uint32_t data);
 void kvm_irqchip_release_virq(KVMState *s, int virq);
+/* Deliver one MSI now (a bus master's write to the 0xfee00000 window). */
+int kvm_signal_msi(KVMState *s, uint64_t addr, uint32_t data);
 int kvm_irqchip_commit_routes(KVMState *s);
 /* eventfd fd raises gsi (resamplefd: level-triggered, -1 for none). */
 int kvm_irqchip_add_irqfd(KVMState *s, int fd, int resamplefd, int gsi);

@@ -31,6 +31,8 @@ const TCGBackend *tcg_backend;
 static GRecMutex tb_lock;
 static uint8_t *code_buf;
 static size_t code_size, code_used;
+static size_t code_prefaulted;    /* [0, this) of the buffer is mapped */
+#define CODE_PREFAULT_CHUNK (1 * MiB)
 static GHashTable *tb_htable;     /* TB -> TB, keyed by tb_hash/tb_equal */
 /*
  * Per RAM page that ever held code since the last flush: its blocks and a
@@ -72,23 +74,14 @@ static gboolean tb_equal(gconstpointer a, gconstpointer b)
            x->flags == y->flags && x->cflags == y->cflags;
 }
 
-/*
- * Jump cache index: the page picks a block of slots, the offset a slot in
- * it, so that flushing one page's translation clears one block only.
- */
-#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
-#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
-
 static unsigned jmp_cache_page_block(vaddr pc)
 {
-    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1))
-           * TB_JMP_PAGE_SLOTS;
+    return tb_jmp_cache_page_block(pc);
 }
 
 static unsigned jmp_cache_hash(vaddr pc)
 {
-    return jmp_cache_page_block(pc) |
-           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
+    return tb_jmp_cache_hash(pc);
 }
 
 void tb_jmp_cache_clear(CPUState *cpu)
@@ -207,6 +200,7 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
     code_buf = buf;
     code_size = size;
     code_used = 0;
+    code_prefaulted = 0;
     tcg_backend = be;
     tcg_context_init();
     tcg_runtime_init();
@@ -616,6 +610,11 @@ retry:
             tlb_protect_code(phys0);
         }
     }
+    if (code_used + 64 * KiB > code_prefaulted && code_prefaulted < code_size) {
+        size_t len = MIN((size_t)CODE_PREFAULT_CHUNK, code_size - code_prefaulted);
+        tcg_code_buffer_prefault(code_buf + code_prefaulted, len);
+        code_prefaulted += len;
+    }
     tb = (TranslationBlock *)(code_buf + code_used);
     memset(tb, 0, sizeof(*tb));
     tb->pc = pc;
@@ -627,6 +626,10 @@ retry:
     tcg_func_start();
     tcg_ctx->tb = tb;
     tcg_ctx->env_tlb_offset = (char *)&cpu->tlb.table - (char *)cpu->env_ptr;
+    /* -d exec traces every lookup: keep them all in C then. */
+    if (!qemu_loglevel_mask(CPU_LOG_EXEC)) {
+        tcg_ctx->env_jmp_cache_offset = (char *)&cpu->tb_jmp_cache - (char *)cpu->env_ptr;
+    }
     {
         TCGLabel *exit_label = NULL;
         if (!(cflags & CF_NOIRQ)) {

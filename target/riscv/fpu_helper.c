@@ -577,6 +577,18 @@ uint64_t helper_fclass_s(uint64_t x)
                        exp == 0 && !man, exp == 0 && man);
 }
 
+/* --- fflags and the host FPU (helper.h) ------------------------------------ */
+
+/* env->fflags is exact whenever these run as calls: the helpers above
+ * accrue into it directly. */
+void helper_fflags_sync(CPURISCVState *env)
+{
+}
+
+void helper_fflags_discard(CPURISCVState *env)
+{
+}
+
 uint64_t helper_fclass_d(uint64_t u)
 {
     uint64_t exp = (u >> 52) & 0x7ff, man = u & 0xfffffffffffffULL;

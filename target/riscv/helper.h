@@ -32,6 +32,14 @@ uint64_t helper_sc(CPURISCVState *env, uint64_t addr, uint64_t val, uint64_t mem
  * (7 = dynamic: use frm; an invalid mode raises illegal instruction).
  * Singles are NaN-boxed in and out; flags accumulate into env->fflags.
  */
+/*
+ * Markers for a native back end that keeps FP flags pending in the host
+ * FPU (tcg-backend.h, TCGInlineFPFlags): before reading env->fflags,
+ * sync folds them in; before writing it, discard drops them.  Called
+ * (by a back end without pending flags) they have nothing to do.
+ */
+void helper_fflags_sync(CPURISCVState *env);
+void helper_fflags_discard(CPURISCVState *env);
 uint64_t helper_fadd_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);
 uint64_t helper_fsub_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);
 uint64_t helper_fmul_s(CPURISCVState *env, uint64_t a, uint64_t b, uint64_t rm);

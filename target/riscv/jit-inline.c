@@ -33,6 +33,8 @@
     .nan_boxed = true}
 
 static const TCGInlineFP riscv_inline_fp[] = {
+    {.helper = (const void *)helper_fflags_sync, .op = TCG_FP_SYNC_FLAGS},
+    {.helper = (const void *)helper_fflags_discard, .op = TCG_FP_DISCARD_FLAGS},
     O(helper_feq_s, TCG_FP_EQ, 32), O(helper_flt_s, TCG_FP_LT, 32),
     O(helper_fle_s, TCG_FP_LE, 32), O(helper_fmin_s, TCG_FP_MIN, 32),
     O(helper_fmax_s, TCG_FP_MAX, 32),
@@ -51,8 +53,17 @@ static const TCGInlineFP riscv_inline_fp[] = {
     D(helper_fsqrt_d, TCG_FP_SQRT, 64),
 };
 
+/* fflags (11.2): the five IEEE 754 flags, accrued as IEEE 754 defines them
+ * (underflow: tininess after rounding, 11.2's last paragraph). */
+static const TCGInlineFPFlags riscv_fflags = {
+    .offset = offsetof(CPURISCVState, fflags), .invalid = FFLAG_NV,
+    .divbyzero = FFLAG_DZ, .overflow = FFLAG_OF, .underflow = FFLAG_UF,
+    .inexact = FFLAG_NX,
+};
+
 static void __attribute__((constructor)) riscv_jit_inline_init(void)
 {
+    tcg_inline_fp_flags_register(&riscv_fflags);
     for (size_t i = 0; i < ARRAY_SIZE(riscv_inline_fp); i++) {
         tcg_inline_fp_register(&riscv_inline_fp[i]);
     }

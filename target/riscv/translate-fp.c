@@ -254,6 +254,79 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
     return true;
 }
 
+static const TCGHelperInfo info_fflags_sync =
+    TCG_HELPER(helper_fflags_sync, 1, false, TCG_CALL_NO_RWG);
+static const TCGHelperInfo info_fflags_discard =
+    TCG_HELPER(helper_fflags_discard, 1, false, TCG_CALL_NO_RWG);
+
+/*
+ * fflags (0x001), frm (0x002), fcsr (0x003) (11.2) with the F extension
+ * and mstatus.FS != Off known from the TB flags: legal at every privilege
+ * (privileged spec 3.1.6.6), so inline loads and stores with no trap, and
+ * no translation state changes, so unlike other CSR writes they do not end
+ * the block (compiled FP code brackets quiet compares with frflags /
+ * fsflags).  fflags goes through the sync/discard markers (helper.h) for
+ * a back end that keeps flags pending; a write of frm makes the next
+ * dynamic-rm instruction check frm again.
+ */
+bool gen_fp_csr(DisasContext *ctx, uint32_t insn)
+{
+    int csr = (int)extract32(insn, 20, 12), f3 = insn_funct3(insn) & 3;
+    int rd = insn_rd(insn), rs1 = insn_rs1(insn);
+    bool imm = insn_funct3(insn) & 4;
+    bool writes = f3 == 1 || rs1 != 0;      /* csrrs/csrrc with x0 / uimm 0 only read */
+    bool reads = rd != 0 || f3 != 1;        /* csrrw with rd = x0 does not read */
+    TCGv old = tcg_temp_new(), val = tcg_temp_new(), src;
+
+    if (csr < 1 || csr > 3 || f3 == 0 || !ctx->cfg->ext_f || ctx->fs == FS_OFF) {
+        return false;
+    }
+    src = imm ? tcg_constant(rs1) : get_gpr(ctx, rs1);
+    if (reads) {
+        if (csr != 2) {
+            tcg_gen_call1(&info_fflags_sync, TCG_NO_RET, tcg_env);
+            tcg_gen_ld32u(old, tcg_env, offsetof(CPURISCVState, fflags));
+            tcg_gen_andi(old, old, 0x1f);
+        }
+        if (csr != 1) {
+            tcg_gen_ld32u(val, tcg_env, offsetof(CPURISCVState, frm));
+            tcg_gen_andi(val, val, 7);
+            if (csr == 3) {
+                tcg_gen_shli(val, val, 5);
+                tcg_gen_or(old, old, val);
+            } else {
+                tcg_gen_mov(old, val);
+            }
+        }
+    } else {
+        tcg_gen_movi(old, 0);
+    }
+    if (writes) {
+        if (f3 == 1) {
+            tcg_gen_mov(val, src);
+        } else if (f3 == 2) {
+            tcg_gen_or(val, old, src);
+        } else {
+            tcg_gen_andc(val, old, src);
+        }
+        if (csr != 2) {
+            TCGv fl = tcg_temp_new();
+            tcg_gen_call1(&info_fflags_discard, TCG_NO_RET, tcg_env);
+            tcg_gen_andi(fl, val, 0x1f);
+            tcg_gen_st32(fl, tcg_env, offsetof(CPURISCVState, fflags));
+        }
+        if (csr != 1) {
+            TCGv rm = tcg_temp_new();
+            tcg_gen_extract(rm, val, csr == 3 ? 5 : 0, 3);
+            tcg_gen_st32(rm, tcg_env, offsetof(CPURISCVState, frm));
+            ctx->frm_checked = false;
+        }
+        gen_mark_fs_dirty(ctx);     /* a write makes the FP state Dirty */
+    }
+    gen_set_gpr(ctx, rd, old);
+    return true;
+}
+
 bool decode_fp(DisasContext *ctx, uint32_t insn)
 {
     if (ctx->fs == FS_OFF || !ctx->cfg->ext_f) {

@@ -62,6 +62,8 @@ void gen_exception_tval(DisasContext *ctx, int cause, TCGv tval);
 void gen_exception_illegal(DisasContext *ctx);
 /* Jump to a known target (chained when on the block's page). */
 void gen_goto_tb(DisasContext *ctx, unsigned n, uint64_t dest);
+/* pc = dest (already stored to cpu_pc): to the block there, via the jump cache. */
+void gen_lookup_and_goto(DisasContext *ctx, TCGv dest);
 
 /* Per-extension decoders: return false for an encoding they do not know,
  * and the caller raises illegal instruction. */
@@ -71,6 +73,8 @@ bool decode_rva(DisasContext *ctx, uint32_t insn);     /* A (AMO opcode) */
 bool decode_zb(DisasContext *ctx, uint32_t insn);      /* Zba, Zbb, Zbs */
 bool decode_fp(DisasContext *ctx, uint32_t insn);      /* F, D */
 bool decode_system(DisasContext *ctx, uint32_t insn);  /* SYSTEM: csr*, ecall, xret... */
+/* fflags/frm/fcsr access (translate-fp.c); false: use the generic CSR path. */
+bool gen_fp_csr(DisasContext *ctx, uint32_t insn);
 /* C: expand a 16-bit encoding to its 32-bit meaning; false if reserved. */
 bool expand_rvc(DisasContext *ctx, uint16_t c, uint32_t *insn);
 /* Decode and emit one 32-bit instruction (after expansion). */

@@ -38,8 +38,11 @@ static bool gen_csr(DisasContext *ctx, uint32_t insn)
     TCGv src = (f3 & 4) ? tcg_constant(rs1) : get_gpr(ctx, rs1);
     TCGv old = tcg_temp_new();
 
-    if (!ctx->cfg->ext_zicsr) {
+    if (!ctx->cfg->ext_zicsr || (insn_funct3(insn) & 3) == 0) {
         return false;
+    }
+    if (gen_fp_csr(ctx, insn)) {
+        return true;
     }
     tcg_gen_movi(cpu_pc, ctx->pc);
     switch (f3 & 3) {

@@ -35,7 +35,8 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     SlowPath sp = {.kind = store ? SLOW_ST : SLOW_LD, .store = store, .oi = oi};
     int ra, rv = -1, rd = -1;
 
-    nat_sync_globals(g);        /* a fault leaves with env up to date */
+    /* Dirty globals stay in registers: only the slow path, which may
+     * fault or reach a device, writes them back first (below). */
     ra = nat_in_reg(g, (unsigned)op->args[1]);
     if (store) {
         rv = nat_in_reg(g, (unsigned)op->args[0]);
@@ -45,6 +46,13 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     sp.addr_reg = ra;
     sp.val_reg = store ? rv : rd;
     sp.save = nat_live_caller_saved(g, store ? -1 : rd);
+    for (int r = 0; r < 16; r++) {
+        int t = g->reg_temp[r];
+        if (t >= 0 && nat_is_global(g, t) && (g->tflags[t] & T_DIRTY)) {
+            sp.sync |= 1u << r;
+            sp.sync_ofs[r] = (int32_t)g->s->temps[t].mem_offset;
+        }
+    }
     if (g->s->env_tlb_offset == 0 || (mop & MO_BSWAP)) {
         sp.jcc_at = x_jmp32(e);
     } else {
@@ -105,6 +113,12 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
         return;
     }
     x_bind(e, sp->jcc_at, e->pos);
+    nat_gen_fp_fold(e);             /* the C code may raise or use the FPU */
+    for (int r = 0; r < 16; r++) {
+        if (sp->sync & (1u << r)) {
+            x_rm(e, OPC_W | OP_MOV_EvGv, r, RBP, -1, sp->sync_ofs[r]);
+        }
+    }
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
             x_push(e, r);
@@ -142,7 +156,7 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
-    /* MMIO emulation is C code: keep Gen.fp_precheck's invariant (with RSP
+    /* MMIO emulation is C code: no stale flags may stay pending (RSP is
      * back at the frame base, where the MXCSR word lives). */
     nat_gen_mxcsr_clear(e);
     if (!sp->store) {
@@ -158,50 +172,221 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
  * call of the helper (which preserves the live caller-saved registers),
  * so the fast path spills nothing.  MXCSR (SDM vol. 1 section 10.2.3):
  * RC = nearest, all exceptions masked (the C runtime's setting, which
- * helpers restore).  After the operation IE/ZE/OE/UE send it to the
- * helper (flags cleared first); PE alone means inexact, ORed into the
- * guest flags, and is left set (see Gen.fp_precheck).  A NaN result also
- * goes to the helper (targets canonicalize NaNs).
+ * helpers restore).
+ *
+ * Flags are lazy (tcg-backend.h, TCGInlineFPFlags).  Invariant: every
+ * status flag set in MXCSR inside generated code belongs in the guest's
+ * accrued flags (already ORed in or not yet), so folding them in is
+ * idempotent and needs no clearing.  native_exec enters with none and
+ * folds on the way out; before every call into C (helpers, slow paths)
+ * nat_gen_fp_fold ORs them in, since the C code may read the guest flags,
+ * raise, or use the FPU; after it, flags it left behind are cleared.  An
+ * inline op therefore costs no MXCSR access: the host's IE/ZE/OE/UE/PE
+ * are the IEEE 754 flags of the operation, which RISC-V accrues
+ * unchanged (unprivileged spec 11.2; both detect tininess after rounding).
+ * Only a NaN result (the target canonicalizes it, and the host's IE then
+ * equals the helper's NV) or a float->int conversion out of range (the
+ * host's "integer indefinite" with IE alone; the target saturates) goes
+ * to the helper, after the host flags were folded.
  */
-#define MXCSR_SLOT NATIVE_FRAME_BYTES         /* the prologue's alignment pad */
-#define MXCSR_FLAGS 0x3f
-#define MXCSR_EXC_NO_DE 0x3d                  /* DE (denormal operand) is ignored */
-#define MXCSR_EXC_HARD 0x1d                   /* IE, ZE, OE, UE */
+#define MXCSR_SLOT NATIVE_MXCSR_SCRATCH
+#define OP_OR_EvGv 0x09
 
-/* Clear the MXCSR status flags (through R11: EAX keeps the flags read). */
+/* Clear the MXCSR status flags: load the prologue's clean copy. */
 void nat_gen_mxcsr_clear(X86Emit *e)
 {
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, OP_MOV_GvEv, R11, RSP, -1, MXCSR_SLOT);
-    x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
-    x_d(e, (uint32_t)~MXCSR_FLAGS);
-    x_rm(e, OP_MOV_EvGv, R11, RSP, -1, MXCSR_SLOT);
-    x_rm(e, OPC_0F | 0xae, 2, RSP, -1, MXCSR_SLOT);       /* ldmxcsr */
-}
-
-static void fp_jump(SlowPath *sp, size_t at, bool clear)
-{
-    if (clear) {
-        assert(sp->nclear < SLOW_MAX_JUMPS);
-        sp->clear[sp->nclear++] = at;
-    } else {
-        assert(sp->njumps < SLOW_MAX_JUMPS);
-        sp->jumps[sp->njumps++] = at;
+    if (native_fp_flags) {
+        x_rm(e, OPC_0F | 0xae, 2, RSP, -1, NATIVE_MXCSR_CLEAN);    /* ldmxcsr */
     }
 }
 
-/* Singles must be NaN-boxed (else the helper reads a canonical NaN). */
-static void fp_check_boxed(X86Emit *e, SlowPath *sp, const TCGInlineFP *d, int nin)
+/*
+ * OR the pending MXCSR flags into the guest flags (RSP at the frame base;
+ * clobbers RAX and R11):
+ *   stmxcsr [slot]; mov eax, [slot]; and eax, 0x3d; jz 1f
+ *   mov r11, native_fp_flag_map; movzx eax, byte [r11 + rax]
+ *   or [env + offset], eax
+ * 1:
+ */
+void nat_gen_fp_fold(X86Emit *e)
 {
+    size_t skip;
+
+    if (!native_fp_flags) {
+        return;
+    }
+    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
+    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
+    x_arith_ri(e, ARITH_AND, RAX, NATIVE_MXCSR_EXC);
+    skip = x_jcc8(e, CC_E);
+    x_movi(e, R11, (uint64_t)(uintptr_t)native_fp_flag_map);
+    x_rm(e, OP_MOVZBL, RAX, R11, RAX, 0);
+    x_rm(e, OP_OR_EvGv, RAX, RBP, -1, native_fp_flags->offset);
+    x_bind8(e, skip);
+}
+
+/* ---- host-FPU shadows (Gen.xshadow) ---- */
+
+#define XMM_FIRST_SHADOW 2      /* XMM0, XMM1: scratch */
+#define MOVX(dbl) (OPC_66 | OPC_0F | 0x6e | ((dbl) ? OPC_W : 0))     /* mov[dq] xmm, r */
+#define MOVX_OUT(dbl) (OPC_66 | OPC_0F | 0x7e | ((dbl) ? OPC_W : 0)) /* mov[dq] r, xmm */
+#define MOVAPS (OPC_0F | 0x28)
+#define XORPS (OPC_0F | 0x57)
+
+static void xs_forget_temp(Gen *g, int t)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            g->xshadow[i] = g->xshadow[--g->n_xshadow];
+            return;
+        }
+    }
+}
+
+static void xs_forget_xmm(Gen *g, int x)
+{
+    for (int i = 0; i < g->n_xshadow;) {
+        if (g->xshadow[i].xmm == x && g->xshadow[i].boxed) {
+            g->xshadow[i++].xmm = -1;       /* still known boxed */
+        } else if (g->xshadow[i].xmm == x) {
+            g->xshadow[i] = g->xshadow[--g->n_xshadow];
+        } else {
+            i++;
+        }
+    }
+}
+
+static bool xs_boxed(Gen *g, int t)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            return g->xshadow[i].boxed;
+        }
+    }
+    return false;
+}
+
+/* The XMM register holding temp t's value in its low `bits` bits, or -1. */
+static int xs_find(Gen *g, int t, unsigned bits)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            return g->xshadow[i].xmm >= 0 && bits <= g->xshadow[i].bits ? g->xshadow[i].xmm : -1;
+        }
+    }
+    return -1;
+}
+
+static void xs_add(Gen *g, int t, int x, unsigned bits, bool boxed)
+{
+    xs_forget_temp(g, t);
+    if (g->n_xshadow < (int)ARRAY_SIZE(g->xshadow)) {
+        g->xshadow[g->n_xshadow].temp = t;
+        g->xshadow[g->n_xshadow].xmm = (int8_t)x;
+        g->xshadow[g->n_xshadow].bits = (uint8_t)bits;
+        g->xshadow[g->n_xshadow].boxed = boxed;
+        g->n_xshadow++;
+    }
+}
+
+/* The XMM registers holding shadows (to keep across a slow path's call). */
+static unsigned xs_live(Gen *g)
+{
+    unsigned m = 0;
+
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].xmm >= 0) {
+            m |= 1u << g->xshadow[i].xmm;
+        }
+    }
+    return m;
+}
+
+/* A shadow register for a new result, not one of the operands' (a, b). */
+static int xs_alloc(Gen *g, int a, int b)
+{
+    int x;
+
+    do {
+        x = XMM_FIRST_SHADOW + g->xmm_next;
+        g->xmm_next = (g->xmm_next + 1) % (16 - XMM_FIRST_SHADOW);
+    } while (x == a || x == b);
+    xs_forget_xmm(g, x);
+    return x;
+}
+
+void nat_xmm_before_op(Gen *g, const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mov: {
+        int d = (int)op->args[0], s = (int)op->args[1];
+        if (d == s) {
+            break;
+        }
+        xs_forget_temp(g, d);
+        for (int i = 0; i < g->n_xshadow; i++) {
+            if (g->xshadow[i].temp == s) {
+                xs_add(g, d, g->xshadow[i].xmm, g->xshadow[i].bits, g->xshadow[i].boxed);
+                break;
+            }
+        }
+        break;
+    }
+    case INDEX_op_or: {
+        /* x | 0xffffffff00000000 (a NaN box, 11.2) is a boxed single. */
+        int64_t c;
+        bool box = false;
+        for (int i = 1; i <= 2; i++) {
+            if (nat_is_const(g, (unsigned)op->args[i], &c) && ((uint64_t)c >> 32) == 0xffffffffu) {
+                box = true;
+            }
+        }
+        xs_forget_temp(g, (int)op->args[0]);
+        if (box && native_fp_flags) {
+            xs_add(g, (int)op->args[0], -1, 0, true);
+        }
+        break;
+    }
+    case INDEX_op_call:
+        /* nat_gen_call forgets everything unless the call is inline FP. */
+    default:
+        for (unsigned i = 0; i < op->nb_oargs; i++) {
+            xs_forget_temp(g, (int)op->args[i]);
+        }
+        break;
+    case INDEX_op_set_label: case INDEX_op_qemu_ld: case INDEX_op_qemu_st:
+    case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
+        /* Paths merge; slow paths call C; a store through env may
+         * overwrite a global's home. */
+        g->n_xshadow = 0;
+        break;
+    }
+}
+
+static void fp_jump(SlowPath *sp, size_t at)
+{
+    assert(sp->njumps < SLOW_MAX_JUMPS);
+    sp->jumps[sp->njumps++] = at;
+}
+
+/* Singles must be NaN-boxed (else the helper reads a canonical NaN). */
+static void fp_check_boxed(Gen *g, const TCGOp *op, SlowPath *sp, const TCGInlineFP *d,
+                           int nin)
+{
+    X86Emit *e = &g->e;
+
     if (d->bits == 64 || !d->nan_boxed) {
         return;
     }
     for (int i = 0; i < nin; i++) {
+        if (xs_boxed(g, (int)op->args[op->nb_oargs + 1 + i])) {
+            continue;
+        }
         x_mov_rr(e, RAX, sp->in[i]);
         x_shift_ri(e, SHIFT_SHR, RAX, 32);
         x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
         x_b(e, 0xff);
-        fp_jump(sp, x_jcc32(e, CC_NE), false);
+        fp_jump(sp, x_jcc32(e, CC_NE));
     }
 }
 
@@ -216,7 +401,7 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
     X86Emit *e = &g->e;
     bool dbl = d->bits == 64;
     unsigned first = op->nb_oargs;
-    int rd;
+    int rd, x[2];
 
     if (op->nb_iargs != 3 || op->args[first] != 0 || (d->bits != 32 && d->bits != 64)) {
         return false;
@@ -228,16 +413,23 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
     rd = nat_alloc_reg(g);
     sp->val_reg = rd;
     sp->save = nat_live_caller_saved(g, rd);
-    fp_check_boxed(e, sp, d, 2);
+    fp_check_boxed(g, op, sp, d, 2);
     for (int i = 0; i < 2; i++) {
-        x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), i, sp->in[i]);
+        x[i] = xs_find(g, (int)op->args[first + 1 + i], d->bits);
+        if (x[i] < 0) {
+            x[i] = i;
+            x_rr(e, MOVX(dbl), i, sp->in[i]);
+        }
     }
-    x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 1);      /* ucomis[sd] xmm0, xmm1 */
-    fp_jump(sp, x_jcc32(e, CC_P), false);
+    x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, x[0], x[1]);  /* ucomis[sd] a, b */
+    fp_jump(sp, x_jcc32(e, CC_P));
     if (d->op == TCG_FP_MIN || d->op == TCG_FP_MAX) {
         static const uint8_t minmax[] = {[TCG_FP_MIN] = 0x5d, [TCG_FP_MAX] = 0x5f};
-        fp_jump(sp, x_jcc32(e, CC_E), false);
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, 1);
+        fp_jump(sp, x_jcc32(e, CC_E));
+        if (x[0] != 0) {
+            x_rr(e, MOVAPS, 0, x[0]);
+        }
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, x[1]);
         x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
         if (!dbl && d->nan_boxed) {
             x_movi(e, R11, 0xffffffff00000000ULL);
@@ -249,6 +441,8 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
         x_rr(e, OP_MOVZBL, rd, R11);
     }
     sp->ret_pos = e->pos;
+    sp->xmm_result = -1;
+    sp->xmm_save = xs_live(g);
     g_array_append_val(g->slow, *sp);
     nat_set_out(g, (unsigned)op->args[0], rd);
     return true;
@@ -268,15 +462,31 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     unsigned ifl;
     SlowPath sp = {.kind = SLOW_FP, .fn = h->func};
     int64_t rm;
-    int rd;
-    size_t skip;
+    int rd, xd = -1;
 
-    if (!d || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
-        (h->flags & TCG_CALL_MAY_RAISE) || !op->nb_oargs) {
+    if (!d || !native_fp_flags || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
+        (h->flags & TCG_CALL_MAY_RAISE)) {
+        return false;
+    }
+    if (d->op == TCG_FP_SYNC_FLAGS || d->op == TCG_FP_DISCARD_FLAGS) {
+        if (op->nb_oargs || op->nb_iargs != 1) {
+            return false;
+        }
+        if (d->op == TCG_FP_SYNC_FLAGS) {
+            nat_gen_fp_fold(e);
+        } else {
+            nat_gen_mxcsr_clear(e);
+        }
+        return true;
+    }
+    if (!op->nb_oargs) {
         return false;
     }
     if (d->op >= TCG_FP_EQ) {
         return fp_inline_ordered(g, op, d, &sp);
+    }
+    if (d->flags_offset != native_fp_flags->offset) {
+        return false;       /* its flags are not the ones folded lazily */
     }
     nin = d->op >= TCG_FP_SQRT ? 1 : 2;
     dbl = d->bits == 64;
@@ -303,65 +513,68 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     sp.val_reg = rd;
     sp.save = nat_live_caller_saved(g, rd);
 
-    if (g->fp_precheck) {
-        x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);   /* stmxcsr */
-        x_rm(e, 0xf6, 0, RSP, -1, MXCSR_SLOT);            /* test byte */
-        x_b(e, MXCSR_FLAGS);
-        skip = x_jcc8(e, CC_E);
-        nat_gen_mxcsr_clear(e);
-        x_bind8(e, skip);
-        g->fp_precheck = false;
-    }
     if ((uint64_t)rm == d->rm_dynamic && !trunc) {
         x_rm(e, OP_GRP1_EvIz, ARITH_CMP, RBP, -1, d->dyn_rm_offset);
         x_d(e, d->dyn_nearest);
-        fp_jump(&sp, x_jcc32(e, CC_NE), false);
+        fp_jump(&sp, x_jcc32(e, CC_NE));
     }
     if (!from_int) {
-        fp_check_boxed(e, &sp, d, (int)nin);
+        fp_check_boxed(g, op, &sp, d, (int)nin);
     }
     if (from_int) {
-        /* cvtsi2s[sd] xmm0, r32/r64 */
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, sp.in[0]);
+        /* xorps (no false dependency on the old value); cvtsi2s[sd] xd, r32/r64 */
+        xd = xs_alloc(g, -1, -1);
+        x_rr(e, XORPS, xd, xd);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, sp.in[0]);
     } else {
-        for (unsigned i = 0; i < nin; i++) {
-            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, sp.in[i]);
+        int x0 = xs_find(g, (int)op->args[first + 1], d->bits);
+        int x1 = nin == 2 ? xs_find(g, (int)op->args[first + 2], d->bits) : -1;
+
+        if (x0 < 0) {
+            x_rr(e, MOVX(dbl), 0, sp.in[0]);
+            x0 = 0;
+        }
+        if (nin == 2 && x1 < 0) {
+            x_rr(e, MOVX(dbl), 1, sp.in[1]);
+            x1 = 1;
         }
         if (to_int) {
-            /* cvt[t]s[sd]2si r11, xmm0 */
-            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, 0);
+            /* cvt[t]s[sd]2si r11, x0 */
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, x0);
         } else {
-            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
+            /* xd = x0 (a full copy: no false dependency), then xd op= x1 */
+            xd = xs_alloc(g, x0, x1);
+            x_rr(e, MOVAPS, xd, x0);
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], xd, nin == 2 ? x1 : xd);
         }
     }
-    x_rm(e, OPC_0F | 0xae, 3, RSP, -1, MXCSR_SLOT);       /* stmxcsr */
-    x_rm(e, OP_MOV_GvEv, RAX, RSP, -1, MXCSR_SLOT);
-    x_b(e, 0xa8);                                         /* test al, imm8 */
-    x_b(e, MXCSR_EXC_NO_DE);
-    skip = x_jcc8(e, CC_E);
-    x_b(e, 0xa8);
-    x_b(e, MXCSR_EXC_HARD);
-    fp_jump(&sp, x_jcc32(e, CC_NE), true);
-    x_rm(e, OP_GRP1_EvIz, ARITH_OR, RBP, -1, d->flags_offset);
-    x_d(e, d->inexact_flag);
-    x_bind8(e, skip);
     if (to_int) {
-        /* NaN and out-of-range inputs raised IE above. */
+        /* NaN and out-of-range inputs give the integer indefinite value
+         * (INT_MIN: the only value for which "cmp r, 1" overflows); a true
+         * INT_MIN takes the helper too, which gives the same answer. */
+        x_rr(e, ifl | OP_GRP1_EvIb, ARITH_CMP, R11);
+        x_b(e, 1);
+        fp_jump(&sp, x_jcc32(e, CC_O));
         x_rr(e, ifl ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
     } else {
         if (!from_int) {
-            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
-            fp_jump(&sp, x_jcc32(e, CC_P), false);                /* NaN */
+            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, xd, xd);  /* ucomis[sd]: NaN? */
+            fp_jump(&sp, x_jcc32(e, CC_P));
         }
-        x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
+        x_rr(e, MOVX_OUT(dbl), xd, rd);
         if (!dbl && d->nan_boxed) {
             x_movi(e, R11, 0xffffffff00000000ULL);
             x_rr(e, OPC_W | OP_OR_GvEv, rd, R11);
         }
     }
     sp.ret_pos = e->pos;
+    sp.xmm_result = xd;
+    sp.xmm_save = xs_live(g) & ~(xd >= 0 ? 1u << xd : 0);
     g_array_append_val(g->slow, sp);
     nat_set_out(g, (unsigned)op->args[0], rd);
+    if (xd >= 0) {
+        xs_add(g, (int)op->args[0], xd, d->bits, !dbl && d->nan_boxed);
+    }
     return true;
 }
 
@@ -369,16 +582,23 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
 static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
 {
     X86Emit *e = &g->e;
-    int n = 0;
+    int n = 0, nx;
 
-    for (unsigned i = 0; i < sp->nclear; i++) {
-        x_bind(e, sp->clear[i], e->pos);
-    }
-    if (sp->nclear) {
-        nat_gen_mxcsr_clear(e);
-    }
     for (unsigned i = 0; i < sp->njumps; i++) {
         x_bind(e, sp->jumps[i], e->pos);
+    }
+    /* The helper clears the host flags for its own operation. */
+    nat_gen_fp_fold(e);
+    /* The C call clobbers every XMM register: keep the shadows (16 bytes
+     * each, so RSP stays 16-byte aligned). */
+    nx = __builtin_popcount(sp->xmm_save);
+    if (nx) {
+        x_arith_ri(e, ARITH_SUB, RSP, 16 * nx);
+        for (int x = 0, k = 0; x < 16; x++) {
+            if (sp->xmm_save & (1u << x)) {
+                x_rm(e, OPC_F3 | OPC_0F | 0x7f, x, RSP, -1, 16 * k++);    /* movdqu */
+            }
+        }
     }
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
@@ -409,10 +629,20 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
-    /* The helper's C code may leave flags: keep Gen.fp_precheck's invariant
-     * (RSP is back at the frame base, where the MXCSR word lives). */
+    if (nx) {
+        for (int x = 0, k = 0; x < 16; x++) {
+            if (sp->xmm_save & (1u << x)) {
+                x_rm(e, OPC_F3 | OPC_0F | 0x6f, x, RSP, -1, 16 * k++);    /* movdqu */
+            }
+        }
+        x_arith_ri(e, ARITH_ADD, RSP, 16 * nx);
+    }
+    /* RSP is back at the frame base, where the MXCSR word lives. */
     nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
+    if (sp->xmm_result >= 0) {
+        x_rr(e, MOVX(true), sp->xmm_result, RAX);           /* as on the fast path */
+    }
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
@@ -425,6 +655,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
     if (nat_gen_fp_inline(g, op, h)) {
         return;
     }
+    g->n_xshadow = 0;               /* C code clobbers every XMM register */
     /* Helpers read globals from env, may raise with env as the state, or
      * write them there. */
     if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE) || writes) {
@@ -436,6 +667,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
         }
     }
     g->reserved |= CALLER_SAVED;
+    nat_gen_fp_fold(&g->e);             /* C may read the guest flags or raise */
     for (unsigned a = op->nb_oargs; a < nt; a++) {
         unsigned t = (unsigned)op->args[a];
         int dst = nat_call_args[a - op->nb_oargs];
@@ -452,7 +684,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
         }
     }
     nat_emit_call_abs(g, h->func);
-    g->fp_precheck = true;          /* C code ran: MXCSR flags unknown */
+    nat_gen_mxcsr_clear(&g->e);
     if (writes) {
         nat_drop_globals(g);
     }

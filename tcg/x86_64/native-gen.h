@@ -30,13 +30,19 @@ typedef struct SlowPath {
     size_t jcc_at;          /* rel32 of the fast path's miss branch */
     size_t ret_pos;         /* where the fast path resumes */
     unsigned save;          /* caller-saved registers live across the call */
+    /* LD/ST: registers holding dirty globals at the access, and their homes:
+     * written back before the call (a fault or MMIO needs env up to date;
+     * the fast path leaves them in registers). */
+    unsigned sync;
+    int32_t sync_ofs[16];
     /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
     const void *fn;
     int nin, in[2];
     int64_t rm;
-    unsigned njumps, nclear;
+    int xmm_result;                 /* SLOW_FP: also leave the result in this XMM (-1: none) */
+    unsigned xmm_save;              /* SLOW_FP: shadow XMMs live across the call */
+    unsigned njumps;
     size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
-    size_t clear[SLOW_MAX_JUMPS];   /* rel32s into "clear MXCSR flags, then call" */
 } SlowPath;
 
 typedef struct Gen {
@@ -49,6 +55,13 @@ typedef struct Gen {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    /*
+     * next_use[t]: index of the next op that uses t after the ops emitted
+     * so far (INT_MAX: none), kept for temps as their ops are emitted from
+     * arg_next (per op, per argument: the next op using that argument).
+     */
+    int *next_use;
+    const int *arg_next;
     int reg_temp[16];       /* host register -> temp, -1 */
     unsigned locked;        /* registers the current op uses */
     unsigned reserved;      /* registers the current op clobbers */
@@ -60,12 +73,23 @@ typedef struct Gen {
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
     /*
-     * Host-FPU fast path: MXCSR.PE may be set only by inline FP ops whose
-     * inexact result already went into the guest flags.  C code may leave
-     * any flag set, so the first inline op after it (block entry, a label,
-     * a helper call) checks and clears them first.
+     * Host-FPU shadows: XMM2-XMM15 keep copies of inline FP results (and
+     * of the temps moved from them), in their low `bits` bits, so a later
+     * inline op takes its operands from there instead of moving them from
+     * GPRs (the GPR stays the value's home).  All are forgotten where code
+     * that may clobber XMM registers runs (C calls, slow paths that
+     * rejoin), where paths merge, and a temp's entry when it gets another
+     * value.  Entries also record temps known to hold NaN-boxed singles
+     * (inline single results, ORs with the box), whose check is skipped.
      */
-    bool fp_precheck;
+    struct {
+        int temp;
+        int8_t xmm;         /* -1: no copy, only `boxed` */
+        uint8_t bits;
+        bool boxed;         /* the temp is a NaN-boxed single */
+    } xshadow[32];
+    int n_xshadow;
+    int xmm_next;           /* round-robin over XMM2..XMM15 */
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -102,6 +126,7 @@ int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
+int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);
 void nat_drop_globals(Gen *g);
 void nat_bb_end(Gen *g);
@@ -128,7 +153,9 @@ unsigned nat_live_caller_saved(Gen *g, int except);
 void nat_gen_qemu_ldst(Gen *g, const TCGOp *op);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
+void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
+void nat_xmm_before_op(Gen *g, const TCGOp *op);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
 void nat_release_dead(Gen *g, const TCGOp *op);

@@ -8,6 +8,7 @@
 #include "tcg/x86_64/x86-emit.h"
 #include <capstone/capstone.h>
 #include <sys/mman.h>
+#include <xmmintrin.h>
 
 typedef uintptr_t (*NativeEntry)(void *env, const void *code);
 
@@ -37,6 +38,13 @@ static gpointer prologue_build(gpointer unused)
     x_push(&e, R14);
     x_push(&e, R15);
     x_arith_ri(&e, ARITH_SUB, RSP, NATIVE_FRAME_BYTES + 8);
+    /* The upper half of the pad keeps this thread's MXCSR with the status
+     * flags clear (control bits as C left them: helpers restore them), so
+     * generated code clears flags with one ldmxcsr; enter with none. */
+    x_rm(&e, OPC_0F | 0xae, 3, RSP, -1, NATIVE_MXCSR_CLEAN);   /* stmxcsr */
+    x_rm(&e, OP_GRP1_EvIb, ARITH_AND, RSP, -1, NATIVE_MXCSR_CLEAN);
+    x_b(&e, (uint8_t)~NATIVE_MXCSR_FLAGS);                      /* and dword, ~0x3f */
+    x_rm(&e, OPC_0F | 0xae, 2, RSP, -1, NATIVE_MXCSR_CLEAN);   /* ldmxcsr */
     x_mov_rr(&e, RBP, RDI);
     x_jmp_r(&e, RSI);
     assert(!e.overflow);
@@ -68,8 +76,23 @@ static const void *entry_rx(const TranslationBlock *tb)
 
 static uintptr_t native_exec(void *env, TranslationBlock *tb)
 {
+    uintptr_t ret;
+
     native_init();
-    return prologue(env, entry_rx(tb));
+    /* Generated code keeps inline FP ops' flags pending in MXCSR (see
+     * native_fp_flags; the prologue clears them): account for them on the
+     * way out (an exit through a helper's longjmp was folded before the
+     * call). */
+    ret = prologue(env, entry_rx(tb));
+    if (native_fp_flags) {
+        unsigned csr = _mm_getcsr();
+        if (csr & NATIVE_MXCSR_EXC) {
+            *(uint32_t *)((char *)env + native_fp_flags->offset) |=
+                native_fp_flag_map[csr & NATIVE_MXCSR_FLAGS];
+            _mm_setcsr(csr & ~(unsigned)NATIVE_MXCSR_FLAGS);
+        }
+    }
+    return ret;
 }
 
 /*
@@ -206,6 +229,36 @@ void tcg_inline_fp_register(const TCGInlineFP *d)
     if (n_inline_fp < MAX_INLINE_FP) {
         inline_fp[n_inline_fp++] = d;
     }
+}
+
+const TCGInlineFPFlags *native_fp_flags;
+uint8_t native_fp_flag_map[64];
+
+/*
+ * MXCSR status bits (SDM vol. 1 section 10.2.3: IE 0, DE 1, ZE 2, OE 3,
+ * UE 4, PE 5) -> the target's flags.  DE (a denormal operand) is not an
+ * IEEE 754 exception and maps to nothing.
+ */
+void tcg_inline_fp_flags_register(const TCGInlineFPFlags *f)
+{
+    const uint32_t per_bit[6] = {f->invalid, 0, f->divbyzero, f->overflow, f->underflow,
+                                 f->inexact};
+
+    for (unsigned i = 0; i < 6; i++) {
+        if (per_bit[i] > 0xff) {
+            return;         /* the generated fold loads bytes: no lazy flags */
+        }
+    }
+    for (unsigned m = 0; m < 64; m++) {
+        uint32_t v = 0;
+        for (unsigned i = 0; i < 6; i++) {
+            if (m & (1u << i)) {
+                v |= per_bit[i];
+            }
+        }
+        native_fp_flag_map[m] = (uint8_t)v;
+    }
+    native_fp_flags = f;
 }
 
 const TCGInlineFP *native_inline_fp_find(const void *helper)

@@ -56,6 +56,18 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
 /* native-rt.c: the helpers registered with tcg_inline_fp_register. */
 const TCGInlineFP *native_inline_fp_find(const void *helper);
 
+/* native-rt.c: tcg_inline_fp_flags_register's description (NULL: none;
+ * then inline FP ops are not generated) and MXCSR status -> target flags. */
+extern const TCGInlineFPFlags *native_fp_flags;
+extern uint8_t native_fp_flag_map[64];
+#define NATIVE_MXCSR_FLAGS 0x3f     /* IE DE ZE OE UE PE */
+/* The frame's 8-byte pad above the spill slots: [RSP + NATIVE_MXCSR_SCRATCH]
+ * is stmxcsr's scratch word, [RSP + NATIVE_MXCSR_CLEAN] the prologue's copy
+ * of MXCSR with no status flag set. */
+#define NATIVE_MXCSR_SCRATCH NATIVE_FRAME_BYTES
+#define NATIVE_MXCSR_CLEAN (NATIVE_FRAME_BYTES + 4)
+#define NATIVE_MXCSR_EXC 0x3d       /* the IEEE ones: all but DE */
+
 /* native-rt.c: called from generated code. */
 uintptr_t native_lookup(void *env);
 void native_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra,

@@ -526,6 +526,61 @@ UNIT_TEST(write_watch_fires_when_writable)
     g_free(base); g_free(arg);
 }
 
+UNIT_TEST(mux_frontends_each_keep_their_write_watch)
+{
+    char *base = tmp_path("muxww");
+    char *pin = g_strdup_printf("%s.in", base), *pout = g_strdup_printf("%s.out", base);
+    char *arg = g_strdup_printf("path=%s", base);
+    uint8_t data[4096] = { 0 };
+    char sink[65536];
+    int fired_a = 0, fired_b = 0, rd;
+    Chardev *mux;
+    Fe a, b;
+
+    /*
+     * The UART and the monitor behind one full terminal: both wait for it.
+     * One frontend's watch must not replace or cancel the other's, or that
+     * frontend would wait forever (its output stops for good).
+     */
+    CHECK(mkfifo(pin, 0600) == 0 && mkfifo(pout, 0600) == 0);
+    mux = chardev_new_kv("mww0", "pipe", &error_abort, arg, "mux=on", NULL);
+    fe_attach(&a, mux);
+    fe_attach(&b, mux);
+    while (qemu_chr_fe_write(&a.be, data, sizeof(data)) > 0) {
+    }
+    CHECK(qemu_chr_fe_add_write_watch(&a.be, count_writable, &fired_a));
+    CHECK(qemu_chr_fe_add_write_watch(&b.be, count_writable, &fired_b));
+    rd = open(pout, O_RDONLY | O_NONBLOCK);
+    CHECK(rd >= 0);
+    CHECK(read(rd, sink, sizeof(sink)) > 0);
+    RUN_UNTIL(fired_a == 1 && fired_b == 1, 2000);
+    run_for(30);
+    CHECK_EQ(fired_a, 1);               /* one-shot for each */
+    CHECK_EQ(fired_b, 1);
+
+    /* Cancelling one leaves the other armed. */
+    while (qemu_chr_fe_write(&a.be, data, sizeof(data)) > 0) {
+    }
+    CHECK(qemu_chr_fe_add_write_watch(&a.be, count_writable, &fired_a));
+    CHECK(qemu_chr_fe_add_write_watch(&b.be, count_writable, &fired_b));
+    CHECK(qemu_chr_fe_add_write_watch(&b.be, NULL, NULL));
+    while (read(rd, sink, sizeof(sink)) > 0) {
+    }
+    RUN_UNTIL(fired_a == 2, 2000);
+    run_for(30);
+    CHECK_EQ(fired_b, 1);
+    fe_detach(&a, false);
+    fe_detach(&b, true);
+    CHECK(qemu_chr_delete("mww0-base", &error_abort));
+    close(rd);
+    unlink(pin);
+    unlink(pout);
+    g_free(pin);
+    g_free(pout);
+    g_free(base);
+    g_free(arg);
+}
+
 UNIT_TEST(frontend_attach_rules)
 {
     Chardev *chr = chardev_new_kv("fa0", "ringbuf", &error_abort, NULL);
