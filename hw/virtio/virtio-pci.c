@@ -680,20 +680,23 @@ static const PropertyInfo prop_info_forward = {
 static void collect_prop(const Property *prop, void *opaque)
 {
     GArray *a = opaque;
+    PropertyInfo *info;
+    Property f;
+
+    /* The PCI function's own: its slot, vectors and (qdev's) id. */
+    if (!strcmp(prop->name, "addr") || !strcmp(prop->name, "vectors") ||
+        !strcmp(prop->name, "id")) {
+        return;
+    }
     /* The device's own type and description, for -device NAME,help. */
-    PropertyInfo *info = g_memdup2(&prop_info_forward, sizeof(*info));
-    Property f = {
+    info = g_memdup2(&prop_info_forward, sizeof(*info));
+    info->type = prop->info->type;
+    info->desc = prop->info->desc;
+    f = (Property){
         .name = prop->name, .info = info, .desc = prop->desc,
         .link_type = prop->link_type,
     };
-
-    info->type = prop->info->type;
-    info->desc = prop->info->desc;
-    /* The PCI function's own: its slot, vectors and (qdev's) id. */
-    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors") &&
-        strcmp(prop->name, "id")) {
-        g_array_append_val(a, f);
-    }
+    g_array_append_val(a, f);
 }
 
 static const Property vpci_props[] = {
