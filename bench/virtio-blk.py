@@ -76,7 +76,7 @@ def one_run(exe, img, transport, iothread, ops):
                 raise
             # QEMU refuses iothread= on virtio-mmio under TCG ("ioeventfd is
             # required for iothread"): that line has no peer.
-            print('%s: %s' % (os.path.basename(exe), m.stderr.strip()), file=sys.stderr)
+            print(m.stderr.strip(), file=sys.stderr)
             return None
         for i, (label, bargs, unit) in enumerate(WORKLOADS):
             r = blkbench(m, bargs % {'ops': ops}, i + 1)
@@ -113,13 +113,17 @@ def main():
             for _ in range(opts.mib):
                 f.write(chunk)
         for transport, io in configs:
-            res = {}
-            for name, exe in engines:
-                runs = [one_run(exe, img, transport, io, opts.ops) for _ in range(opts.runs)]
-                runs = [r for r in runs if r]
-                if runs:
-                    res[name] = {label: statistics.median(r[label] for r in runs)
-                                 for label, _, _ in WORKLOADS}
+            # Alternate the emulators run by run, so that load from elsewhere
+            # on the host hits both alike.
+            runs = {name: [] for name, _ in engines}
+            for _ in range(opts.runs):
+                for name, exe in engines:
+                    r = one_run(exe, img, transport, io, opts.ops)
+                    if r:
+                        runs[name].append(r)
+            res = {name: {label: statistics.median(r[label] for r in rs)
+                          for label, _, _ in WORKLOADS}
+                   for name, rs in runs.items() if rs}
             rows.append((transport, io, res))
     print('virtio-blk, %d MiB raw image, cache=none aio=io_uring, blkbench O_DIRECT in '
           'the guest, median of %d' % (opts.mib, opts.runs))

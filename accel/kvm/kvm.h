@@ -75,6 +75,10 @@ typedef struct KVMVcpu {
     /* The CPU's architectural state in memory is newer than KVM's. */
     bool regs_dirty;
     QemuCond cond;             /* the vCPU waits here while parked */
+    /* kvm_run_on_cpu: work for the vCPU thread (under the BQL). */
+    void (*work_fn)(CPUState *cpu, void *data);
+    void *work_data;
+    bool work_done;
     uint64_t exits;            /* statistics */
 } KVMVcpu;
 
@@ -117,6 +121,13 @@ void kvm_resume_all_vcpus(void);
 void kvm_post_reset(void);
 /* Make the next KVM_RUN load the CPU state from memory (after a reset). */
 void kvm_cpu_mark_dirty(CPUState *cpu);
+/*
+ * Run fn(cpu, data) on cpu's own thread and wait for it (QEMU's
+ * run_on_cpu): the vCPU is kicked out of KVM_RUN (or woken if parked),
+ * runs fn between two KVM_RUNs and goes on as before.  Call with the BQL
+ * held, from any thread but the vCPU's; the BQL is dropped while waiting.
+ */
+void kvm_run_on_cpu(CPUState *cpu, void (*fn)(CPUState *cpu, void *data), void *data);
 /* Kick cpu out of KVM_RUN (any thread). */
 void kvm_cpu_kick(CPUState *cpu);
 const char *kvm_exit_reason_name(uint32_t reason);
