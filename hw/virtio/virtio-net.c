@@ -329,9 +329,11 @@ static uint8_t vnet_ctrl_rx(VirtIONet *s, uint8_t cmd, const uint8_t *data, size
     switch (cmd) {
     case VIRTIO_NET_CTRL_RX_PROMISC:
         s->promisc = data[0];
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     case VIRTIO_NET_CTRL_RX_ALLMULTI:
         s->allmulti = data[0];
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
     /* ALLUNI, NOMULTI, ... need VIRTIO_NET_F_CTRL_RX_EXTRA, not offered. */
@@ -369,6 +371,7 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
         memcpy(s->mac.a, data, 6);
         qemu_format_nic_info_str(s->nic, &s->mac);
         virtio_notify_config(vdev);
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
     if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET) {
@@ -389,6 +392,7 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
         s->multi_count = nm;
         s->uni_overflow = ou;
         s->multi_overflow = om;
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
     return VIRTIO_NET_ERR;
@@ -442,12 +446,32 @@ static void vnet_link_status_changed(NetClientState *nc)
     }
 }
 
+static void vnet_query_rx_filter(NetClientState *nc, NetRxFilterInfo *info)
+{
+    VirtIONet *s = nc->nic_opaque;
+
+    info->promiscuous = s->promisc;
+    info->multicast = s->allmulti ? NET_RX_STATE_ALL : NET_RX_STATE_NORMAL;
+    info->unicast = NET_RX_STATE_NORMAL;
+    /* No VLAN filtering (CTRL_VLAN is not offered): every VLAN passes. */
+    info->vlan = NET_RX_STATE_ALL;
+    info->broadcast_allowed = true;
+    info->multicast_overflow = s->multi_overflow;
+    info->unicast_overflow = s->uni_overflow;
+    info->main_mac = s->mac;
+    info->n_unicast = s->uni_count;
+    info->n_multicast = s->multi_count;
+    memcpy(info->unicast_table, s->uni, sizeof(s->uni[0]) * s->uni_count);
+    memcpy(info->multicast_table, s->multi, sizeof(s->multi[0]) * s->multi_count);
+}
+
 static const NetClientInfo vnet_info = {
     .type = NET_CLIENT_DRIVER_NIC,
     .size = sizeof(NetClientState),
     .receive = vnet_receive,
     .can_receive = vnet_can_receive,
     .link_status_changed = vnet_link_status_changed,
+    .query_rx_filter = vnet_query_rx_filter,
 };
 
 static uint64_t vnet_get_features(VirtIODevice *vdev, uint64_t f)
@@ -508,24 +532,27 @@ static void vnet_reset(VirtIODevice *vdev)
 }
 
 /* The NIC's name and model: the PCI function's when it embeds this device. */
-static void vnet_nic_identity(VirtIONet *s, const char **model, const char **id)
+static Object *vnet_nic_identity(VirtIONet *s, const char **model, const char **id)
 {
     Object *owner = OBJECT(s)->parent;
     DeviceState *dev = DEVICE(s);
 
     *model = object_get_typename(OBJECT(s));
     *id = dev->id;
-    if (owner && object_dynamic_cast(owner, TYPE_DEVICE) &&
+    if (owner && object_dynamic_cast(owner, TYPE_DEVICE) && OBJECT(s)->name &&
         !strcmp(OBJECT(s)->name, "virtio-backend")) {
         *model = object_get_typename(owner);
         *id = DEVICE(owner)->id;
+        return owner;
     }
+    return OBJECT(s);
 }
 
 static void vnet_realize(VirtIODevice *vdev, Error **errp)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
     const char *model, *id;
+    Object *whole;
 
     if (s->rx_queue_size < 256 || s->rx_queue_size > VIRTQUEUE_MAX_SIZE ||
         (s->rx_queue_size & (s->rx_queue_size - 1))) {
@@ -541,8 +568,9 @@ static void vnet_realize(VirtIODevice *vdev, Error **errp)
     }
     qemu_macaddr_default_if_unset(&s->mac_prop);
     s->mac = s->mac_prop;
-    vnet_nic_identity(s, &model, &id);
+    whole = vnet_nic_identity(s, &model, &id);
     s->nic = qemu_new_nic(&vnet_info, s->netdev, model, id, s);
+    s->nic->qom_path = object_get_canonical_path(whole);
     qemu_format_nic_info_str(s->nic, &s->mac);
     s->status = VIRTIO_NET_S_LINK_UP;
     s->promisc = true;

@@ -222,6 +222,26 @@ def test_info_network_and_set_link(machine, linux):
                     ' \\ net0: index=0,type=user,net=10.0.2.0,restrict=off\r\n')
     st, out = sh(m, 'ifconfig eth0 up; sleep 1; cat /sys/class/net/eth0/carrier')
     assert out.strip().endswith('1')
+    # Bringing eth0 up makes Linux program the filter over the control queue.
+    ev = q.event_wait('NIC_RX_FILTER_CHANGED', timeout=30)
+    assert ev['data']['name'] == 'virtio-net-pci.0'
+    assert ev['data']['path'].startswith('/machine/')
+    f, = q.cmd('query-rx-filter', {'name': 'virtio-net-pci.0'})['return']
+    assert f['main-mac'] == '52:54:00:12:34:56'
+    assert f['promiscuous'] is False
+    assert f['broadcast-allowed'] is True
+    assert f['vlan'] == 'all'
+    assert all(re.match(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$', a) for a in f['multicast-table'])
+    assert q.command('query-rx-filter') == [f]
+    r = q.cmd('query-rx-filter', {'name': 'net0'})
+    assert r['error']['desc'] == "net client(net0) isn't a NIC"
+    r = q.cmd('query-rx-filter', {'name': 'nope'})
+    assert r['error']['desc'] == 'invalid net client name: nope'
+    # Promiscuous mode from the guest: the filter follows, the event is re-armed.
+    st, out = sh(m, 'ifconfig eth0 promisc')
+    ev = q.event_wait('NIC_RX_FILTER_CHANGED', timeout=30)
+    f, = q.command('query-rx-filter')
+    assert f['promiscuous'] is True
     assert 'return' in q.cmd('set_link', {'name': 'virtio-net-pci.0', 'up': False})
     st, out = sh(m, 'sleep 1; cat /sys/class/net/eth0/carrier')
     assert out.strip().endswith('0')

@@ -367,6 +367,13 @@ UNIT_TEST(virtio_net_receive_mergeable_buffers)
     net_teardown(&t, h);
 }
 
+static unsigned filter_events;
+
+static void count_filter_event(NetClientState *nc)
+{
+    filter_events++;
+}
+
 static uint8_t ctrl_cmd(T *t, const uint8_t *cmd, size_t len)
 {
     put(t, CTRLBUF, cmd, len);
@@ -396,7 +403,10 @@ UNIT_TEST(virtio_net_control_queue_filters)
     make_frame(frame, other, 1);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 1);
+    net_set_rx_filter_changed_hook(count_filter_event);
+    filter_events = 0;
     CHECK_EQ(ctrl_cmd(&t, promisc_off, sizeof(promisc_off)), VIRTIO_NET_OK);
+    CHECK_EQ(filter_events, 1u);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 1);          /* filtered out */
     make_frame(frame, guest_mac, 2);
@@ -409,6 +419,22 @@ UNIT_TEST(virtio_net_control_queue_filters)
     make_frame(frame, other, 3);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 3);
+    /* One event until someone asks; the query shows the driver's filter. */
+    CHECK_EQ(filter_events, 1u);
+    {
+        NetRxFilterInfo info;
+        NetClientState *nic = h->nc.peer;
+
+        CHECK(qemu_query_rx_filter(nic, &info, NULL));
+        CHECK(!info.promiscuous);
+        CHECK_EQ(info.n_unicast, 1u);
+        CHECK(!memcmp(info.unicast_table[0].a, other, 6));
+        CHECK(!memcmp(info.main_mac.a, guest_mac, 6));
+        CHECK(!qemu_query_rx_filter(&h->nc, &info, NULL));   /* not a NIC */
+    }
+    CHECK_EQ(ctrl_cmd(&t, table, sizeof(table)), VIRTIO_NET_OK);
+    CHECK_EQ(filter_events, 2u);
+    net_set_rx_filter_changed_hook(NULL);
     /* A table longer than its data, and an unknown class: ERR, no reset. */
     table[2] = 5;
     CHECK_EQ(ctrl_cmd(&t, table, sizeof(table)), VIRTIO_NET_ERR);
