@@ -142,6 +142,18 @@ def test_hostfwd_tcp_both_ways(machine, linux):
     poweroff(m)
 
 
+def test_guestfwd_to_a_command(machine, linux):
+    # A guest connection to 10.0.2.100:1234 talks to `tr a-z A-Z` on the host.
+    m = shell(machine, linux, '-netdev',
+              'user,id=n0,guestfwd=tcp:10.0.2.100:1234-cmd:tr a-z A-Z',
+              '-device', 'virtio-net-device,netdev=n0')
+    guest_up(m)
+    st, out = sh(m, 'echo hello-guestfwd | nc 10.0.2.100 1234')
+    assert st == 0, out
+    assert 'HELLO-GUESTFWD' in out
+    poweroff(m)
+
+
 def test_socket_netdev_links_two_machines(machine, linux):
     port = free_port()
     a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
@@ -309,6 +321,8 @@ def test_netdev_add_del_qmp(machine):
     (['-netdev', 'socket,id=s,connect=127.0.0.1:1'], "-netdev socket,id=s,connect="),
     (['-netdev', 'tap,id=t,fd=9999'], "fd=9999 is not an open file descriptor"),
     (['-net', 'nic,bogus=1'], "Invalid parameter 'bogus'"),
+    (['-netdev', 'user,id=a,guestfwd=tcp:10.0.2.100:1-chardev:c'],
+     "only cmd:COMMAND targets are supported"),
 ])
 def test_cli_errors(args, msg):
     r = machina.run([machina_bin(), '-M', 'virt', '-bios', 'none', '-display', 'none',
