@@ -346,3 +346,21 @@ def test_cli_nic_none_and_legacy_net(machine):
                     ' \\ hub0port1: user.0: index=0,type=user,net=10.0.2.0,'
                     'restrict=off\r\n')
     q.command('quit')
+
+
+@pytest.mark.parametrize('board,model', [('microvm', 'virtio-net-device'),
+                                         ('pc', 'virtio-net-pci')])
+def test_x86_nic_default_model(machine, board, model):
+    """-nic picks virtio-net-pci where there is PCI, else a virtio-mmio slot."""
+    x86 = machina.binary('x86_64')
+    if not os.path.exists(x86):
+        pytest.skip('machina-system-x86_64 is not built')
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        pytest.skip('needs /dev/kvm (the x86_64 machines run on KVM)')
+    m = machine('x86_64', '-M', board, '-S', '-nic', 'user,mac=52:54:00:00:86:01', qmp=True)
+    q = m.qmp()
+    text = q.command('human-monitor-command', **{'command-line': 'info network'})
+    assert text == ('%s.0: index=0,type=nic,model=%s,macaddr=52:54:00:00:86:01\r\n'
+                    ' \\ __org.qemu.nic0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
+                    % (model, model))
+    q.command('quit')
