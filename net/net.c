@@ -135,12 +135,18 @@ void qemu_del_net_client(NetClientState *nc)
         return;
     }
     peer = nc->peer;
+    /*
+     * Unpeer first: the sent callbacks below may send again, and those
+     * frames must be dropped, not queued on a client about to go.
+     */
+    if (peer) {
+        peer->peer = NULL;
+        nc->peer = NULL;
+    }
     /* The peer may be waiting for frames it sent us to be taken: let it go on. */
     qemu_net_queue_purge(nc->incoming_queue, NULL);
     if (peer) {
         qemu_net_queue_purge(peer->incoming_queue, nc);
-        peer->peer = NULL;
-        nc->peer = NULL;
         /* A NIC whose backend went away sees its link go down. */
         if (peer->info->type == NET_CLIENT_DRIVER_NIC && !peer->link_down) {
             peer->link_down = true;

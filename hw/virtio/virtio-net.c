@@ -36,7 +36,7 @@ typedef struct VirtIONet {
     NetClientState *nic;
     MACAddr mac;                 /* current (the driver may set it) */
     VirtQueue *rx_vq, *tx_vq, *ctrl_vq;
-    bool rx_enabled;             /* DRIVER_OK and not resetting */
+    bool active;                 /* DRIVER_OK, not resetting or unplugging */
     bool tx_waiting;             /* the backend queued a frame: wait for it */
     QEMUBH *tx_bh;
     uint8_t *tx_buf;
@@ -95,7 +95,7 @@ static bool vnet_can_receive(NetClientState *nc)
     VirtIONet *s = nc->nic_opaque;
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
-    return s->rx_enabled && !vdev->broken && virtio_queue_ready(s->rx_vq);
+    return s->active && !vdev->broken && virtio_queue_ready(s->rx_vq);
 }
 
 /*
@@ -256,7 +256,7 @@ static void vnet_flush_tx(VirtIONet *s)
     VirtQueueElement *e;
     unsigned sent = 0;
 
-    if (s->tx_waiting || !(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) || vdev->broken) {
+    if (s->tx_waiting || !s->active || vdev->broken) {
         return;
     }
     while ((e = virtqueue_pop(s->tx_vq))) {
@@ -364,7 +364,8 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
-    if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
+    if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET &&
+        virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
         if (len != 6) {
             return VIRTIO_NET_ERR;
         }
@@ -374,7 +375,8 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
         qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
-    if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET) {
+    if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET &&
+        virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_RX)) {
         MACAddr uni[VIRTIO_NET_MAC_TABLE_ENTRIES], multi[VIRTIO_NET_MAC_TABLE_ENTRIES];
         unsigned nu, nm;
         bool ou, om;
@@ -415,6 +417,15 @@ static void vnet_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
             virtqueue_element_free(e);
             virtio_error(vdev, "virtio-net: malformed control request");
             return;
+        }
+        if (out > 65536) {
+            /* Tables past 64 entries only mean "accept all": bound the copy. */
+            uint8_t err = VIRTIO_NET_ERR;
+
+            iov_from_buf(e->in_sg, e->in_num, in - 1, &err, 1);
+            virtqueue_push(vq, e, 1);
+            virtqueue_element_free(e);
+            continue;
         }
         cmd = g_malloc(out);
         iov_to_buf(e->out_sg, e->out_num, 0, cmd, out);
@@ -502,10 +513,10 @@ static void vnet_get_config(VirtIODevice *vdev, uint8_t *config)
 static void vnet_set_status(VirtIODevice *vdev, uint8_t status)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
-    bool was = s->rx_enabled;
+    bool was = s->active;
 
-    s->rx_enabled = status & VIRTIO_CONFIG_S_DRIVER_OK;
-    if (s->rx_enabled && !was) {
+    s->active = status & VIRTIO_CONFIG_S_DRIVER_OK;
+    if (s->active && !was) {
         /* Frames that arrived before the driver was ready. */
         qemu_flush_queued_packets(s->nic);
         vnet_flush_tx(s);
@@ -516,7 +527,7 @@ static void vnet_reset(VirtIODevice *vdev)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
 
-    s->rx_enabled = false;
+    s->active = false;
     s->tx_waiting = false;
     qemu_bh_cancel(s->tx_bh);
     /* What waited for the old rings is stale; backends may send again. */
@@ -588,6 +599,7 @@ static void vnet_unrealize(VirtIODevice *vdev)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
 
+    s->active = false;
     qemu_del_net_client(s->nic);
     s->nic = NULL;
     s->netdev = NULL;
