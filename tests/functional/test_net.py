@@ -333,6 +333,19 @@ def test_cli_errors(args, msg):
     assert msg in lines[0]
 
 
+def test_cli_hostfwd_port_in_use():
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        r = machina.run([machina_bin(), '-M', 'virt', '-bios', 'none', '-display', 'none',
+                         '-S', '-netdev', 'user,id=n,hostfwd=tcp:127.0.0.1:%d-:22' % port])
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Could not set up host forwarding rule 'tcp:127.0.0.1:%d-:22'" % port in lines[0]
+
+
 def test_cli_nic_none_and_legacy_net(machine):
     machina_bin()
     m = machine('riscv64', '-M', 'virt', '-S', '-bios', 'none', '-nic', 'none',
