@@ -45,9 +45,15 @@ static void mmio_set_host_notifier(void *opaque, unsigned n, int fd, bool assign
     }
 }
 
+static bool mmio_ioeventfd_enabled(void *opaque)
+{
+    return ((VirtIOMMIOProxy *)opaque)->ioeventfd;
+}
+
 static const VirtioTransportOps mmio_transport_ops = {
     .notify = mmio_notify,
     .set_host_notifier = mmio_set_host_notifier,
+    .ioeventfd_enabled = mmio_ioeventfd_enabled,
 };
 
 static void mmio_reset_queues(VirtIOMMIOProxy *p, VirtIODevice *vdev)
@@ -291,10 +297,16 @@ static void virtio_mmio_finalize(Object *obj)
     memory_region_finalize(&VIRTIO_MMIO(obj)->iomem);
 }
 
+static const Property virtio_mmio_props[] = {
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOMMIOProxy, ioeventfd, true),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void virtio_mmio_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
 
+    object_class_set_props(klass, virtio_mmio_props);
     dc->desc = "virtio-mmio transport";
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;

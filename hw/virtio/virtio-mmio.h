@@ -65,6 +65,7 @@ typedef struct VirtIOMMIOProxy {
     uint32_t guest_features_sel;
     uint32_t queue_sel;
     VirtIOMMIOQueue vqs[VIRTIO_QUEUE_MAX];
+    bool ioeventfd;                 /* property: kicks may go to host notifiers */
 } VirtIOMMIOProxy;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOProxy, (obj), TYPE_VIRTIO_MMIO)

@@ -22,14 +22,21 @@ static void host_notifier_read(void *opaque)
 {
     VirtQueue *vq = opaque;
     uint64_t cnt;
+    bool taken;
 
     /* Any number of kicks since the last read is one run of the handler. */
     if (read(vq->notifier_fd, &cnt, sizeof(cnt)) < 0) {
         return;             /* EAGAIN: another read took them */
     }
-    bql_lock();
+    /* Main-loop handlers already hold the BQL; an iothread takes it. */
+    taken = !bql_locked();
+    if (taken) {
+        bql_lock();
+    }
     virtio_queue_run_handler(vq);
-    bql_unlock();
+    if (taken) {
+        bql_unlock();
+    }
 }
 
 static void host_notifier_close(VirtIODevice *vdev, VirtQueue *vq)
@@ -45,11 +52,19 @@ static void host_notifier_close(VirtIODevice *vdev, VirtQueue *vq)
     vq->notifier_fd = -1;
 }
 
+bool virtio_transport_has_ioeventfd(VirtIODevice *vdev)
+{
+    const VirtioTransportOps *t = vdev->transport;
+
+    return t && t->set_host_notifier &&
+           (!t->ioeventfd_enabled || t->ioeventfd_enabled(vdev->transport_opaque));
+}
+
 bool virtio_host_notifiers_start(VirtIODevice *vdev, Error **errp)
 {
-    if (!vdev->transport || !vdev->transport->set_host_notifier) {
-        error_setg(errp, "%s: the transport cannot deliver notifications to an "
-                   "iothread", vdev->name);
+    if (!virtio_transport_has_ioeventfd(vdev)) {
+        /* QEMU's wording for iothread= with ioeventfd=off. */
+        error_setg(errp, "ioeventfd is required for iothread");
         return false;
     }
     for (unsigned i = 0; i < vdev->num_queues; i++) {

@@ -74,6 +74,7 @@ typedef struct VirtIOPCIProxy {
     uint32_t nvectors;
     uint8_t pci_cfg_cap;
     VirtIOPCIQueue vqs[VIRTIO_QUEUE_MAX];
+    bool ioeventfd;                /* property: kicks may go to host notifiers */
 } VirtIOPCIProxy;
 
 typedef struct VirtioPCIClass {
@@ -120,9 +121,15 @@ static void vpci_set_host_notifier(void *opaque, unsigned n, int fd, bool assign
     }
 }
 
+static bool vpci_ioeventfd_enabled(void *opaque)
+{
+    return ((VirtIOPCIProxy *)opaque)->ioeventfd;
+}
+
 static const VirtioTransportOps vpci_transport_ops = {
     .notify = vpci_notify,
     .set_host_notifier = vpci_set_host_notifier,
+    .ioeventfd_enabled = vpci_ioeventfd_enabled,
 };
 
 static void vpci_reset_queues(VirtIOPCIProxy *p)
@@ -619,6 +626,7 @@ static void collect_prop(const Property *prop, void *opaque)
 
 static const Property vpci_props[] = {
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors, 0),
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 

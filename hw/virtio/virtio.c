@@ -434,6 +434,9 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
         virtio_cleanup(vdev);
         return;
     }
+    if (!vdev->notify_loop && vdc->kick_in_main_loop && virtio_transport_has_ioeventfd(vdev)) {
+        vdev->notify_loop = main_loop_get();
+    }
     if (vdev->notify_loop && !virtio_host_notifiers_start(vdev, errp)) {
         if (bus->unplugged) {
             bus->unplugged(BUS(bus), vdev);
@@ -455,6 +458,9 @@ static void virtio_device_unrealize(DeviceState *dev)
 
     /* No more kicks into the device's loop before the device goes. */
     virtio_host_notifiers_stop(vdev);
+    if (vdev->notify_loop == main_loop_get()) {
+        vdev->notify_loop = NULL;
+    }
     if (dev->parent_bus && object_dynamic_cast(OBJECT(dev->parent_bus), TYPE_VIRTIO_BUS)) {
         VirtioBusState *bus = VIRTIO_BUS(dev->parent_bus);
 

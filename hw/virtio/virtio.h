@@ -89,6 +89,8 @@ typedef struct VirtioTransportOps {
      * transport without it handles kicks in the vCPU thread only.
      */
     void (*set_host_notifier)(void *opaque, unsigned n, int fd, bool assign);
+    /* The transport's ioeventfd=on|off property (QEMU's name); on if absent. */
+    bool (*ioeventfd_enabled)(void *opaque);
 } VirtioTransportOps;
 
 typedef struct VirtioDeviceClass {
@@ -107,6 +109,13 @@ typedef struct VirtioDeviceClass {
     void (*reset)(VirtIODevice *vdev);
     /* Status written by the driver (after the core stored it). */
     void (*set_status)(VirtIODevice *vdev, uint8_t status);
+    /*
+     * The queue handlers need not run inside the guest's kick: with the
+     * transport's ioeventfd on, kicks go through host notifiers into the
+     * main loop, so the vCPU returns to the guest at once and the main
+     * thread does the device work in parallel (as QEMU does under TCG).
+     */
+    bool kick_in_main_loop;
 } VirtioDeviceClass;
 
 struct VirtIODevice {
@@ -210,6 +219,8 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
  * registers); the I/O a handler starts then runs without it.
  */
 bool virtio_host_notifiers_start(VirtIODevice *vdev, Error **errp);
+/* Can the transport the device is plugged into deliver kicks to an eventfd? */
+bool virtio_transport_has_ioeventfd(VirtIODevice *vdev);
 void virtio_host_notifiers_stop(VirtIODevice *vdev);
 /* Kick queue n's handler in its loop as if the guest had (after a drain). */
 void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n);
