@@ -172,3 +172,17 @@ def test_iothread_bad_id(tmp_path):
         assert p.returncode == 1, p.stderr
         lines = p.stderr.strip().splitlines()
         assert len(lines) == 1 and 'ioeventfd is required for iothread' in lines[0], p.stderr
+
+
+def test_iothread_in_use_cannot_be_deleted(machine, tmp_path):
+    path, _ = make_image(tmp_path, 'disk.img', mib=1)
+    machina_bin()
+    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S', '-object', 'iothread,id=io1',
+                '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring' % path,
+                '-device', 'virtio-blk-pci,drive=d0,iothread=io1', qmp=True)
+    q = m.qmp()
+    r = q.cmd('object-del', {'id': 'io1'})
+    assert r['error']['desc'] == "object 'io1' is in use, can not be deleted"
+    assert [t['id'] for t in q.command('query-iothreads')] == ['io1']
+    q.command('quit')
+    assert m.wait(timeout=30) == 0
