@@ -83,7 +83,29 @@ static const QmpMember block_device_info[] = {
 };
 static const QmpMember block_info[] = {
     { "device", "str" }, { "qdev", "str", true }, { "type", "str" }, { "removable", "bool" },
-    { "locked", "bool" }, { "inserted", "BlockDeviceInfo", true }, END,
+    { "locked", "bool" }, { "tray_open", "bool", true },
+    { "inserted", "BlockDeviceInfo", true }, END,
+};
+static const QmpMember block_device_stats[] = {
+    { "rd_bytes", "int" }, { "wr_bytes", "int" }, { "unmap_bytes", "int" },
+    { "rd_operations", "int" }, { "wr_operations", "int" }, { "flush_operations", "int" },
+    { "unmap_operations", "int" }, { "rd_total_time_ns", "int" },
+    { "wr_total_time_ns", "int" }, { "flush_total_time_ns", "int" },
+    { "unmap_total_time_ns", "int" }, { "wr_highest_offset", "int" },
+    { "rd_merged", "int" }, { "wr_merged", "int" }, { "unmap_merged", "int" },
+    { "idle_time_ns", "int", true }, { "failed_rd_operations", "int" },
+    { "failed_wr_operations", "int" }, { "failed_flush_operations", "int" },
+    { "failed_unmap_operations", "int" }, { "invalid_rd_operations", "int" },
+    { "invalid_wr_operations", "int" }, { "invalid_flush_operations", "int" },
+    { "invalid_unmap_operations", "int" }, { "account_invalid", "bool" },
+    { "account_failed", "bool" }, { "timed_stats", "[any]" }, END,
+};
+static const QmpMember block_stats[] = {
+    { "device", "str", true }, { "qdev", "str", true }, { "node-name", "str", true },
+    { "stats", "BlockDeviceStats" }, { "parent", "BlockStats", true }, END,
+};
+static const QmpMember device_tray_moved_data[] = {
+    { "device", "str" }, { "id", "str" }, { "tray-open", "bool" }, END,
 };
 static const QmpMember block_io_error_data[] = {
     { "device", "str" }, { "node-name", "str", true }, { "operation", "str" },
@@ -98,6 +120,9 @@ static const char *const run_state_values[] = {
 static const char *const shutdown_cause_values[] = {
     "none", "host-error", "host-qmp-quit", "host-qmp-system-reset", "host-signal",
     "host-ui", "guest-shutdown", "guest-reset", "guest-panic", "subsystem-reset", NULL,
+};
+static const char *const change_ro_mode_values[] = {
+    "retain", "read-only", "read-write", NULL,
 };
 static const char *const qmp_capability_values[] = { "oob", NULL };
 static const char *const data_format_values[] = { "utf8", "base64", NULL };
@@ -123,6 +148,9 @@ static const QmpTypeDef types[] = {
     { "ImageInfo", QMP_META_OBJECT, image_info },
     { "BlockDeviceInfo", QMP_META_OBJECT, block_device_info },
     { "BlockInfo", QMP_META_OBJECT, block_info },
+    { "BlockDeviceStats", QMP_META_OBJECT, block_device_stats },
+    { "BlockStats", QMP_META_OBJECT, block_stats },
+    { "BlockdevChangeReadOnlyMode", QMP_META_ENUM, NULL, change_ro_mode_values },
     { "IOThreadInfo", QMP_META_OBJECT, iothread_info },
     { "ObjectPropertyInfo", QMP_META_OBJECT, object_property_info },
     { "SchemaInfo", QMP_META_OBJECT, schema_info },
@@ -152,6 +180,24 @@ static const QmpMember args_device_del[] = { { "id", "str" }, END };
 static const QmpMember args_balloon[] = { { "value", "int" }, END };
 static const QmpMember args_block_resize[] = {
     { "device", "str", true }, { "node-name", "str", true }, { "size", "int" }, END,
+};
+/* networking (owner: net) */
+static const QmpMember args_netdev_add[] = { { "type", "str" }, { "id", "str" }, END };
+static const QmpMember args_netdev_del[] = { { "id", "str" }, END };
+static const QmpMember args_set_link[] = { { "name", "str" }, { "up", "bool" }, END };
+static const QmpMember args_query_blockstats[] = { { "query-nodes", "bool", true }, END };
+static const QmpMember args_eject[] = {
+    { "device", "str", true }, { "id", "str", true }, { "force", "bool", true }, END,
+};
+static const QmpMember args_close_tray[] = {
+    { "device", "str", true }, { "id", "str", true }, END,
+};
+static const QmpMember args_remove_medium[] = { { "id", "str" }, END };
+static const QmpMember args_insert_medium[] = { { "id", "str" }, { "node-name", "str" }, END };
+static const QmpMember args_change_medium[] = {
+    { "device", "str", true }, { "id", "str", true }, { "filename", "str" },
+    { "format", "str", true }, { "force", "bool", true },
+    { "read-only-mode", "BlockdevChangeReadOnlyMode", true }, END,
 };
 static const QmpMember args_hmc[] = {
     { "command-line", "str" }, { "cpu-index", "int", true }, END,
@@ -227,6 +273,26 @@ static const QmpCommandDef commands[] = {
       "the -drive backends and what is inserted in them" },
     { "block_resize", args_block_resize, "any", false, false, qmp_block_resize,
       "grow or shrink a disk image; the device tells the guest" },
+    { "netdev_add", args_netdev_add, "any", true, false, qmp_netdev_add,
+      "add a network backend, as -netdev (further keys are its options)" },
+    { "netdev_del", args_netdev_del, "any", false, false, qmp_netdev_del,
+      "remove a network backend" },
+    { "set_link", args_set_link, "any", false, false, qmp_set_link,
+      "bring a NIC's or netdev's link up or down" },
+    { "query-blockstats", args_query_blockstats, "[BlockStats]", false, false,
+      qmp_query_blockstats, "I/O counters of each backend (or each node)" },
+    { "eject", args_eject, "any", false, false, qmp_eject,
+      "open the tray (if any) and remove the medium of a removable drive" },
+    { "blockdev-open-tray", args_eject, "any", false, false, qmp_blockdev_open_tray,
+      "open a removable device's tray (event DEVICE_TRAY_MOVED)" },
+    { "blockdev-close-tray", args_close_tray, "any", false, false, qmp_blockdev_close_tray,
+      "close a removable device's tray (event DEVICE_TRAY_MOVED)" },
+    { "blockdev-remove-medium", args_remove_medium, "any", false, false,
+      qmp_blockdev_remove_medium, "take the medium out of an open tray" },
+    { "blockdev-insert-medium", args_insert_medium, "any", false, false,
+      qmp_blockdev_insert_medium, "put a -blockdev node into an empty drive" },
+    { "blockdev-change-medium", args_change_medium, "any", false, false,
+      qmp_blockdev_change_medium, "open a file and make it the drive's medium" },
     { "device_add", args_device_add, "any", true, false, qmp_device_add,
       "add a device (further keys are its properties)" },
     { "device_del", args_device_del, "any", false, false, qmp_device_del,
@@ -268,6 +334,8 @@ static const QmpEventDef events[] = {
     { "RESUME", NULL, "the guest resumed" },
     { "DEVICE_DELETED", device_deleted_data, "a device was removed" },
     { "BALLOON_CHANGE", balloon_info, "the guest's balloon driver reported new RAM" },
+    { "DEVICE_TRAY_MOVED", device_tray_moved_data,
+      "a removable device's tray opened or closed" },
     { "BLOCK_IO_ERROR", block_io_error_data,
       "a disk request failed on the host; action says what the device did" },
     { NULL },

@@ -137,10 +137,15 @@ static bool better_rep(TCGContext *s, unsigned cand, unsigned cur)
     return cand < cur;
 }
 
-/* The temp to use in place of i (same value, cheapest to keep). */
-static unsigned canonical(OptContext *c, unsigned i)
+/*
+ * The temp to use in place of i (same value, cheapest to keep), other than
+ * avoid (the op's output) when the ring has another member: in
+ * "mov g, a; ext32s g, g" the ext then reads a and the mov is a dead store
+ * (tcg_liveness drops overwritten global stores).
+ */
+static unsigned canonical(OptContext *c, unsigned i, unsigned avoid)
 {
-    unsigned best = i;
+    unsigned best = i == avoid ? UINT_MAX : i;
 
     if (c->info[i].is_const) {
         unsigned k = tcg_const_idx((int64_t)c->info[i].val);
@@ -148,11 +153,11 @@ static unsigned canonical(OptContext *c, unsigned i)
         return k;
     }
     for (unsigned j = c->info[i].next_copy; j != i; j = c->info[j].next_copy) {
-        if (better_rep(c->s, j, best)) {
+        if (j != avoid && (best == UINT_MAX || better_rep(c->s, j, best))) {
             best = j;
         }
     }
-    return best;
+    return best == UINT_MAX ? i : best;
 }
 
 static bool arg_const(OptContext *c, TCGArg a, uint64_t *v)
@@ -383,7 +388,8 @@ void tcg_optimize(TCGContext *s)
             continue;
         }
         for (unsigned a = op->nb_oargs; a < nt; a++) {
-            op->args[a] = canonical(c, op->args[a]);
+            op->args[a] = canonical(c, op->args[a],
+                                    op->nb_oargs == 1 ? (unsigned)op->args[0] : UINT_MAX);
         }
 
         if (opc == INDEX_op_mov) {

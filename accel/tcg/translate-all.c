@@ -31,6 +31,8 @@ const TCGBackend *tcg_backend;
 static GRecMutex tb_lock;
 static uint8_t *code_buf;
 static size_t code_size, code_used;
+static size_t code_prefaulted;    /* [0, this) of the buffer is mapped */
+#define CODE_PREFAULT_CHUNK (1 * MiB)
 static GHashTable *tb_htable;     /* TB -> TB, keyed by tb_hash/tb_equal */
 /*
  * Per RAM page that ever held code since the last flush: its blocks and a
@@ -198,6 +200,7 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
     code_buf = buf;
     code_size = size;
     code_used = 0;
+    code_prefaulted = 0;
     tcg_backend = be;
     tcg_context_init();
     tcg_runtime_init();
@@ -606,6 +609,11 @@ retry:
         if (phys0 != RAM_ADDR_INVALID) {
             tlb_protect_code(phys0);
         }
+    }
+    if (code_used + 64 * KiB > code_prefaulted && code_prefaulted < code_size) {
+        size_t len = MIN((size_t)CODE_PREFAULT_CHUNK, code_size - code_prefaulted);
+        tcg_code_buffer_prefault(code_buf + code_prefaulted, len);
+        code_prefaulted += len;
     }
     tb = (TranslationBlock *)(code_buf + code_used);
     memset(tb, 0, sizeof(*tb));

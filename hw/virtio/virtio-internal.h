@@ -23,8 +23,7 @@ struct VirtQueue {
     unsigned inuse;                /* popped, not yet pushed */
     uint16_t vector;
     VirtIOHandleOutput *handle_output;
-    int notifier_fd;               /* host notifier eventfd (when notifier_on) */
-    bool notifier_on;
+    int host_notifier_fd;          /* ioeventfd of this queue, -1: none */
     /* Packed rings: wrap counters (§2.8.1) and a batch being filled. */
     bool last_avail_wrap;
     bool used_wrap;
@@ -35,8 +34,8 @@ struct VirtQueue {
 };
 
 void virtqueue_reset_one(VirtQueue *vq);
-/* Run the queue's handler now, in the calling thread (checks ready/broken). */
-void virtio_queue_run_handler(VirtQueue *vq);
+/* Run the queue's handler for a kick (already counted by the caller). */
+void virtio_queue_notify_vq(VirtQueue *vq);
 
 /* §2.7.5 descriptor flags */
 #define VRING_DESC_F_NEXT 1

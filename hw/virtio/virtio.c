@@ -25,12 +25,16 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len)
         vdev->vq[i].vdev = vdev;
         vdev->vq[i].index = i;
         vdev->vq[i].vector = VIRTIO_NO_VECTOR;
+        vdev->vq[i].host_notifier_fd = -1;
     }
     vdev->num_queues = 0;
 }
 
 void virtio_cleanup(VirtIODevice *vdev)
 {
+    for (unsigned i = 0; vdev->vq && i < VIRTIO_QUEUE_MAX; i++) {
+        virtio_queue_host_notifier_stop(vdev, i);
+    }
     g_free(vdev->config);
     vdev->config = NULL;
     g_free(vdev->vq);
@@ -256,16 +260,6 @@ VirtIODevice *virtio_queue_get_vdev(VirtQueue *vq)
     return vq->vdev;
 }
 
-void virtio_queue_run_handler(VirtQueue *vq)
-{
-    VirtIODevice *vdev = vq->vdev;
-
-    if (vdev->broken || !vq->ready || !vq->handle_output) {
-        return;
-    }
-    vq->handle_output(vdev, vq);
-}
-
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
 {
     VirtQueue *vq = virtio_queue_get(vdev, n);
@@ -274,7 +268,7 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
         qemu_log_mask(LOG_GUEST_ERROR, "%s: notify of absent queue %u\n", vdev->name, n);
         return;
     }
-    if (vq->notifier_on) {
+    if (vq->host_notifier_fd >= 0 && vdev->notify_loop) {
         /*
          * A kick that reached the register anyway (a write of another width
          * than the ioeventfd's): the handler must still run in the device's
@@ -283,7 +277,18 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
         virtio_queue_kick_host_notifier(vdev, n);
         return;
     }
-    virtio_queue_run_handler(vq);
+    vdev->stats.kicks_exit++;
+    virtio_queue_notify_vq(vq);
+}
+
+void virtio_queue_notify_vq(VirtQueue *vq)
+{
+    VirtIODevice *vdev = vq->vdev;
+
+    if (vdev->broken || !vq->ready || !vq->handle_output) {
+        return;
+    }
+    vq->handle_output(vdev, vq);
 }
 
 unsigned virtio_queue_get_max_num(VirtIODevice *vdev, unsigned n)
@@ -434,20 +439,6 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
         virtio_cleanup(vdev);
         return;
     }
-    if (!vdev->notify_loop && vdc->kick_in_main_loop && virtio_transport_has_ioeventfd(vdev)) {
-        vdev->notify_loop = main_loop_get();
-    }
-    if (vdev->notify_loop && !virtio_host_notifiers_start(vdev, errp)) {
-        if (bus->unplugged) {
-            bus->unplugged(BUS(bus), vdev);
-        }
-        vdev->transport = NULL;
-        if (vdc->unrealize) {
-            vdc->unrealize(vdev);
-        }
-        virtio_cleanup(vdev);
-        return;
-    }
     virtio_reset(vdev);
 }
 
@@ -456,11 +447,6 @@ static void virtio_device_unrealize(DeviceState *dev)
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
 
-    /* No more kicks into the device's loop before the device goes. */
-    virtio_host_notifiers_stop(vdev);
-    if (vdev->notify_loop == main_loop_get()) {
-        vdev->notify_loop = NULL;
-    }
     if (dev->parent_bus && object_dynamic_cast(OBJECT(dev->parent_bus), TYPE_VIRTIO_BUS)) {
         VirtioBusState *bus = VIRTIO_BUS(dev->parent_bus);
 
@@ -480,8 +466,35 @@ static void virtio_device_reset(DeviceState *dev)
     virtio_reset(VIRTIO_DEVICE(dev));
 }
 
+/* Statistics: readable (qom-get), never settable. */
+static bool stat_parse(Object *obj, const Property *prop, const char *str, Error **errp)
+{
+    error_setg(errp, "Property '%s.%s' is read-only", object_get_typename(obj),
+               prop->name);
+    return false;
+}
+
+static char *stat_print(Object *obj, const Property *prop)
+{
+    return g_strdup_printf("%" PRIu64, *(uint64_t *)((char *)obj + prop->offset));
+}
+
+static const PropertyInfo prop_info_stat = {
+    .type = "uint64",
+    .desc = "read-only counter",
+    .parse = stat_parse,
+    .print = stat_print,
+};
+
+#define DEFINE_PROP_STAT(n, f, d)                                          \
+    DEFINE_PROP(n, VirtIODevice, stats.f, prop_info_stat, uint64_t, .desc = (d))
+
 static const Property virtio_device_props[] = {
     DEFINE_PROP_BOOL("packed", VirtIODevice, packed, false),
+    DEFINE_PROP_STAT("x-kicks-exit", kicks_exit, "kicks through a register write"),
+    DEFINE_PROP_STAT("x-kicks-ioeventfd", kicks_ioeventfd, "kicks through an ioeventfd"),
+    DEFINE_PROP_STAT("x-irqs-plain", irqs_plain, "interrupts through the device model"),
+    DEFINE_PROP_STAT("x-irqs-irqfd", irqs_irqfd, "interrupts through an irqfd"),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -82,15 +82,6 @@ typedef struct VirtioTransportOps {
      * change (vector = config vector): vdev->isr already has the bit set.
      */
     void (*notify)(void *opaque, uint16_t vector);
-    /*
-     * Route the guest's kicks of queue n to the eventfd fd (assign) or back
-     * to the register write (!assign), by registering an ioeventfd on the
-     * queue's notify address (memory_region_add_eventfd).  Optional: a
-     * transport without it handles kicks in the vCPU thread only.
-     */
-    void (*set_host_notifier)(void *opaque, unsigned n, int fd, bool assign);
-    /* The transport's ioeventfd=on|off property (QEMU's name); on if absent. */
-    bool (*ioeventfd_enabled)(void *opaque);
 } VirtioTransportOps;
 
 typedef struct VirtioDeviceClass {
@@ -112,11 +103,27 @@ typedef struct VirtioDeviceClass {
     /*
      * The queue handlers need not run inside the guest's kick: with the
      * transport's ioeventfd on, kicks go through host notifiers into the
-     * main loop, so the vCPU returns to the guest at once and the main
-     * thread does the device work in parallel (as QEMU does under TCG).
+     * main loop under any accelerator, so the vCPU returns to the guest at
+     * once and the main thread does the device work meanwhile (as QEMU
+     * does for virtio-pci under TCG).
      */
     bool kick_in_main_loop;
 } VirtioDeviceClass;
+
+/*
+ * Which path each kick and interrupt took, read with qom-get
+ * (x-kicks-exit, x-kicks-ioeventfd, x-irqs-plain, x-irqs-irqfd): a kick
+ * through the transport's register write (a vCPU exit into the device
+ * model) or through an ioeventfd the accelerator signalled; an interrupt
+ * raised through the device model (IRQ line level, MSI-X write) or by
+ * signalling an irqfd.
+ */
+typedef struct VirtioStats {
+    uint64_t kicks_exit;
+    uint64_t kicks_ioeventfd;
+    uint64_t irqs_plain;
+    uint64_t irqs_irqfd;
+} VirtioStats;
 
 struct VirtIODevice {
     DeviceState parent_obj;
@@ -137,13 +144,16 @@ struct VirtIODevice {
     AddressSpace *dma_as;            /* guest memory as the device sees it */
     /*
      * Set by a device's realize to have its queues served by another event
-     * loop (an iothread's): kicks then arrive there through host notifiers
-     * (virtio-notifier.c) and the queue handlers run in that thread, with
-     * the BQL taken around them.  NULL: handlers run in the vCPU thread.
+     * loop (an iothread's): the transport then gives every ready queue a
+     * host notifier (virtio-notifier.c) whatever the accelerator, kicks
+     * arrive in that loop and the queue handlers run there, with the BQL
+     * taken around them.  NULL: handlers run in the main loop (host
+     * notifiers under KVM) or in the vCPU thread (register writes).
      */
     EventLoop *notify_loop;
     const VirtioTransportOps *transport;
     void *transport_opaque;
+    VirtioStats stats;
 };
 
 /*
@@ -204,26 +214,33 @@ void virtio_set_guest_features_word(VirtIODevice *vdev, unsigned word, uint32_t 
 uint32_t virtio_get_host_features_word(VirtIODevice *vdev, unsigned word);
 uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr, unsigned size);
 void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val, unsigned size);
-/*
- * The guest kicked queue n.  With host notifiers on, the kick is forwarded
- * to the queue's eventfd, so the handler runs in the device's loop.
- */
+/* The guest kicked queue n (through a register write: counted as an exit). */
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
 
 /*
- * Host notifiers (virtio-notifier.c): one eventfd per queue, registered as
- * an ioeventfd on the transport's notify address and watched by
- * vdev->notify_loop.  Started by the core after the transport plugged the
- * device, stopped before it unplugs.  The handler takes the BQL, because the
- * vCPU thread changes queue and device state under it (status, reset, queue
- * registers); the I/O a handler starts then runs without it.
+ * Host notifiers (virtio-notifier.c): an eventfd per queue whose signals
+ * are kicks, handled in the main loop.  The transport registers it as an
+ * ioeventfd on its notify register (memory_region_add_eventfd), so an
+ * accelerator that offloads ioeventfds (KVM_IOEVENTFD) completes the
+ * guest's write in the kernel and the vCPU never leaves for the device
+ * model.  start returns the fd (-1 with errno on failure); stop takes
+ * the fd out of the loop, serves a kick still pending in it, and closes it.
  */
-bool virtio_host_notifiers_start(VirtIODevice *vdev, Error **errp);
-/* Can the transport the device is plugged into deliver kicks to an eventfd? */
-bool virtio_transport_has_ioeventfd(VirtIODevice *vdev);
-void virtio_host_notifiers_stop(VirtIODevice *vdev);
+int virtio_queue_host_notifier_start(VirtIODevice *vdev, unsigned n);
+void virtio_queue_host_notifier_stop(VirtIODevice *vdev, unsigned n);
+/* The queue's host notifier fd, or -1. */
+int virtio_queue_host_notifier_fd(VirtIODevice *vdev, unsigned n);
+/*
+ * Does the transport give ready queues host notifiers?  Always for a device
+ * with a notify_loop; otherwise when the transport's ioeventfd property is
+ * on and the accelerator completes the guest's write in the kernel, or the
+ * device asks for main-loop kicks (kick_in_main_loop).
+ */
+bool virtio_wants_host_notifiers(VirtIODevice *vdev, bool ioeventfd_prop);
 /* Kick queue n's handler in its loop as if the guest had (after a drain). */
 void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n);
+/* Signal an irqfd (guest notifier): counts the interrupt as irqfd-borne. */
+void virtio_irqfd_signal(VirtIODevice *vdev, int fd);
 
 /* Queue registers (the transport reads and writes these for its guest). */
 unsigned virtio_queue_get_max_num(VirtIODevice *vdev, unsigned n);  /* 0: absent */

@@ -9,18 +9,38 @@
 #include "hw/x86/pc-isa.h"
 #include "hw/pci/pci-host-pc.h"
 #include "hw/pci/pci-bus-pc.h"
+#include "hw/x86/piix3.h"
+
+/* Direct kernel boot: the machine is the firmware and routes PIRQA-D as
+ * the MP table says (a -bios firmware reprograms them anyway). */
+static void pc_pirq_reset(void *opaque)
+{
+    piix3_set_firmware_routing(opaque);
+}
 
 static void pc_init_board(X86MachineState *x86ms)
 {
     Error *err = NULL;
     DeviceState *host = qdev_new(TYPE_PC_PCI_HOST);
+    DeviceState *piix3;
+    PCIBus *bus;
 
     pc_isa_devices_init(x86ms, true);
     if (!qdev_realize_and_unref(host, NULL, &err) ||
-        !pc_pci_bus_create(PC_PCI_HOST(host), &err)) {
+        !(bus = pc_pci_bus_create(PC_PCI_HOST(host), &err))) {
         error_report_err(err);
         exit(1);
     }
+    /* MSI-X vectors as KVM MSI routes (irqfd); INTx through the PIIX3. */
+    pci_bus_set_msi_ops(bus, &x86_pci_msi_route_ops, x86ms);
+    piix3 = qdev_new(TYPE_PIIX3);
+    if (!object_property_parse(OBJECT(piix3), "addr", "01.0", &err) ||
+        !qdev_realize_and_unref(piix3, BUS(bus), &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    qemu_register_reset(pc_pirq_reset, piix3);
+    x86ms->pci_intx_routed = true;
 }
 
 static void pc_class_init(ObjectClass *oc, void *data)

@@ -225,6 +225,144 @@ void nat_gen_fp_fold(X86Emit *e)
     x_bind8(e, skip);
 }
 
+/* ---- host-FPU shadows (Gen.xshadow) ---- */
+
+#define XMM_FIRST_SHADOW 2      /* XMM0, XMM1: scratch */
+#define MOVX(dbl) (OPC_66 | OPC_0F | 0x6e | ((dbl) ? OPC_W : 0))     /* mov[dq] xmm, r */
+#define MOVX_OUT(dbl) (OPC_66 | OPC_0F | 0x7e | ((dbl) ? OPC_W : 0)) /* mov[dq] r, xmm */
+#define MOVAPS (OPC_0F | 0x28)
+#define XORPS (OPC_0F | 0x57)
+
+static void xs_forget_temp(Gen *g, int t)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            g->xshadow[i] = g->xshadow[--g->n_xshadow];
+            return;
+        }
+    }
+}
+
+static void xs_forget_xmm(Gen *g, int x)
+{
+    for (int i = 0; i < g->n_xshadow;) {
+        if (g->xshadow[i].xmm == x && g->xshadow[i].boxed) {
+            g->xshadow[i++].xmm = -1;       /* still known boxed */
+        } else if (g->xshadow[i].xmm == x) {
+            g->xshadow[i] = g->xshadow[--g->n_xshadow];
+        } else {
+            i++;
+        }
+    }
+}
+
+static bool xs_boxed(Gen *g, int t)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            return g->xshadow[i].boxed;
+        }
+    }
+    return false;
+}
+
+/* The XMM register holding temp t's value in its low `bits` bits, or -1. */
+static int xs_find(Gen *g, int t, unsigned bits)
+{
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].temp == t) {
+            return g->xshadow[i].xmm >= 0 && bits <= g->xshadow[i].bits ? g->xshadow[i].xmm : -1;
+        }
+    }
+    return -1;
+}
+
+static void xs_add(Gen *g, int t, int x, unsigned bits, bool boxed)
+{
+    xs_forget_temp(g, t);
+    if (g->n_xshadow < (int)ARRAY_SIZE(g->xshadow)) {
+        g->xshadow[g->n_xshadow].temp = t;
+        g->xshadow[g->n_xshadow].xmm = (int8_t)x;
+        g->xshadow[g->n_xshadow].bits = (uint8_t)bits;
+        g->xshadow[g->n_xshadow].boxed = boxed;
+        g->n_xshadow++;
+    }
+}
+
+/* The XMM registers holding shadows (to keep across a slow path's call). */
+static unsigned xs_live(Gen *g)
+{
+    unsigned m = 0;
+
+    for (int i = 0; i < g->n_xshadow; i++) {
+        if (g->xshadow[i].xmm >= 0) {
+            m |= 1u << g->xshadow[i].xmm;
+        }
+    }
+    return m;
+}
+
+/* A shadow register for a new result, not one of the operands' (a, b). */
+static int xs_alloc(Gen *g, int a, int b)
+{
+    int x;
+
+    do {
+        x = XMM_FIRST_SHADOW + g->xmm_next;
+        g->xmm_next = (g->xmm_next + 1) % (16 - XMM_FIRST_SHADOW);
+    } while (x == a || x == b);
+    xs_forget_xmm(g, x);
+    return x;
+}
+
+void nat_xmm_before_op(Gen *g, const TCGOp *op)
+{
+    switch (op->opc) {
+    case INDEX_op_mov: {
+        int d = (int)op->args[0], s = (int)op->args[1];
+        if (d == s) {
+            break;
+        }
+        xs_forget_temp(g, d);
+        for (int i = 0; i < g->n_xshadow; i++) {
+            if (g->xshadow[i].temp == s) {
+                xs_add(g, d, g->xshadow[i].xmm, g->xshadow[i].bits, g->xshadow[i].boxed);
+                break;
+            }
+        }
+        break;
+    }
+    case INDEX_op_or: {
+        /* x | 0xffffffff00000000 (a NaN box, 11.2) is a boxed single. */
+        int64_t c;
+        bool box = false;
+        for (int i = 1; i <= 2; i++) {
+            if (nat_is_const(g, (unsigned)op->args[i], &c) && ((uint64_t)c >> 32) == 0xffffffffu) {
+                box = true;
+            }
+        }
+        xs_forget_temp(g, (int)op->args[0]);
+        if (box && native_fp_flags) {
+            xs_add(g, (int)op->args[0], -1, 0, true);
+        }
+        break;
+    }
+    case INDEX_op_call:
+        /* nat_gen_call forgets everything unless the call is inline FP. */
+    default:
+        for (unsigned i = 0; i < op->nb_oargs; i++) {
+            xs_forget_temp(g, (int)op->args[i]);
+        }
+        break;
+    case INDEX_op_set_label: case INDEX_op_qemu_ld: case INDEX_op_qemu_st:
+    case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
+        /* Paths merge; slow paths call C; a store through env may
+         * overwrite a global's home. */
+        g->n_xshadow = 0;
+        break;
+    }
+}
+
 static void fp_jump(SlowPath *sp, size_t at)
 {
     assert(sp->njumps < SLOW_MAX_JUMPS);
@@ -232,12 +370,18 @@ static void fp_jump(SlowPath *sp, size_t at)
 }
 
 /* Singles must be NaN-boxed (else the helper reads a canonical NaN). */
-static void fp_check_boxed(X86Emit *e, SlowPath *sp, const TCGInlineFP *d, int nin)
+static void fp_check_boxed(Gen *g, const TCGOp *op, SlowPath *sp, const TCGInlineFP *d,
+                           int nin)
 {
+    X86Emit *e = &g->e;
+
     if (d->bits == 64 || !d->nan_boxed) {
         return;
     }
     for (int i = 0; i < nin; i++) {
+        if (xs_boxed(g, (int)op->args[op->nb_oargs + 1 + i])) {
+            continue;
+        }
         x_mov_rr(e, RAX, sp->in[i]);
         x_shift_ri(e, SHIFT_SHR, RAX, 32);
         x_rr(e, OP_GRP1_EvIb, ARITH_CMP, RAX);
@@ -257,7 +401,7 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
     X86Emit *e = &g->e;
     bool dbl = d->bits == 64;
     unsigned first = op->nb_oargs;
-    int rd;
+    int rd, x[2];
 
     if (op->nb_iargs != 3 || op->args[first] != 0 || (d->bits != 32 && d->bits != 64)) {
         return false;
@@ -269,16 +413,23 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
     rd = nat_alloc_reg(g);
     sp->val_reg = rd;
     sp->save = nat_live_caller_saved(g, rd);
-    fp_check_boxed(e, sp, d, 2);
+    fp_check_boxed(g, op, sp, d, 2);
     for (int i = 0; i < 2; i++) {
-        x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), i, sp->in[i]);
+        x[i] = xs_find(g, (int)op->args[first + 1 + i], d->bits);
+        if (x[i] < 0) {
+            x[i] = i;
+            x_rr(e, MOVX(dbl), i, sp->in[i]);
+        }
     }
-    x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 1);      /* ucomis[sd] xmm0, xmm1 */
+    x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, x[0], x[1]);  /* ucomis[sd] a, b */
     fp_jump(sp, x_jcc32(e, CC_P));
     if (d->op == TCG_FP_MIN || d->op == TCG_FP_MAX) {
         static const uint8_t minmax[] = {[TCG_FP_MIN] = 0x5d, [TCG_FP_MAX] = 0x5f};
         fp_jump(sp, x_jcc32(e, CC_E));
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, 1);
+        if (x[0] != 0) {
+            x_rr(e, MOVAPS, 0, x[0]);
+        }
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | minmax[d->op], 0, x[1]);
         x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
         if (!dbl && d->nan_boxed) {
             x_movi(e, R11, 0xffffffff00000000ULL);
@@ -290,6 +441,8 @@ static bool fp_inline_ordered(Gen *g, const TCGOp *op, const TCGInlineFP *d, Slo
         x_rr(e, OP_MOVZBL, rd, R11);
     }
     sp->ret_pos = e->pos;
+    sp->xmm_result = -1;
+    sp->xmm_save = xs_live(g);
     g_array_append_val(g->slow, *sp);
     nat_set_out(g, (unsigned)op->args[0], rd);
     return true;
@@ -309,7 +462,7 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     unsigned ifl;
     SlowPath sp = {.kind = SLOW_FP, .fn = h->func};
     int64_t rm;
-    int rd;
+    int rd, xd = -1;
 
     if (!d || !native_fp_flags || (h->flags & TCG_CALL_NO_RWG) != TCG_CALL_NO_RWG ||
         (h->flags & TCG_CALL_MAY_RAISE)) {
@@ -366,20 +519,33 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         fp_jump(&sp, x_jcc32(e, CC_NE));
     }
     if (!from_int) {
-        fp_check_boxed(e, &sp, d, (int)nin);
+        fp_check_boxed(g, op, &sp, d, (int)nin);
     }
     if (from_int) {
-        /* cvtsi2s[sd] xmm0, r32/r64 */
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, 0, sp.in[0]);
+        /* xorps (no false dependency on the old value); cvtsi2s[sd] xd, r32/r64 */
+        xd = xs_alloc(g, -1, -1);
+        x_rr(e, XORPS, xd, xd);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, sp.in[0]);
     } else {
-        for (unsigned i = 0; i < nin; i++) {
-            x_rr(e, OPC_66 | OPC_0F | 0x6e | (dbl ? OPC_W : 0), (int)i, sp.in[i]);
+        int x0 = xs_find(g, (int)op->args[first + 1], d->bits);
+        int x1 = nin == 2 ? xs_find(g, (int)op->args[first + 2], d->bits) : -1;
+
+        if (x0 < 0) {
+            x_rr(e, MOVX(dbl), 0, sp.in[0]);
+            x0 = 0;
+        }
+        if (nin == 2 && x1 < 0) {
+            x_rr(e, MOVX(dbl), 1, sp.in[1]);
+            x1 = 1;
         }
         if (to_int) {
-            /* cvt[t]s[sd]2si r11, xmm0 */
-            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, 0);
+            /* cvt[t]s[sd]2si r11, x0 */
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, x0);
         } else {
-            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], 0, nin == 2 ? 1 : 0);
+            /* xd = x0 (a full copy: no false dependency), then xd op= x1 */
+            xd = xs_alloc(g, x0, x1);
+            x_rr(e, MOVAPS, xd, x0);
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], xd, nin == 2 ? x1 : xd);
         }
     }
     if (to_int) {
@@ -392,18 +558,23 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
         x_rr(e, ifl ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
     } else {
         if (!from_int) {
-            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, 0, 0);    /* ucomis[sd] xmm0, xmm0 */
-            fp_jump(&sp, x_jcc32(e, CC_P));                       /* NaN */
+            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, xd, xd);  /* ucomis[sd]: NaN? */
+            fp_jump(&sp, x_jcc32(e, CC_P));
         }
-        x_rr(e, OPC_66 | OPC_0F | 0x7e | (dbl ? OPC_W : 0), 0, rd);
+        x_rr(e, MOVX_OUT(dbl), xd, rd);
         if (!dbl && d->nan_boxed) {
             x_movi(e, R11, 0xffffffff00000000ULL);
             x_rr(e, OPC_W | OP_OR_GvEv, rd, R11);
         }
     }
     sp.ret_pos = e->pos;
+    sp.xmm_result = xd;
+    sp.xmm_save = xs_live(g) & ~(xd >= 0 ? 1u << xd : 0);
     g_array_append_val(g->slow, sp);
     nat_set_out(g, (unsigned)op->args[0], rd);
+    if (xd >= 0) {
+        xs_add(g, (int)op->args[0], xd, d->bits, !dbl && d->nan_boxed);
+    }
     return true;
 }
 
@@ -411,13 +582,24 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
 static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
 {
     X86Emit *e = &g->e;
-    int n = 0;
+    int n = 0, nx;
 
     for (unsigned i = 0; i < sp->njumps; i++) {
         x_bind(e, sp->jumps[i], e->pos);
     }
     /* The helper clears the host flags for its own operation. */
     nat_gen_fp_fold(e);
+    /* The C call clobbers every XMM register: keep the shadows (16 bytes
+     * each, so RSP stays 16-byte aligned). */
+    nx = __builtin_popcount(sp->xmm_save);
+    if (nx) {
+        x_arith_ri(e, ARITH_SUB, RSP, 16 * nx);
+        for (int x = 0, k = 0; x < 16; x++) {
+            if (sp->xmm_save & (1u << x)) {
+                x_rm(e, OPC_F3 | OPC_0F | 0x7f, x, RSP, -1, 16 * k++);    /* movdqu */
+            }
+        }
+    }
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
             x_push(e, r);
@@ -447,9 +629,20 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp)
             x_pop(e, r);
         }
     }
+    if (nx) {
+        for (int x = 0, k = 0; x < 16; x++) {
+            if (sp->xmm_save & (1u << x)) {
+                x_rm(e, OPC_F3 | OPC_0F | 0x6f, x, RSP, -1, 16 * k++);    /* movdqu */
+            }
+        }
+        x_arith_ri(e, ARITH_ADD, RSP, 16 * nx);
+    }
     /* RSP is back at the frame base, where the MXCSR word lives. */
     nat_gen_mxcsr_clear(e);
     x_mov_rr(e, sp->val_reg, RAX);
+    if (sp->xmm_result >= 0) {
+        x_rr(e, MOVX(true), sp->xmm_result, RAX);           /* as on the fast path */
+    }
     x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
@@ -462,6 +655,7 @@ void nat_gen_call(Gen *g, const TCGOp *op)
     if (nat_gen_fp_inline(g, op, h)) {
         return;
     }
+    g->n_xshadow = 0;               /* C code clobbers every XMM register */
     /* Helpers read globals from env, may raise with env as the state, or
      * write them there. */
     if (!(h->flags & TCG_CALL_NO_READ_GLOBALS) || (h->flags & TCG_CALL_MAY_RAISE) || writes) {

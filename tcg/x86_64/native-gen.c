@@ -362,6 +362,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g.code_start = g.e.pos;
     for (unsigned i = 0; i < s->nb_ops && !g.e.overflow; i++) {
         g.cur = (int)i;
+        nat_xmm_before_op(&g, &s->ops[i]);
         nat_gen_op(&g, &s->ops[i]);
         nat_release_dead(&g, &s->ops[i]);
         g.locked = 0;

@@ -39,6 +39,8 @@ typedef struct SlowPath {
     const void *fn;
     int nin, in[2];
     int64_t rm;
+    int xmm_result;                 /* SLOW_FP: also leave the result in this XMM (-1: none) */
+    unsigned xmm_save;              /* SLOW_FP: shadow XMMs live across the call */
     unsigned njumps;
     size_t jumps[SLOW_MAX_JUMPS];   /* rel32s into the call */
 } SlowPath;
@@ -70,6 +72,24 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /*
+     * Host-FPU shadows: XMM2-XMM15 keep copies of inline FP results (and
+     * of the temps moved from them), in their low `bits` bits, so a later
+     * inline op takes its operands from there instead of moving them from
+     * GPRs (the GPR stays the value's home).  All are forgotten where code
+     * that may clobber XMM registers runs (C calls, slow paths that
+     * rejoin), where paths merge, and a temp's entry when it gets another
+     * value.  Entries also record temps known to hold NaN-boxed singles
+     * (inline single results, ORs with the box), whose check is skipped.
+     */
+    struct {
+        int temp;
+        int8_t xmm;         /* -1: no copy, only `boxed` */
+        uint8_t bits;
+        bool boxed;         /* the temp is a NaN-boxed single */
+    } xshadow[32];
+    int n_xshadow;
+    int xmm_next;           /* round-robin over XMM2..XMM15 */
 } Gen;
 
 /* Load the operands of a comparison (constants as immediates). */
@@ -135,6 +155,7 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp);
 void nat_gen_mxcsr_clear(X86Emit *e);
 void nat_gen_fp_fold(X86Emit *e);
 bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h);
+void nat_xmm_before_op(Gen *g, const TCGOp *op);
 void nat_gen_call(Gen *g, const TCGOp *op);
 void nat_gen_op(Gen *g, const TCGOp *op);
 void nat_release_dead(Gen *g, const TCGOp *op);
