@@ -28,6 +28,11 @@ int file_do_rw(FileState *s, bool write, int64_t offset, const struct iovec *iov
 
 LuringState *luring_new(EventLoop *loop, Error **errp);
 void luring_free(LuringState *ls);
+/* Queue without entering the kernel until the last unplug (nests). */
+void luring_plug(LuringState *ls);
+void luring_unplug(LuringState *ls);
+/* Watch the ring's completions from loop instead (nothing in flight). */
+void luring_set_loop(LuringState *ls, EventLoop *loop);
 /* Queue req on the ring; false if the ring does not take it (use the pool). */
 bool luring_submit(LuringState *ls, FileState *s, BlockRequest *req);
 

@@ -135,6 +135,36 @@ static void bdrv_free(BlockDriverState *bs)
     g_free(bs);
 }
 
+BlockDriverState *bdrv_next_node(BlockDriverState *bs)
+{
+    bool found = !bs;
+
+    for (guint i = 0; nodes && i < nodes->len; i++) {
+        BlockDriverState *b = g_ptr_array_index(nodes, i);
+
+        if (found) {
+            return b;
+        }
+        if (b == bs) {
+            found = true;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * A node the user did not name gets one, as QEMU names them ("#block" and
+ * a counter and two random digits): query-block, query-blockstats and
+ * "info block" show it, and '#' keeps it out of the user's namespace
+ * (id_wellformed refuses it).
+ */
+static char *bdrv_auto_node_name(void)
+{
+    static uint64_t counter;
+
+    return g_strdup_printf("#block%" PRIu64 "%02d", counter++, g_random_int_range(0, 100));
+}
+
 BlockDriverState *bdrv_find_node(const char *node_name)
 {
     for (guint i = 0; node_name && nodes && i < nodes->len; i++) {
@@ -231,7 +261,8 @@ BlockDriverState *bdrv_open(BlockOpts *opts, int flags, Error **errp)
     bs = g_new0(BlockDriverState, 1);
     bs->drv = drv;
     bs->refcnt = 1;
-    bs->node_name = g_strdup(node_name);
+    bs->node_name = node_name ? g_strdup(node_name) : bdrv_auto_node_name();
+    bs->auto_named = !node_name;
     bs->open_flags = flags;
     bs->read_only = !(flags & BDRV_O_RDWR);
     bs->loop = main_loop_get();
@@ -306,6 +337,42 @@ int64_t bdrv_getlength(BlockDriverState *bs)
     return bs->file ? bdrv_getlength(bs->file) : -ENOMEDIUM;
 }
 
+void bdrv_io_plug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_plug) {
+            bs->drv->io_plug(bs);
+            return;
+        }
+    }
+}
+
+void bdrv_io_unplug(BlockDriverState *bs)
+{
+    for (; bs; bs = bs->file) {
+        if (bs->drv->io_unplug) {
+            bs->drv->io_unplug(bs);
+            return;
+        }
+    }
+}
+
+void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop)
+{
+    EventLoop *old = bs->loop;
+
+    if (bs->file) {
+        bdrv_set_loop(bs->file, loop);
+    }
+    if (old == loop) {
+        return;
+    }
+    bs->loop = loop;
+    if (bs->drv->set_loop) {
+        bs->drv->set_loop(bs, old);
+    }
+}
+
 bool bdrv_truncate(BlockDriverState *bs, int64_t size, Error **errp)
 {
     if (size < 0) {
@@ -322,6 +389,16 @@ bool bdrv_truncate(BlockDriverState *bs, int64_t size, Error **errp)
 
 void bdrv_submit(BlockDriverState *bs, BlockRequest *req)
 {
+    if (req->type == BLK_REQ_WRITE || req->type == BLK_REQ_WRITE_ZEROES) {
+        uint64_t end = (uint64_t)req->offset + req->bytes;
+        uint64_t cur = __atomic_load_n(&bs->wr_highest_offset, __ATOMIC_RELAXED);
+
+        /* Iothreads submit too: a lock-free max. */
+        while (end > cur &&
+               !__atomic_compare_exchange_n(&bs->wr_highest_offset, &cur, end, true,
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
+    }
     if (!bs->drv->submit) {
         bdrv_complete(req, -ENOTSUP);
         return;

@@ -8,8 +8,9 @@
  * cache setting and the werror=/rerror= policies), never to a file.
  *
  * Requests are asynchronous: the completion callback runs in the
- * backend's event loop (the main loop unless moved), with the BQL held
- * there as for any main-loop handler.  ret is 0 or a negative errno.
+ * backend's event loop (the main loop unless moved to an iothread with
+ * blk_set_loop), with the BQL held in the main loop as for any main-loop
+ * handler, and without it in an iothread.  ret is 0 or a negative errno.
  *
  * Nodes are configured with flat dotted options as -blockdev and -drive
  * take them: "driver=raw,node-name=n,file.driver=file,file.filename=PATH".
@@ -85,6 +86,14 @@ struct BlockDriver {
     bool (*truncate)(BlockDriverState *bs, int64_t size, Error **errp);
     /* Change the permissions held on the image (locking); may fail. */
     bool (*set_perm)(BlockDriverState *bs, bool write, bool share_write, Error **errp);
+    /*
+     * Hold submissions back until the matching io_unplug, then send them in
+     * one go (one io_uring_enter for a batch); nests.  Optional.
+     */
+    void (*io_plug)(BlockDriverState *bs);
+    void (*io_unplug)(BlockDriverState *bs);
+    /* bs->loop changed (no request in flight): move the driver's own fd handlers. */
+    void (*set_loop)(BlockDriverState *bs, EventLoop *old_loop);
 };
 
 struct BlockDriverState {
@@ -98,6 +107,8 @@ struct BlockDriverState {
     EventLoop *loop;
     unsigned refcnt;
     bool implicit;               /* created by -drive, not named by the user */
+    bool auto_named;             /* node_name is a generated "#blockNNN" */
+    uint64_t wr_highest_offset;  /* end of the furthest write (atomic) */
 };
 
 void bdrv_register(const BlockDriver *drv);
@@ -111,7 +122,14 @@ BlockDriverState *bdrv_open(BlockOpts *opts, int flags, Error **errp);
 void bdrv_ref(BlockDriverState *bs);
 void bdrv_unref(BlockDriverState *bs);
 BlockDriverState *bdrv_find_node(const char *node_name);
+/* Iterate over every node in creation order (NULL starts; NULL at the end). */
+BlockDriverState *bdrv_next_node(BlockDriverState *bs);
 int64_t bdrv_getlength(BlockDriverState *bs);
+/* Batch submissions to the first node below bs that batches (nests). */
+void bdrv_io_plug(BlockDriverState *bs);
+void bdrv_io_unplug(BlockDriverState *bs);
+/* Move bs and the nodes below it to loop (QEMU's AioContext change). */
+void bdrv_set_loop(BlockDriverState *bs, EventLoop *loop);
 /* Submit to bs's driver (a format driver calls this on bs->file). */
 void bdrv_submit(BlockDriverState *bs, BlockRequest *req);
 /* Called by a driver when req is done; runs the callback. */
@@ -146,6 +164,37 @@ BlockDriverState *blk_bs(BlockBackend *blk);
 BlockBackend *blk_by_root(BlockDriverState *bs);
 /* Iterate over named backends (-drive ids) in creation order. */
 BlockBackend *blk_next(BlockBackend *blk);
+/* ... and over every backend, anonymous ones included. */
+BlockBackend *blk_all_next(BlockBackend *blk);
+
+/*
+ * I/O accounting of a backend, as QEMU's BlockAcctStats counts it: at
+ * request completion, per type.  A request the backend refuses before it
+ * reaches a driver (out of range) is "invalid"; one a driver fails is
+ * "failed" and still adds its latency (account_failed).  Updated from any
+ * thread a completion runs in, under the backend's stats lock.
+ */
+typedef enum BlockAcctType {
+    BLOCK_ACCT_READ,
+    BLOCK_ACCT_WRITE,
+    BLOCK_ACCT_FLUSH,
+    BLOCK_ACCT_UNMAP,
+    BLOCK_ACCT_MAX,
+} BlockAcctType;
+
+typedef struct BlockAcctStats {
+    uint64_t nr_bytes[BLOCK_ACCT_MAX];
+    uint64_t nr_ops[BLOCK_ACCT_MAX];
+    uint64_t failed_ops[BLOCK_ACCT_MAX];
+    uint64_t invalid_ops[BLOCK_ACCT_MAX];
+    uint64_t merged[BLOCK_ACCT_MAX];
+    uint64_t total_time_ns[BLOCK_ACCT_MAX];
+    int64_t last_access_ns;      /* QEMU_CLOCK_REALTIME; 0: nothing yet */
+    bool account_invalid, account_failed;
+} BlockAcctStats;
+
+/* A consistent copy of blk's counters. */
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
 
 /*
  * What the user of the backend will do, as QEMU's permission system says
@@ -158,6 +207,24 @@ bool blk_set_perm(BlockBackend *blk, bool write, bool share_write, Error **errp)
 /* What the device in front wants to hear about (QEMU's BlockDevOps). */
 typedef struct BlockDevOps {
     void (*resize_cb)(void *opaque);     /* the backend's length changed */
+    /*
+     * The VM stops (drained_begin: finish what is in flight, start nothing
+     * new) or runs again (drained_end).  Called in the main thread with the
+     * BQL held, by blk_drain_all_begin/end.
+     */
+    void (*drained_begin)(void *opaque);
+    void (*drained_end)(void *opaque);
+    /*
+     * Removable media (QEMU's BlockDevOps): a device that has
+     * change_media_cb takes media changes (load: a medium went in or the
+     * tray should close; !load: it came out or the tray should open).
+     * is_tray_open says it has a tray; is_medium_locked that the guest
+     * locked it (eject then needs force).
+     */
+    void (*change_media_cb)(void *opaque, bool load);
+    bool (*is_tray_open)(void *opaque);
+    bool (*is_medium_locked)(void *opaque);
+    void (*eject_request_cb)(void *opaque, bool force);
 } BlockDevOps;
 void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque);
 /* block_resize: truncate the graph to size bytes, then tell the device. */
@@ -186,8 +253,47 @@ void blk_error_action(BlockBackend *blk, BlockErrorAction action, bool is_read, 
 typedef void BlockErrorHook(BlockBackend *blk, BlockErrorAction action, bool is_read,
                             int error);
 void block_set_error_hook(BlockErrorHook *fn);
+
+/*
+ * Media (blockdev.c's eject/change commands sit on these).  A backend
+ * without a device, or whose device has change_media_cb, is removable.
+ * With no medium (root NULL) every request fails with -ENOMEDIUM and the
+ * length is -ENOMEDIUM.
+ */
+bool blk_is_inserted(BlockBackend *blk);
+bool blk_dev_has_removable_media(BlockBackend *blk);
+bool blk_dev_has_tray(BlockBackend *blk);
+bool blk_dev_is_tray_open(BlockBackend *blk);
+bool blk_dev_is_medium_locked(BlockBackend *blk);
+void blk_dev_eject_request(BlockBackend *blk, bool force);
+/* Tell the device; if its tray moved, the tray hook hears of it. */
+void blk_dev_change_media_cb(BlockBackend *blk, bool load);
+/* Take the medium out (the backend keeps its settings). */
+void blk_remove_bs(BlockBackend *blk);
+/* Put bs in (takes a reference); fails if bs is another backend's root. */
+bool blk_insert_bs(BlockBackend *blk, BlockDriverState *bs, Error **errp);
+/* Reported when a device's tray opened or closed (QMP DEVICE_TRAY_MOVED). */
+typedef void BlockTrayHook(BlockBackend *blk, bool tray_open);
+void block_set_tray_hook(BlockTrayHook *fn);
+
 /* The loop the backend's completions run in. */
 EventLoop *blk_get_loop(BlockBackend *blk);
+/*
+ * Run the backend's graph in loop (an iothread's, or main_loop_get() to
+ * come back): requests must then be submitted from that loop's thread, and
+ * complete there.  Call with nothing in flight.  Fails if a node of the
+ * graph already runs in another iothread.
+ */
+bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp);
+/* A device about to submit several requests at once (QEMU's blk_io_plug). */
+void blk_io_plug(BlockBackend *blk);
+void blk_io_unplug(BlockBackend *blk);
+/*
+ * vm_stop / vm_start: every attached device finishes its requests in flight
+ * and starts no new one until blk_drain_all_end (BlockDevOps drained_*).
+ */
+void blk_drain_all_begin(void);
+void blk_drain_all_end(void);
 
 /*
  * Asynchronous requests (offset and bytes in bytes).  Out-of-range

@@ -408,6 +408,34 @@ static void file_submit(BlockDriverState *bs, BlockRequest *req)
     thread_pool_submit(bs->loop, file_worker, fr, file_worker_done, fr);
 }
 
+static void file_io_plug(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+
+    if (s->ring) {
+        luring_plug(s->ring);
+    }
+}
+
+static void file_io_unplug(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+
+    if (s->ring) {
+        luring_unplug(s->ring);
+    }
+}
+
+static void file_set_loop(BlockDriverState *bs, EventLoop *old_loop)
+{
+    FileState *s = bs->opaque;
+
+    /* The worker pool takes bs->loop per request; only the ring watches an fd. */
+    if (s->ring) {
+        luring_set_loop(s->ring, bs->loop);
+    }
+}
+
 static const BlockDriver bdrv_file = {
     .format_name = "file",
     .instance_size = sizeof(FileState),
@@ -419,6 +447,9 @@ static const BlockDriver bdrv_file = {
     .submit = file_submit,
     .truncate = file_truncate,
     .set_perm = file_set_perm,
+    .set_loop = file_set_loop,
+    .io_plug = file_io_plug,
+    .io_unplug = file_io_unplug,
 };
 
 /* "host_device" is QEMU's name for the same driver on block devices. */
@@ -433,6 +464,9 @@ static const BlockDriver bdrv_host_device = {
     .submit = file_submit,
     .truncate = file_truncate,
     .set_perm = file_set_perm,
+    .set_loop = file_set_loop,
+    .io_plug = file_io_plug,
+    .io_unplug = file_io_unplug,
 };
 
 static void __attribute__((constructor)) file_register(void)

@@ -19,6 +19,8 @@ struct LuringState {
     int efd;
     EventLoop *loop;
     unsigned in_flight;
+    unsigned plugged;            /* luring_plug depth */
+    unsigned queued;             /* prepared SQEs not yet submitted */
 };
 
 typedef struct LuringReq {
@@ -28,13 +30,36 @@ typedef struct LuringReq {
     IOVector v;
 } LuringReq;
 
+/* Hand the prepared SQEs to the kernel: one io_uring_enter for all of them. */
+static void luring_flush(LuringState *ls)
+{
+    if (ls->queued) {
+        io_uring_submit(&ls->ring);
+        ls->queued = 0;
+    }
+}
+
+void luring_plug(LuringState *ls)
+{
+    ls->plugged++;
+}
+
+void luring_unplug(LuringState *ls)
+{
+    assert(ls->plugged);
+    if (--ls->plugged == 0) {
+        luring_flush(ls);
+    }
+}
+
 static bool luring_queue(LuringState *ls, LuringReq *lr)
 {
     BlockRequest *req = lr->req;
     struct io_uring_sqe *sqe = io_uring_get_sqe(&ls->ring);
 
     if (!sqe) {
-        io_uring_submit(&ls->ring);
+        /* The submission queue is full: send what it holds, then retry. */
+        luring_flush(ls);
         sqe = io_uring_get_sqe(&ls->ring);
         if (!sqe) {
             return false;
@@ -60,7 +85,10 @@ static bool luring_queue(LuringState *ls, LuringReq *lr)
         return false;
     }
     io_uring_sqe_set_data(sqe, lr);
-    io_uring_submit(&ls->ring);
+    ls->queued++;
+    if (!ls->plugged) {
+        luring_flush(ls);
+    }
     return true;
 }
 
@@ -169,6 +197,13 @@ void luring_free(LuringState *ls)
     close(ls->efd);
     io_uring_queue_exit(&ls->ring);
     g_free(ls);
+}
+
+void luring_set_loop(LuringState *ls, EventLoop *loop)
+{
+    event_loop_set_fd_handler(ls->loop, ls->efd, NULL, NULL, NULL);
+    ls->loop = loop;
+    event_loop_set_fd_handler(loop, ls->efd, luring_completion, NULL, ls);
 }
 
 static bool iov_direct_ok(const struct iovec *iov, int niov)

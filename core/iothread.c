@@ -7,12 +7,15 @@
 #include "core/object.h"
 #include "core/thread.h"
 
+#include <sys/syscall.h>
+
 typedef struct IOThread {
     Object parent_obj;
     EventLoop *loop;
     QemuThread thread;
     bool running;
     int stopping;                /* atomic */
+    long tid;                    /* atomic: the thread's id, once it runs */
 } IOThread;
 
 #define IOTHREAD(obj) OBJECT_CHECK(IOThread, (obj), TYPE_IOTHREAD)
@@ -21,6 +24,7 @@ static void *iothread_run(void *opaque)
 {
     IOThread *t = opaque;
 
+    __atomic_store_n(&t->tid, (long)syscall(SYS_gettid), __ATOMIC_RELEASE);
     while (!__atomic_load_n(&t->stopping, __ATOMIC_ACQUIRE)) {
         event_loop_run_once(t->loop, true);
     }
@@ -47,7 +51,22 @@ static bool iothread_complete(Object *obj, Error **errp)
         return false;
     }
     t->running = true;
+    /*
+     * query-iothreads reports the id, so it must exist when object-add or
+     * -object returns; the thread stores it first thing.
+     */
+    while (!__atomic_load_n(&t->tid, __ATOMIC_ACQUIRE)) {
+        g_usleep(50);
+    }
     return true;
+}
+
+long iothread_get_thread_id(void *obj)
+{
+    Object *o = obj ? object_dynamic_cast(OBJECT(obj), TYPE_IOTHREAD) : NULL;
+
+    return o && IOTHREAD(o)->running ? __atomic_load_n(&IOTHREAD(o)->tid, __ATOMIC_ACQUIRE)
+                                     : -1;
 }
 
 static void iothread_finalize(Object *obj)

@@ -60,5 +60,7 @@ void thread_pool_submit(EventLoop *loop, ThreadPoolFunc *fn, void *arg,
 EventLoop *iothread_get_event_loop(void *obj, Error **errp);
 /* The iothread /objects/ID, or NULL with "IOThread 'ID' not found". */
 EventLoop *iothread_find_event_loop(const char *id, Error **errp);
+/* The host thread id (gettid) of a running iothread; -1 if obj is not one. */
+long iothread_get_thread_id(void *obj);
 
 #endif

@@ -18,6 +18,11 @@ void memory_set_ioeventfd_offload(bool offload)
     ioeventfd_offload = offload;
 }
 
+bool memory_ioeventfd_offloaded(void)
+{
+    return ioeventfd_offload;
+}
+
 static bool ioeventfd_equal(const MemoryRegionIoeventfd *a,
                             const MemoryRegionIoeventfd *b)
 {

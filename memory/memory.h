@@ -342,6 +342,9 @@ void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
 void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data, int fd);
 void memory_set_ioeventfd_offload(bool offload);
+/* True when an accelerator catches ioeventfd writes itself: registering one
+ * then saves the device model a vCPU exit per write. */
+bool memory_ioeventfd_offloaded(void);
 
 /* Walk the rendered ranges of an address space in address order. */
 typedef void FlatRangeCB(const MemoryRegionSection *s, void *opaque);

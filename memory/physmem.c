@@ -335,6 +335,13 @@ RAMBlock *ram_block_add(MemoryRegion *mr, uint64_t size, void *host, int fd,
         }
         rb->host = p;
         rb->mmap_length = len;
+#ifdef MADV_HUGEPAGE
+        if (fd < 0) {
+            /* Transparent huge pages where the host allows them: a guest
+             * touching its RAM faults once per 2 MiB, not per 4 KiB. */
+            madvise(p, len, MADV_HUGEPAGE);
+        }
+#endif
     }
 
     for (i = 0; i <= DIRTY_MEMORY_NUM; i++) {

@@ -591,3 +591,19 @@ void hmp_object_del(Monitor *mon, const char *args)
 {
     hmp_id_to_qmp(mon, args, "object-del");
 }
+
+/* ------------------------------------------------- balloon, network */
+
+void hmp_info_balloon(Monitor *mon, const char *args)
+{
+    bool ok;
+    json_object *r = hmp_qmp(mon, "query-balloon", NULL, &ok);
+
+    if (ok) {
+        /* QEMU prints MiB. */
+        monitor_printf(mon, "balloon: actual=%" PRId64 "\n",
+                       json_object_get_int64(member(r, "actual")) >> 20);
+    }
+    json_object_put(r);
+}
+

@@ -2,27 +2,26 @@
  * HMP "info registers" for x86 vCPUs run by KVM: their registers live in
  * the kernel, so they are read through the KVM hooks (kvm_arch_dump_state,
  * the "-d cpu" text).  A running vCPU owns them (KVM_RUN holds the vCPU),
- * so the monitor asks for a stopped VM rather than block behind it.
+ * so the read runs on the vCPU's own thread (kvm_run_on_cpu kicks it out
+ * of KVM_RUN for the moment it takes), paused or running alike.
  */
 #include "core/osdep.h"
 #include "accel/tcg/cpu.h"
 #include "accel/kvm/kvm.h"
 #include "monitor/monitor-internal.h"
 
+static void dump_on_cpu(CPUState *cpu, void *data)
+{
+    kvm_arch_dump_state(cpu, data);
+}
+
 static bool x86_dump_state(CPUState *cpu, FILE *f, Error **errp)
 {
-    const MonitorVMOps *ops = monitor_vm_ops();
-
     if (!cpu->accel_data) {
         error_setg(errp, "CPU #%d cannot show its registers", cpu->cpu_index);
         return false;
     }
-    if (ops && ops->is_running && ops->is_running()) {
-        error_setg(errp, "the KVM vCPUs own their registers while the VM runs: "
-                   "stop it first");
-        return false;
-    }
-    kvm_arch_dump_state(cpu, f);
+    kvm_run_on_cpu(cpu, dump_on_cpu, f);
     return true;
 }
 

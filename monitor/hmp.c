@@ -56,6 +56,12 @@ static const HmpCommand hmp_commands[] = {
     { "chardev-remove", "id", "remove chardev", hmp_chardev_remove },
     { "object_add", "type,id=ID[,prop=value][,...]", "create QOM object", hmp_object_add },
     { "object_del", "id", "destroy QOM object", hmp_object_del },
+    { "netdev_add", "[user|tap|socket|hubport],id=str[,prop=value][,...]", "add host network device", hmp_netdev_add },
+    { "netdev_del", "id", "remove host network device", hmp_netdev_del },
+    { "set_link", "name on|off", "change the link status of a network adapter", hmp_set_link },
+    { "eject", "[-f] device", "eject a removable medium (use -f to force it)", hmp_eject },
+    { "change", "device [-f] filename [format [read-only-mode]]",
+      "change a removable medium", hmp_change },
     { NULL },
 };
 
@@ -74,6 +80,11 @@ static const HmpCommand hmp_info_commands[] = {
     { "iothreads", "", "show iothreads", hmp_info_iothreads },
     { "qom-tree", "[path]", "show QOM composition tree", hmp_info_qom_tree },
     { "history", "", "show the command line history", hmp_info_history },
+    { "block", "[device]", "show info of one block device or all block devices",
+      hmp_info_block },
+    { "blockstats", "", "show block device statistics", hmp_info_blockstats },
+    { "balloon", "", "show balloon information", hmp_info_balloon },
+    { "network", "", "show the network state", hmp_info_network },
     { NULL },
 };
 

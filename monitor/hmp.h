@@ -36,6 +36,10 @@ HmpFunc hmp_memsave, hmp_pmemsave, hmp_ringbuf_write, hmp_ringbuf_read, hmp_char
 HmpFunc hmp_info_status, hmp_info_version, hmp_info_name, hmp_info_uuid;
 HmpFunc hmp_info_mtree, hmp_info_qtree, hmp_info_registers, hmp_info_cpus;
 HmpFunc hmp_info_mem;
+HmpFunc hmp_info_block, hmp_info_blockstats, hmp_eject, hmp_change;
+HmpFunc hmp_info_balloon;
 HmpFunc hmp_info_chardev, hmp_info_kvm, hmp_info_iothreads, hmp_info_qom_tree;
+/* qmp-cmds-net.c */
+HmpFunc hmp_info_network, hmp_netdev_add, hmp_netdev_del, hmp_set_link;
 
 #endif

@@ -132,6 +132,17 @@ QMP_HANDLER(qmp_balloon);                 /* qmp-cmds-balloon.c (owner: virtio) 
 QMP_HANDLER(qmp_query_balloon);
 QMP_HANDLER(qmp_query_block);             /* qmp-cmds-block.c (owner: virtio) */
 QMP_HANDLER(qmp_block_resize);
+QMP_HANDLER(qmp_netdev_add);              /* qmp-cmds-net.c (owner: net) */
+QMP_HANDLER(qmp_netdev_del);
+QMP_HANDLER(qmp_set_link);
+QMP_HANDLER(qmp_query_rx_filter);
+QMP_HANDLER(qmp_query_blockstats);
+QMP_HANDLER(qmp_eject);
+QMP_HANDLER(qmp_blockdev_open_tray);
+QMP_HANDLER(qmp_blockdev_close_tray);
+QMP_HANDLER(qmp_blockdev_remove_medium);
+QMP_HANDLER(qmp_blockdev_insert_medium);
+QMP_HANDLER(qmp_blockdev_change_medium);
 QMP_HANDLER(qmp_stop);
 QMP_HANDLER(qmp_cont);
 QMP_HANDLER(qmp_system_reset);

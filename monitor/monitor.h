@@ -76,4 +76,5 @@ void monitor_event_powerdown(void);
 /* QEMU's names for ShutdownCause ("host-qmp-quit", "guest-shutdown", ...). */
 const char *shutdown_cause_name(ShutdownCause cause);
 
+
 #endif

@@ -194,6 +194,29 @@ static long cpu_thread_id(CPUState *cpu)
     return tid;
 }
 
+/*
+ * CpuInstanceProperties as QEMU's boards fill them: x86 places each CPU in
+ * the -smp topology (socket, core, thread, in APIC ID order); riscv virt
+ * gives each hart a core-id.
+ */
+static json_object *cpu_instance_props(CPUState *cpu)
+{
+    json_object *p = json_object_new_object();
+    unsigned idx = cpu->cpu_index;
+
+    if (!strcmp(monitor_target_arch(), "x86_64") && current_machine) {
+        const CpuTopology *t = &current_machine->smp;
+        unsigned threads = t->threads ? t->threads : 1, cores = t->cores ? t->cores : 1;
+
+        json_object_object_add(p, "socket-id", json_object_new_int(idx / (threads * cores)));
+        json_object_object_add(p, "core-id", json_object_new_int((idx / threads) % cores));
+        json_object_object_add(p, "thread-id", json_object_new_int(idx % threads));
+    } else {
+        json_object_object_add(p, "core-id", json_object_new_int(idx));
+    }
+    return p;
+}
+
 QMP_HANDLER(qmp_query_cpus_fast)
 {
     json_object *list = json_object_new_array();
@@ -209,6 +232,7 @@ QMP_HANDLER(qmp_query_cpus_fast)
         if (tid >= 0) {
             json_object_object_add(o, "thread-id", json_object_new_int64(tid));
         }
+        json_object_object_add(o, "props", cpu_instance_props(cpu));
         json_object_object_add(o, "target", json_object_new_string(monitor_target_arch()));
         json_object_array_add(list, o);
         g_free(path);
@@ -324,7 +348,6 @@ static int iothread_info(Object *child, void *opaque)
 {
     json_object *list = opaque;
     json_object *o;
-    char *thread;
     long tid;
 
     if (!object_dynamic_cast(child, TYPE_IOTHREAD)) {
@@ -333,18 +356,11 @@ static int iothread_info(Object *child, void *opaque)
     o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(child->name));
     /*
-     * core/iothread.c names the thread "IO ID", from the thread itself: a
-     * thread created a moment ago may not carry its name yet, so look a
-     * few times (at most ~50 ms) before leaving thread-id out.
+     * The iothread records its own id: thread names are cut to 15 bytes,
+     * so two ids with a common prefix could not be told apart by name.
      */
-    thread = g_strdup_printf("IO %s", child->name);
-    tid = monitor_thread_id(thread);
-    for (int i = 0; tid < 0 && i < 50; i++) {
-        g_usleep(1000);
-        tid = monitor_thread_id(thread);
-    }
-    g_free(thread);
-    if (tid >= 0) {
+    tid = iothread_get_thread_id(child);
+    if (tid > 0) {
         json_object_object_add(o, "thread-id", json_object_new_int64(tid));
     }
     json_object_array_add(list, o);

@@ -26,9 +26,14 @@ static const QmpMember command_info[] = { { "name", "str" }, END };
 static const QmpMember status_info[] = {
     { "running", "bool" }, { "singlestep", "bool" }, { "status", "RunState" }, END,
 };
+static const QmpMember cpu_instance_properties[] = {
+    { "node-id", "int", true }, { "socket-id", "int", true }, { "die-id", "int", true },
+    { "cluster-id", "int", true }, { "core-id", "int", true }, { "thread-id", "int", true },
+    END,
+};
 static const QmpMember cpu_info_fast[] = {
     { "cpu-index", "int" }, { "qom-path", "str" }, { "thread-id", "int", true },
-    { "target", "str" }, END,
+    { "props", "CpuInstanceProperties", true }, { "target", "str" }, END,
 };
 static const QmpMember machine_info[] = {
     { "name", "str" }, { "alias", "str", true }, { "is-default", "bool", true },
@@ -83,12 +88,47 @@ static const QmpMember block_device_info[] = {
 };
 static const QmpMember block_info[] = {
     { "device", "str" }, { "qdev", "str", true }, { "type", "str" }, { "removable", "bool" },
-    { "locked", "bool" }, { "inserted", "BlockDeviceInfo", true }, END,
+    { "locked", "bool" }, { "tray_open", "bool", true },
+    { "inserted", "BlockDeviceInfo", true }, END,
+};
+static const QmpMember block_device_stats[] = {
+    { "rd_bytes", "int" }, { "wr_bytes", "int" }, { "unmap_bytes", "int" },
+    { "rd_operations", "int" }, { "wr_operations", "int" }, { "flush_operations", "int" },
+    { "unmap_operations", "int" }, { "rd_total_time_ns", "int" },
+    { "wr_total_time_ns", "int" }, { "flush_total_time_ns", "int" },
+    { "unmap_total_time_ns", "int" }, { "wr_highest_offset", "int" },
+    { "rd_merged", "int" }, { "wr_merged", "int" }, { "unmap_merged", "int" },
+    { "idle_time_ns", "int", true }, { "failed_rd_operations", "int" },
+    { "failed_wr_operations", "int" }, { "failed_flush_operations", "int" },
+    { "failed_unmap_operations", "int" }, { "invalid_rd_operations", "int" },
+    { "invalid_wr_operations", "int" }, { "invalid_flush_operations", "int" },
+    { "invalid_unmap_operations", "int" }, { "account_invalid", "bool" },
+    { "account_failed", "bool" }, { "timed_stats", "[any]" }, END,
+};
+static const QmpMember block_stats[] = {
+    { "device", "str", true }, { "qdev", "str", true }, { "node-name", "str", true },
+    { "stats", "BlockDeviceStats" }, { "parent", "BlockStats", true }, END,
+};
+static const QmpMember device_tray_moved_data[] = {
+    { "device", "str" }, { "id", "str" }, { "tray-open", "bool" }, END,
 };
 static const QmpMember block_io_error_data[] = {
     { "device", "str" }, { "node-name", "str", true }, { "operation", "str" },
     { "action", "str" }, { "nospace", "bool", true }, { "reason", "str" }, END,
 };
+
+/* networking (owner: net) */
+static const QmpMember rx_filter_info[] = {
+    { "name", "str" }, { "promiscuous", "bool" }, { "multicast", "RxState" },
+    { "unicast", "RxState" }, { "vlan", "RxState" }, { "broadcast-allowed", "bool" },
+    { "multicast-overflow", "bool" }, { "unicast-overflow", "bool" }, { "main-mac", "str" },
+    { "vlan-table", "[int]" }, { "unicast-table", "[str]" }, { "multicast-table", "[str]" },
+    END,
+};
+static const QmpMember nic_rx_filter_changed_data[] = {
+    { "name", "str", true }, { "path", "str" }, END,
+};
+static const char *const rx_state_values[] = { "normal", "none", "all", NULL };
 
 static const char *const run_state_values[] = {
     "debug", "inmigrate", "internal-error", "io-error", "paused", "postmigrate",
@@ -98,6 +138,9 @@ static const char *const run_state_values[] = {
 static const char *const shutdown_cause_values[] = {
     "none", "host-error", "host-qmp-quit", "host-qmp-system-reset", "host-signal",
     "host-ui", "guest-shutdown", "guest-reset", "guest-panic", "subsystem-reset", NULL,
+};
+static const char *const change_ro_mode_values[] = {
+    "retain", "read-only", "read-write", NULL,
 };
 static const char *const qmp_capability_values[] = { "oob", NULL };
 static const char *const data_format_values[] = { "utf8", "base64", NULL };
@@ -110,6 +153,7 @@ static const QmpTypeDef types[] = {
     { "VersionInfo", QMP_META_OBJECT, version_info },
     { "CommandInfo", QMP_META_OBJECT, command_info },
     { "StatusInfo", QMP_META_OBJECT, status_info },
+    { "CpuInstanceProperties", QMP_META_OBJECT, cpu_instance_properties },
     { "CpuInfoFast", QMP_META_OBJECT, cpu_info_fast },
     { "MachineInfo", QMP_META_OBJECT, machine_info },
     { "KvmInfo", QMP_META_OBJECT, kvm_info },
@@ -123,11 +167,16 @@ static const QmpTypeDef types[] = {
     { "ImageInfo", QMP_META_OBJECT, image_info },
     { "BlockDeviceInfo", QMP_META_OBJECT, block_device_info },
     { "BlockInfo", QMP_META_OBJECT, block_info },
+    { "BlockDeviceStats", QMP_META_OBJECT, block_device_stats },
+    { "BlockStats", QMP_META_OBJECT, block_stats },
+    { "BlockdevChangeReadOnlyMode", QMP_META_ENUM, NULL, change_ro_mode_values },
     { "IOThreadInfo", QMP_META_OBJECT, iothread_info },
     { "ObjectPropertyInfo", QMP_META_OBJECT, object_property_info },
     { "SchemaInfo", QMP_META_OBJECT, schema_info },
     { "CurrentMachineParams", QMP_META_OBJECT, current_machine_params },
     { "ObjectTypeInfo", QMP_META_OBJECT, object_type_info },
+    { "RxFilterInfo", QMP_META_OBJECT, rx_filter_info },
+    { "RxState", QMP_META_ENUM, NULL, rx_state_values },
     { "RunState", QMP_META_ENUM, NULL, run_state_values },
     { "ShutdownCause", QMP_META_ENUM, NULL, shutdown_cause_values },
     { "QMPCapability", QMP_META_ENUM, NULL, qmp_capability_values },
@@ -152,6 +201,25 @@ static const QmpMember args_device_del[] = { { "id", "str" }, END };
 static const QmpMember args_balloon[] = { { "value", "int" }, END };
 static const QmpMember args_block_resize[] = {
     { "device", "str", true }, { "node-name", "str", true }, { "size", "int" }, END,
+};
+/* networking (owner: net) */
+static const QmpMember args_netdev_add[] = { { "type", "str" }, { "id", "str" }, END };
+static const QmpMember args_netdev_del[] = { { "id", "str" }, END };
+static const QmpMember args_set_link[] = { { "name", "str" }, { "up", "bool" }, END };
+static const QmpMember args_query_rx_filter[] = { { "name", "str", true }, END };
+static const QmpMember args_query_blockstats[] = { { "query-nodes", "bool", true }, END };
+static const QmpMember args_eject[] = {
+    { "device", "str", true }, { "id", "str", true }, { "force", "bool", true }, END,
+};
+static const QmpMember args_close_tray[] = {
+    { "device", "str", true }, { "id", "str", true }, END,
+};
+static const QmpMember args_remove_medium[] = { { "id", "str" }, END };
+static const QmpMember args_insert_medium[] = { { "id", "str" }, { "node-name", "str" }, END };
+static const QmpMember args_change_medium[] = {
+    { "device", "str", true }, { "id", "str", true }, { "filename", "str" },
+    { "format", "str", true }, { "force", "bool", true },
+    { "read-only-mode", "BlockdevChangeReadOnlyMode", true }, END,
 };
 static const QmpMember args_hmc[] = {
     { "command-line", "str" }, { "cpu-index", "int", true }, END,
@@ -227,6 +295,28 @@ static const QmpCommandDef commands[] = {
       "the -drive backends and what is inserted in them" },
     { "block_resize", args_block_resize, "any", false, false, qmp_block_resize,
       "grow or shrink a disk image; the device tells the guest" },
+    { "netdev_add", args_netdev_add, "any", true, false, qmp_netdev_add,
+      "add a network backend, as -netdev (further keys are its options)" },
+    { "netdev_del", args_netdev_del, "any", false, false, qmp_netdev_del,
+      "remove a network backend" },
+    { "set_link", args_set_link, "any", false, false, qmp_set_link,
+      "bring a NIC's or netdev's link up or down" },
+    { "query-rx-filter", args_query_rx_filter, "[RxFilterInfo]", false, false,
+      qmp_query_rx_filter, "the receive filter of every NIC (or the named one)" },
+    { "query-blockstats", args_query_blockstats, "[BlockStats]", false, false,
+      qmp_query_blockstats, "I/O counters of each backend (or each node)" },
+    { "eject", args_eject, "any", false, false, qmp_eject,
+      "open the tray (if any) and remove the medium of a removable drive" },
+    { "blockdev-open-tray", args_eject, "any", false, false, qmp_blockdev_open_tray,
+      "open a removable device's tray (event DEVICE_TRAY_MOVED)" },
+    { "blockdev-close-tray", args_close_tray, "any", false, false, qmp_blockdev_close_tray,
+      "close a removable device's tray (event DEVICE_TRAY_MOVED)" },
+    { "blockdev-remove-medium", args_remove_medium, "any", false, false,
+      qmp_blockdev_remove_medium, "take the medium out of an open tray" },
+    { "blockdev-insert-medium", args_insert_medium, "any", false, false,
+      qmp_blockdev_insert_medium, "put a -blockdev node into an empty drive" },
+    { "blockdev-change-medium", args_change_medium, "any", false, false,
+      qmp_blockdev_change_medium, "open a file and make it the drive's medium" },
     { "device_add", args_device_add, "any", true, false, qmp_device_add,
       "add a device (further keys are its properties)" },
     { "device_del", args_device_del, "any", false, false, qmp_device_del,
@@ -268,6 +358,10 @@ static const QmpEventDef events[] = {
     { "RESUME", NULL, "the guest resumed" },
     { "DEVICE_DELETED", device_deleted_data, "a device was removed" },
     { "BALLOON_CHANGE", balloon_info, "the guest's balloon driver reported new RAM" },
+    { "DEVICE_TRAY_MOVED", device_tray_moved_data,
+      "a removable device's tray opened or closed" },
+    { "NIC_RX_FILTER_CHANGED", nic_rx_filter_changed_data,
+      "a guest changed its NIC's receive filter (again after query-rx-filter)" },
     { "BLOCK_IO_ERROR", block_io_error_data,
       "a disk request failed on the host; action says what the device did" },
     { NULL },

@@ -15,6 +15,7 @@ typedef enum CliIndex {
     CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
     CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
+    CLI_NETDEV, CLI_NIC, CLI_NET,
 } CliIndex;
 
 typedef struct CliOption {
@@ -65,6 +66,12 @@ static const CliOption cli_options[] = {
       "a disk image and its backend (if=virtio adds a virtio-blk device)" },
     { "blockdev", true, CLI_BLOCKDEV, "driver=raw,node-name=N,file.driver=file,"
       "file.filename=PATH[,...]", "a block node graph (use with -device ...,drive=N)" },
+    { "netdev", true, CLI_NETDEV, "user|socket|tap|hubport,id=ID[,...]",
+      "a network backend (use with -device virtio-net-pci,netdev=ID; -netdev help)" },
+    { "nic", true, CLI_NIC, "[TYPE][,model=NAME][,mac=ADDR][,...] or none",
+      "a network card with its backend (TYPE's options as for -netdev)" },
+    { "net", true, CLI_NET, "nic[,model=NAME][,macaddr=ADDR] or user|socket|tap[,...]",
+      "legacy: cards and backends joined by hub 0" },
     { "d", true, CLI_LOG, "ITEM[,...]", "debug log items (-d help lists them)" },
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
@@ -487,6 +494,18 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
     case CLI_HELP:
         want_help(cfg, CLI_HELP_USAGE, NULL);
         return true;
+    case CLI_NETDEV:
+        if (opts_is_help(value)) {
+            want_help(cfg, CLI_HELP_NETDEV, NULL);
+            return true;
+        }
+        if (!check_syntax(&driver_syntax, value, errp)) {
+            return false;
+        }
+        g_ptr_array_add(cfg->device, cli_arg_new(o, value));
+        return true;
+    case CLI_NIC:
+    case CLI_NET:
     case CLI_DRIVE:
     case CLI_BLOCKDEV:
         /* Kept among the -device options: if=virtio devices take their place. */

@@ -29,6 +29,7 @@ typedef enum CliHelp {
     CLI_HELP_CHARDEV,         /* -chardev help */
     CLI_HELP_OBJECT,          /* -object help (or TYPE,help) */
     CLI_HELP_LOG,             /* -d help */
+    CLI_HELP_NETDEV,          /* -netdev help */
 } CliHelp;
 
 typedef struct CliConfig {

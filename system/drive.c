@@ -45,7 +45,7 @@ static void drive_io_error(BlockBackend *blk, BlockErrorAction action, bool is_r
     json_object *ev = json_object_new_object();
 
     json_object_object_add(ev, "device", json_object_new_string(blk_name(blk)));
-    if (blk_bs(blk)->node_name) {
+    if (blk_bs(blk) && blk_bs(blk)->node_name) {
         json_object_object_add(ev, "node-name",
                                json_object_new_string(blk_bs(blk)->node_name));
     }
@@ -61,9 +61,26 @@ static void drive_io_error(BlockBackend *blk, BlockErrorAction action, bool is_r
     }
 }
 
+/* A removable device's tray moved: QMP's DEVICE_TRAY_MOVED (QEMU's fields). */
+static void drive_tray_moved(BlockBackend *blk, bool tray_open)
+{
+    json_object *ev = json_object_new_object();
+    Object *obj = blk_get_attached_dev(blk);
+    DeviceState *dev = obj ? (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE) : NULL;
+    char *id = dev && dev->id ? g_strdup(dev->id) : obj ? object_get_canonical_path(obj)
+                                                        : g_strdup("");
+
+    json_object_object_add(ev, "device", json_object_new_string(blk_name(blk)));
+    json_object_object_add(ev, "id", json_object_new_string(id ? id : ""));
+    json_object_object_add(ev, "tray-open", json_object_new_boolean(tray_open));
+    monitor_event_emit("DEVICE_TRAY_MOVED", ev);
+    g_free(id);
+}
+
 bool drives_create(GPtrArray *args, Error **errp)
 {
     block_set_error_hook(drive_io_error);
+    block_set_tray_hook(drive_tray_moved);
     /* -blockdev first: a -drive may refer to a node (file=NODE). */
     for (guint pass = 0; pass < 2; pass++) {
         for (guint i = 0; i < args->len; i++) {

@@ -11,6 +11,7 @@
 #include "core/main-loop.h"
 #include "core/thread.h"
 #include "accel/accel.h"
+#include "block/block.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
@@ -77,6 +78,8 @@ void vm_start(void)
     /* Guest time moves only while the guest runs. */
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
     current_state = RUN_STATE_RUNNING;
+    /* Devices serve what their drivers queued while we were stopped. */
+    blk_drain_all_end();
     vcpus_resume();
     monitor_event_resume();
 }
@@ -86,6 +89,11 @@ void vm_stop(RunState state)
     assert(state != RUN_STATE_RUNNING);
     if (current_state == RUN_STATE_RUNNING) {
         vcpus_pause();
+        /*
+         * No device I/O after a stop (stop, quit, werror=stop): requests in
+         * flight in iothreads finish now, and none starts until vm_start.
+         */
+        blk_drain_all_begin();
         qemu_clock_enable(QEMU_CLOCK_VIRTUAL, false);
         current_state = state;
         monitor_event_stop();       /* QMP STOP, only when it was running */

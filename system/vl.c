@@ -21,6 +21,8 @@
 #include "monitor/monitor.h"
 #include "system/cli.h"
 #include "system/drive.h"
+#include "system/net-cli.h"
+#include "net/net.h"
 #include "system/memory-backend.h"
 #include "system/runstate.h"
 #include "system/vl.h"
@@ -190,6 +192,9 @@ static int print_help(const CliConfig *cfg)
         return object_print_help(stdout, cfg->help_arg);
     case CLI_HELP_LOG:
         qemu_log_print_help(stdout);
+        break;
+    case CLI_HELP_NETDEV:
+        netdev_print_types(stdout);
         break;
     }
     return 0;
@@ -770,10 +775,21 @@ static bool machine_build(const CliConfig *cfg, bool *exit_now, Error **errp)
     if (!drives_create(cfg->device, errp)) {
         goto out;
     }
+    /* Network backends too: -device ...,netdev=ID may come before -netdev. */
+    if (!net_cli_backends_create(cfg->device, errp)) {
+        goto out;
+    }
     mc->init(ms);
 
     for (guint i = 0; i < cfg->device->len; i++) {
         const CliArg *arg = g_ptr_array_index(cfg->device, i);
+
+        if (net_cli_arg_is_net(arg)) {
+            if (!net_cli_nic_create(arg, errp)) {
+                goto out;
+            }
+            continue;
+        }
 
         if (drive_arg_is_block(arg)) {
             if (!drive_device_create(arg, errp)) {

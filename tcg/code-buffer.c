@@ -52,6 +52,24 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
     return rw;
 }
 
+void tcg_code_buffer_prefault(void *rw, size_t len)
+{
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
+    if (!buffer_mapped || len == 0) {
+        return;
+    }
+    /*
+     * Both views of fresh code pages would otherwise fault one 4K page at a
+     * time (the write through RW, then the first run through RX); one call
+     * per view maps a whole chunk.  Best effort: on a kernel without these
+     * advices the pages simply fault in as before.
+     */
+    if (madvise(rw, len, MADV_POPULATE_WRITE) == 0) {
+        madvise((char *)rw + tcg_code_rx_delta, len, MADV_POPULATE_READ);
+    }
+#endif
+}
+
 void tcg_code_buffer_free(void *buf, size_t size)
 {
     if (!buf) {

@@ -10,7 +10,11 @@
  * Globals are treated as always live (they are visible to helpers, to the
  * next block and to the exception path), so only ops whose outputs are all
  * dead block temps, and that have no side effects, are removed: arithmetic,
- * host loads, and calls of helpers flagged TCG_CALL_PURE.
+ * host loads, and calls of helpers flagged TCG_CALL_PURE.  The one
+ * exception is a global written again later in the same basic block with
+ * no read of it and no op in between that may see env (a helper call, a
+ * host or guest memory access, which may fault, a branch or an exit): the
+ * first write is dead (drop_overwritten_globals).
  */
 #include "tcg/tcg.h"
 
@@ -31,6 +35,20 @@ static bool op_removable(const TCGOp *op)
     }
     return !(def->flags & (TCG_OPF_SIDE_EFFECTS | TCG_OPF_NOT_PRESENT)) &&
            op->nb_oargs > 0;
+}
+
+/* Host loads/stores (env-relative: they may alias a global's field). */
+static bool tcg_op_is_host_mem(TCGOpcode opc)
+{
+    switch (opc) {
+    case INDEX_op_ld8u: case INDEX_op_ld8s: case INDEX_op_ld16u: case INDEX_op_ld16s:
+    case INDEX_op_ld32u: case INDEX_op_ld32s: case INDEX_op_ld:
+    case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
+    case INDEX_op_qemu_ld: case INDEX_op_qemu_st:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static inline bool bit_test(const uint64_t *set, unsigned i)
@@ -88,6 +106,60 @@ static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
 }
 
 /*
+ * Backwards over the ops: `over` holds the globals that are written again
+ * before anything may read them.  Anything that may look at env (or leave
+ * the straight line) empties it; a removable op whose outputs are all in
+ * it is dead.
+ */
+static void drop_overwritten_globals(TCGContext *s)
+{
+    unsigned g = s->nb_globals;
+    uint64_t over[(g + 63) / 64 + 1];
+
+    memset(over, 0, sizeof(over));
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
+        TCGOp *op = &s->ops[i];
+        const TCGOpDef *def = &tcg_op_defs[op->opc];
+        unsigned nt = op->nb_oargs + op->nb_iargs;
+        bool dead;
+
+        if (op->opc == INDEX_op_nop || op->opc == INDEX_op_insn_start ||
+            op->opc == INDEX_op_mb) {
+            continue;
+        }
+        if (!op_removable(op) || op->opc == INDEX_op_call ||
+            (def->flags & (TCG_OPF_BB_END | TCG_OPF_SYNC_GLOBALS)) ||
+            op->opc == INDEX_op_set_label || op->opc == INDEX_op_brcond ||
+            op->opc == INDEX_op_br || tcg_op_is_host_mem(op->opc)) {
+            /* Uses env in ways not visible as arguments: all may be read. */
+            memset(over, 0, sizeof(over));
+            continue;
+        }
+        dead = true;
+        for (unsigned a = 0; a < op->nb_oargs; a++) {
+            unsigned t = op->args[a];
+            if (t == 0 || t >= g || !bit_test(over, t)) {
+                dead = false;
+            }
+        }
+        if (dead) {
+            op->opc = INDEX_op_nop;
+            continue;
+        }
+        for (unsigned a = 0; a < op->nb_oargs; a++) {
+            if (op->args[a] < g) {
+                bit_set(over, op->args[a]);
+            }
+        }
+        for (unsigned a = op->nb_oargs; a < nt; a++) {
+            if (op->args[a] < g) {
+                bit_clear(over, op->args[a]);
+            }
+        }
+    }
+}
+
+/*
  * Walk block b backwards from its live-out set (the union of its successors'
  * live-in sets), leaving in live what is live on entry to b.  With remove,
  * dead ops are dropped on the way.
@@ -111,15 +183,28 @@ static void bb_walk(TCGContext *s, GArray *bbs, const BB *b, uint64_t *live, uns
 
 void tcg_liveness(TCGContext *s)
 {
+    /* Scratch kept across blocks (translation is frequent). */
+    static __thread GArray *bbs;
+    static __thread int *label_bb;
+    static __thread unsigned label_cap;
+    static __thread uint64_t *pool;
+    static __thread size_t pool_cap;
     unsigned nbits = s->nb_temps - s->nb_globals;
     unsigned nw = nbits / 64 + 1;
-    GArray *bbs = g_array_new(false, true, sizeof(BB));
-    int *label_bb = g_new(int, s->nb_labels + 1);
-    uint64_t *live = g_new(uint64_t, nw);
+    uint64_t *live;
     bool changed = true;
 
+    if (!bbs) {
+        bbs = g_array_new(false, true, sizeof(BB));
+    }
+    g_array_set_size(bbs, 0);
+    if (s->nb_labels + 1 > label_cap) {
+        label_cap = MAX(s->nb_labels + 1, 2 * label_cap);
+        label_bb = g_renew(int, label_bb, label_cap);
+    }
+
     if (s->nb_ops == 0) {
-        goto out;
+        return;
     }
     for (unsigned i = 0; i <= s->nb_labels; i++) {
         label_bb[i] = -1;
@@ -142,10 +227,19 @@ void tcg_liveness(TCGContext *s)
             }
         }
         b.last = j < s->nb_ops ? j : s->nb_ops - 1;
-        b.live_in = g_new0(uint64_t, nw);
         g_array_append_val(bbs, b);
         i = b.last + 1;
     }
+    /* live_in of every block, then the walk's own set, from one pool. */
+    if ((size_t)(bbs->len + 1) * nw > pool_cap) {
+        pool_cap = MAX((size_t)(bbs->len + 1) * nw, 2 * pool_cap);
+        pool = g_renew(uint64_t, pool, pool_cap);
+    }
+    memset(pool, 0, (size_t)(bbs->len + 1) * nw * sizeof(uint64_t));
+    for (unsigned k = 0; k < bbs->len; k++) {
+        g_array_index(bbs, BB, k).live_in = pool + (size_t)k * nw;
+    }
+    live = pool + (size_t)bbs->len * nw;
     /* Successors (label ids are resolved now that every label has a block). */
     for (unsigned k = 0; k < bbs->len; k++) {
         BB *b = &g_array_index(bbs, BB, k);
@@ -160,6 +254,7 @@ void tcg_liveness(TCGContext *s)
             break;
         case INDEX_op_exit_tb:
         case INDEX_op_lookup_and_goto_ptr:
+        case INDEX_op_lookup_and_goto_pc:
             break;
         default:
             b->succ[0] = k + 1 < bbs->len ? (int)k + 1 : -1;
@@ -182,12 +277,6 @@ void tcg_liveness(TCGContext *s)
     for (int k = bbs->len - 1; k >= 0; k--) {
         bb_walk(s, bbs, &g_array_index(bbs, BB, k), live, nw, true);
     }
+    drop_overwritten_globals(s);
     tcg_compact_ops(s);
-out:
-    for (unsigned k = 0; k < bbs->len; k++) {
-        g_free(g_array_index(bbs, BB, k).live_in);
-    }
-    g_array_free(bbs, true);
-    g_free(label_bb);
-    g_free(live);
 }

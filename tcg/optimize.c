@@ -22,27 +22,66 @@ typedef struct TempInfo {
     unsigned prev_copy, next_copy;    /* ring of equal temps; self if alone */
 } TempInfo;
 
+/*
+ * info[0, info_n) describes the block's temps.  Only fold_to_copy moves a
+ * temp's info away from its default (not a known value, in no ring), and
+ * it records both temps it touches in `touched`, so forgetting everything
+ * at a label or the globals after a helper call costs the temps that were
+ * actually touched, not all of them (blocks have hundreds of temps and
+ * many labels and calls).
+ */
 typedef struct OptContext {
     TCGContext *s;
     TempInfo *info;
-    unsigned info_cap;
+    unsigned info_n;
+    unsigned *touched;
+    uint8_t *is_touched;
+    unsigned ntouched;
     int *label_refs;
 } OptContext;
+
+/* Buffers kept across blocks (translation is frequent). */
+static __thread struct {
+    TempInfo *info;
+    unsigned *touched;
+    uint8_t *is_touched;
+    unsigned cap;
+    int *label_refs;
+    unsigned labels_cap;
+} opt_scratch;
 
 static void info_reserve(OptContext *c)
 {
     unsigned n = c->s->nb_temps;
 
-    if (n <= c->info_cap) {
+    if (n <= c->info_n) {
         return;
     }
-    c->info = g_renew(TempInfo, c->info, n);
-    for (unsigned i = c->info_cap; i < n; i++) {
+    if (n > opt_scratch.cap) {
+        unsigned cap = MAX(n, 2 * opt_scratch.cap);
+        opt_scratch.info = g_renew(TempInfo, opt_scratch.info, cap);
+        opt_scratch.touched = g_renew(unsigned, opt_scratch.touched, cap);
+        opt_scratch.is_touched = g_renew(uint8_t, opt_scratch.is_touched, cap);
+        opt_scratch.cap = cap;
+        c->info = opt_scratch.info;
+        c->touched = opt_scratch.touched;
+        c->is_touched = opt_scratch.is_touched;
+    }
+    for (unsigned i = c->info_n; i < n; i++) {
         TCGTemp *t = &c->s->temps[i];
         c->info[i] = (TempInfo){.is_const = t->kind == TEMP_CONST, .val = (uint64_t)t->val,
                                 .prev_copy = i, .next_copy = i};
+        c->is_touched[i] = 0;
     }
-    c->info_cap = n;
+    c->info_n = n;
+}
+
+static void touch(OptContext *c, unsigned i)
+{
+    if (!c->is_touched[i]) {
+        c->is_touched[i] = 1;
+        c->touched[c->ntouched++] = i;
+    }
 }
 
 static void reset_temp(OptContext *c, unsigned i)
@@ -56,18 +95,31 @@ static void reset_temp(OptContext *c, unsigned i)
     ti->val = (uint64_t)c->s->temps[i].val;
 }
 
+/*
+ * Forget what is known of the touched temps in [from, to).  Constants keep
+ * their value; they leave their rings as every other member is reset.
+ */
 static void reset_range(OptContext *c, unsigned from, unsigned to)
 {
-    for (unsigned i = from; i < to; i++) {
-        if (c->s->temps[i].kind != TEMP_CONST) {
-            reset_temp(c, i);
+    unsigned k = 0;
+
+    for (unsigned j = 0; j < c->ntouched; j++) {
+        unsigned i = c->touched[j];
+        if (i >= from && i < to) {
+            if (c->s->temps[i].kind != TEMP_CONST) {
+                reset_temp(c, i);
+            }
+            c->is_touched[i] = 0;
+        } else {
+            c->touched[k++] = i;
         }
     }
+    c->ntouched = k;
 }
 
 static void reset_all(OptContext *c)
 {
-    reset_range(c, 0, c->info_cap);
+    reset_range(c, 0, c->info_n);
 }
 
 static void reset_globals(OptContext *c)
@@ -85,10 +137,15 @@ static bool better_rep(TCGContext *s, unsigned cand, unsigned cur)
     return cand < cur;
 }
 
-/* The temp to use in place of i (same value, cheapest to keep). */
-static unsigned canonical(OptContext *c, unsigned i)
+/*
+ * The temp to use in place of i (same value, cheapest to keep), other than
+ * avoid (the op's output) when the ring has another member: in
+ * "mov g, a; ext32s g, g" the ext then reads a and the mov is a dead store
+ * (tcg_liveness drops overwritten global stores).
+ */
+static unsigned canonical(OptContext *c, unsigned i, unsigned avoid)
 {
-    unsigned best = i;
+    unsigned best = i == avoid ? UINT_MAX : i;
 
     if (c->info[i].is_const) {
         unsigned k = tcg_const_idx((int64_t)c->info[i].val);
@@ -96,11 +153,11 @@ static unsigned canonical(OptContext *c, unsigned i)
         return k;
     }
     for (unsigned j = c->info[i].next_copy; j != i; j = c->info[j].next_copy) {
-        if (better_rep(c->s, j, best)) {
+        if (j != avoid && (best == UINT_MAX || better_rep(c->s, j, best))) {
             best = j;
         }
     }
-    return best;
+    return best == UINT_MAX ? i : best;
 }
 
 static bool arg_const(OptContext *c, TCGArg a, uint64_t *v)
@@ -138,6 +195,8 @@ static void fold_to_copy(OptContext *c, TCGOp *op, unsigned src)
         c->info[dst].is_const = true;
         c->info[dst].val = c->info[src].val;
     }
+    touch(c, dst);
+    touch(c, src);
     /* Join src's ring. */
     c->info[dst].next_copy = c->info[src].next_copy;
     c->info[dst].prev_copy = src;
@@ -283,11 +342,17 @@ static void label_unref(OptContext *c, TCGArg id)
 
 void tcg_optimize(TCGContext *s)
 {
-    OptContext ctx = {.s = s};
+    OptContext ctx = {.s = s, .info = opt_scratch.info, .touched = opt_scratch.touched,
+                      .is_touched = opt_scratch.is_touched};
     OptContext *c = &ctx;
     bool unreachable = false;
 
-    ctx.label_refs = g_new0(int, s->nb_labels ? s->nb_labels : 1);
+    if (s->nb_labels + 1 > opt_scratch.labels_cap) {
+        opt_scratch.labels_cap = MAX(s->nb_labels + 1, 2 * opt_scratch.labels_cap);
+        opt_scratch.label_refs = g_renew(int, opt_scratch.label_refs, opt_scratch.labels_cap);
+    }
+    ctx.label_refs = opt_scratch.label_refs;
+    memset(ctx.label_refs, 0, sizeof(int) * (s->nb_labels + 1));
     for (unsigned i = 0; i < s->nb_ops; i++) {
         TCGOp *op = &s->ops[i];
         if (op->opc == INDEX_op_br) {
@@ -323,7 +388,8 @@ void tcg_optimize(TCGContext *s)
             continue;
         }
         for (unsigned a = op->nb_oargs; a < nt; a++) {
-            op->args[a] = canonical(c, op->args[a]);
+            op->args[a] = canonical(c, op->args[a],
+                                    op->nb_oargs == 1 ? (unsigned)op->args[0] : UINT_MAX);
         }
 
         if (opc == INDEX_op_mov) {
@@ -414,6 +480,7 @@ void tcg_optimize(TCGContext *s)
             }
             case INDEX_op_exit_tb:
             case INDEX_op_lookup_and_goto_ptr:
+            case INDEX_op_lookup_and_goto_pc:
                 unreachable = true;
                 continue;
             case INDEX_op_call:
@@ -457,7 +524,5 @@ void tcg_optimize(TCGContext *s)
             s->ops[i].opc = INDEX_op_nop;
         }
     }
-    g_free(ctx.info);
-    g_free(ctx.label_refs);
     tcg_compact_ops(s);
 }

@@ -145,6 +145,8 @@ void tcg_inline_fp_flags_register(const TCGInlineFPFlags *f);
 extern ptrdiff_t tcg_code_rx_delta;
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp);
 void tcg_code_buffer_free(void *buf, size_t size);
+/* Map [rw, rw + len) of the buffer (both views) ahead of use; page aligned. */
+void tcg_code_buffer_prefault(void *rw, size_t len);
 
 /*
  * The block the calling thread is executing (NULL outside generated code),

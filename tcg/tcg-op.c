@@ -334,6 +334,14 @@ void tcg_gen_lookup_and_goto_ptr(void)
     tcg_emit_op(INDEX_op_lookup_and_goto_ptr);
 }
 
+void tcg_gen_lookup_and_goto_pc(TCGv pc, uint32_t flags)
+{
+    TCGOp *op = tcg_emit_op(INDEX_op_lookup_and_goto_pc);
+
+    op->args[0] = pc.idx;
+    op->args[1] = flags;
+}
+
 /* ---- the plain one-op emitters ---- */
 
 GEN_OP3(add)

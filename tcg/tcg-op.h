@@ -240,5 +240,14 @@ void tcg_gen_insn_start(uint64_t pc, uint64_t data1);
 void tcg_gen_goto_tb(unsigned n);
 void tcg_gen_exit_tb(const TranslationBlock *tb, unsigned n);
 void tcg_gen_lookup_and_goto_ptr(void);
+/*
+ * lookup_and_goto_pc(pc, flags): lookup_and_goto_ptr when the translator
+ * knows what the lookup will compute: pc is the guest pc (also already in
+ * the target's pc global) and flags the target flags of the current state
+ * (what get_tb_cpu_state returns at that point).  Back ends may then probe
+ * the per-CPU jump cache in generated code and call the lookup only on a
+ * miss; a wrong flags value would run a block translated for another state.
+ */
+void tcg_gen_lookup_and_goto_pc(TCGv pc, uint32_t flags);
 
 #endif

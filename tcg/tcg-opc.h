@@ -92,3 +92,7 @@ DEF(goto_tb, 0, 0, 1, TCG_OPF_SIDE_EFFECTS | TCG_OPF_SYNC_GLOBALS)
 DEF(exit_tb, 0, 0, 1, TCG_OPF_BB_END | TCG_OPF_SIDE_EFFECTS | TCG_OPF_SYNC_GLOBALS)
 DEF(lookup_and_goto_ptr, 0, 0, 0,
     TCG_OPF_BB_END | TCG_OPF_SIDE_EFFECTS | TCG_OPF_SYNC_GLOBALS)
+/* lookup_and_goto_pc pc, $flags: the same with the next pc and target flags
+ * known at translation time (a back end may probe the jump cache inline). */
+DEF(lookup_and_goto_pc, 0, 1, 1,
+    TCG_OPF_BB_END | TCG_OPF_SIDE_EFFECTS | TCG_OPF_SYNC_GLOBALS)

@@ -41,7 +41,62 @@ void tcg_context_init(void)
     s->temps[env].kind = TEMP_FIXED;
     s->temps[env].name = "env";
     s->nb_globals = 1;
-    s->const_table = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+typedef struct TCGConstSlot {
+    int64_t val;
+    unsigned idx;
+    unsigned gen;
+} TCGConstSlot;
+
+/* Forget every constant (the next block starts with none). */
+static void const_table_reset(TCGContext *s)
+{
+    s->const_count = 0;
+    if (++s->const_gen == 0) {
+        /* Wrapped: stale slots could look current; clear them once. */
+        memset(s->const_slots, 0, sizeof(TCGConstSlot) * s->const_cap);
+        s->const_gen = 1;
+    }
+}
+
+static unsigned const_hash(int64_t val, unsigned cap)
+{
+    uint64_t h = (uint64_t)val * 0x9E3779B97F4A7C15ULL;
+
+    return (unsigned)(h >> 32) & (cap - 1);
+}
+
+static TCGConstSlot *const_slot(TCGContext *s, int64_t val)
+{
+    unsigned i = const_hash(val, s->const_cap);
+
+    while (s->const_slots[i].gen == s->const_gen && s->const_slots[i].val != val) {
+        i = (i + 1) & (s->const_cap - 1);
+    }
+    return &s->const_slots[i];
+}
+
+/* Room for one more constant, at most half full. */
+static void const_table_reserve(TCGContext *s)
+{
+    TCGConstSlot *old = s->const_slots;
+    unsigned old_cap = s->const_cap;
+
+    if (s->const_gen == 0) {
+        s->const_gen = 1;
+    }
+    if (2 * (s->const_count + 1) <= s->const_cap) {
+        return;
+    }
+    s->const_cap = old_cap ? 2 * old_cap : 256;
+    s->const_slots = g_new0(TCGConstSlot, s->const_cap);
+    for (unsigned i = 0; i < old_cap; i++) {
+        if (old[i].gen == s->const_gen) {
+            *const_slot(s, old[i].val) = old[i];
+        }
+    }
+    g_free(old);
 }
 
 void tcg_func_start(void)
@@ -50,7 +105,7 @@ void tcg_func_start(void)
 
     tcg_context_init();
     s->nb_temps = s->nb_globals;
-    g_hash_table_remove_all(s->const_table);
+    const_table_reset(s);
     s->nb_ops = 0;
     for (unsigned i = 0; i < s->nb_labels; i++) {
         g_free(s->labels[i]);
@@ -59,6 +114,7 @@ void tcg_func_start(void)
     s->nb_insns = 0;
     s->tb = NULL;
     s->env_tlb_offset = 0;
+    s->env_jmp_cache_offset = 0;
 }
 
 TCGv tcg_temp_new(void)
@@ -75,19 +131,20 @@ TCGv tcg_temp_new(void)
 unsigned tcg_const_idx(int64_t val)
 {
     TCGContext *s = tcg_ctx;
-    gpointer found;
+    TCGConstSlot *slot;
     unsigned idx;
 
     tcg_context_init();
-    found = g_hash_table_lookup(s->const_table, &val);
-    if (found) {
-        return GPOINTER_TO_UINT(found) - 1;
+    const_table_reserve(s);
+    slot = const_slot(s, val);
+    if (slot->gen == s->const_gen) {
+        return slot->idx;
     }
     idx = tcg_temp_alloc(s);
     s->temps[idx].kind = TEMP_CONST;
     s->temps[idx].val = val;
-    g_hash_table_insert(s->const_table, g_memdup2(&val, sizeof(val)),
-                        GUINT_TO_POINTER(idx + 1));
+    *slot = (TCGConstSlot){.val = val, .idx = idx, .gen = s->const_gen};
+    s->const_count++;
     return idx;
 }
 
@@ -111,7 +168,7 @@ TCGv tcg_global_mem_new(intptr_t env_offset, const char *name)
     if (s->nb_temps != s->nb_globals) {
         s->nb_ops = 0;
         s->nb_temps = s->nb_globals;
-        g_hash_table_remove_all(s->const_table);
+        const_table_reset(s);
     }
     idx = tcg_temp_alloc(s);
     s->temps[idx].kind = TEMP_GLOBAL;

@@ -92,7 +92,13 @@ typedef struct TCGContext {
     /* Temps: [0, nb_globals) persist; the rest are reset per block. */
     TCGTemp *temps;
     unsigned nb_temps, nb_globals, temps_cap;
-    GHashTable *const_table;   /* int64 value -> temp index + 1 */
+    /*
+     * Constants of the block: int64 value -> temp, open addressing with
+     * linear probing.  A slot belongs to the current block only when its
+     * gen is const_gen, so starting a block is one increment, not a clear.
+     */
+    struct TCGConstSlot *const_slots;
+    unsigned const_cap, const_count, const_gen;
 
     TCGOp *ops;
     unsigned nb_ops, ops_cap;
@@ -103,6 +109,9 @@ typedef struct TCGContext {
     /* Set by the caller of the back end before code generation. */
     TranslationBlock *tb;      /* block being translated (NULL in IR tests) */
     ptrdiff_t env_tlb_offset;  /* env -> CPUTLB (0: no inline TLB fast path) */
+    /* env -> the CPU's jump cache, TB_JMP_CACHE_SIZE TranslationBlock pointers
+     * indexed by tb_jmp_cache_hash (0: no inline probe for lookup_and_goto_pc) */
+    ptrdiff_t env_jmp_cache_offset;
     int nb_insns;              /* insn_start ops emitted */
 } TCGContext;
 

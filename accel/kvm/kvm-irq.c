@@ -135,6 +135,37 @@ int kvm_irqchip_add_msi_route(KVMState *s, uint64_t addr, uint32_t data)
     return gsi;
 }
 
+int kvm_irqchip_update_msi_route(KVMState *s, int virq, uint64_t addr, uint32_t data)
+{
+    if (!s->routes || virq < KVM_IOAPIC_PINS) {
+        return -EINVAL;
+    }
+    for (uint32_t i = 0; i < s->routes->nr; i++) {
+        struct kvm_irq_routing_entry *e = &s->routes->entries[i];
+
+        if (e->gsi == (uint32_t)virq && e->type == KVM_IRQ_ROUTING_MSI) {
+            e->u.msi.address_lo = (uint32_t)addr;
+            e->u.msi.address_hi = (uint32_t)(addr >> 32);
+            e->u.msi.data = data;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+/* api.rst §4.71 KVM_SIGNAL_MSI: one MSI write, decoded by the kernel as the
+ * LAPIC would (destination in address bits 19:12, vector in data 7:0). */
+int kvm_signal_msi(KVMState *s, uint64_t addr, uint32_t data)
+{
+    struct kvm_msi msi = {
+        .address_lo = (uint32_t)addr,
+        .address_hi = (uint32_t)(addr >> 32),
+        .data = data,
+    };
+
+    return kvm_vm_ioctl(s, KVM_SIGNAL_MSI, &msi);
+}
+
 void kvm_irqchip_release_virq(KVMState *s, int virq)
 {
     if (!s->routes || virq < KVM_IOAPIC_PINS) {

@@ -159,6 +159,51 @@ static int kvm_handle_exit(CPUState *cpu, KVMVcpu *v)
     }
 }
 
+/* Pending kvm_run_on_cpu work: run it here, in the vCPU thread. */
+static void kvm_vcpu_do_work(CPUState *cpu, KVMVcpu *v)
+{
+    if (v->work_fn && !v->work_done) {
+        v->work_fn(cpu, v->work_data);
+        v->work_done = true;
+        qemu_cond_broadcast(&pause_cond);
+    }
+}
+
+void kvm_run_on_cpu(CPUState *cpu, void (*fn)(CPUState *cpu, void *data), void *data)
+{
+    KVMVcpu *v = kvm_vcpu(cpu);
+
+    BQL_ASSERT();
+    if (!v || !v->thread_started || v->state == KVM_VCPU_STOPPED ||
+        qemu_thread_is_self(&v->thread)) {
+        fn(cpu, data);
+        return;
+    }
+    /* One request at a time per vCPU (callers hold the BQL in turn). */
+    while (v->work_fn) {
+        qemu_cond_wait_bql(&pause_cond);
+    }
+    v->work_fn = fn;
+    v->work_data = data;
+    v->work_done = false;
+    kvm_cpu_kick(cpu);
+    qemu_cond_signal(&v->cond);
+    while (!v->work_done) {
+        /* Kick again in case the first signal raced with KVM_RUN's entry. */
+        if (!qemu_cond_timedwait_bql(&pause_cond, 10 * SCALE_MS)) {
+            if (v->state == KVM_VCPU_STOPPED) {
+                fn(cpu, data);
+                break;
+            }
+            kvm_cpu_kick(cpu);
+            qemu_cond_signal(&v->cond);
+        }
+    }
+    v->work_fn = NULL;
+    v->work_data = NULL;
+    qemu_cond_broadcast(&pause_cond);
+}
+
 static void kvm_vcpu_park(KVMVcpu *v)
 {
     v->state = KVM_VCPU_PAUSED;
@@ -182,8 +227,10 @@ static void *kvm_vcpu_thread(void *opaque)
     for (;;) {
         int ret, saved_errno;
 
+        kvm_vcpu_do_work(cpu, v);
         while ((v->stop || v->wait_reset) && !v->quit) {
             kvm_vcpu_park(v);
+            kvm_vcpu_do_work(cpu, v);
         }
         if (v->quit) {
             break;

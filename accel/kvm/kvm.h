@@ -75,6 +75,10 @@ typedef struct KVMVcpu {
     /* The CPU's architectural state in memory is newer than KVM's. */
     bool regs_dirty;
     QemuCond cond;             /* the vCPU waits here while parked */
+    /* kvm_run_on_cpu: work for the vCPU thread (under the BQL). */
+    void (*work_fn)(CPUState *cpu, void *data);
+    void *work_data;
+    bool work_done;
     uint64_t exits;            /* statistics */
 } KVMVcpu;
 
@@ -99,7 +103,11 @@ int kvm_set_irq(KVMState *s, int gsi, int level);
 bool kvm_irqchip_init_routes(KVMState *s, Error **errp);
 /* A new MSI route; returns its GSI (>= 24) or -errno.  Commit to apply. */
 int kvm_irqchip_add_msi_route(KVMState *s, uint64_t addr, uint32_t data);
+/* Point an MSI route at a new address/data (commit to apply). */
+int kvm_irqchip_update_msi_route(KVMState *s, int virq, uint64_t addr, uint32_t data);
 void kvm_irqchip_release_virq(KVMState *s, int virq);
+/* Deliver one MSI now (a bus master's write to the 0xfee00000 window). */
+int kvm_signal_msi(KVMState *s, uint64_t addr, uint32_t data);
 int kvm_irqchip_commit_routes(KVMState *s);
 /* eventfd fd raises gsi (resamplefd: level-triggered, -1 for none). */
 int kvm_irqchip_add_irqfd(KVMState *s, int fd, int resamplefd, int gsi);
@@ -113,6 +121,13 @@ void kvm_resume_all_vcpus(void);
 void kvm_post_reset(void);
 /* Make the next KVM_RUN load the CPU state from memory (after a reset). */
 void kvm_cpu_mark_dirty(CPUState *cpu);
+/*
+ * Run fn(cpu, data) on cpu's own thread and wait for it (QEMU's
+ * run_on_cpu): the vCPU is kicked out of KVM_RUN (or woken if parked),
+ * runs fn between two KVM_RUNs and goes on as before.  Call with the BQL
+ * held, from any thread but the vCPU's; the BQL is dropped while waiting.
+ */
+void kvm_run_on_cpu(CPUState *cpu, void (*fn)(CPUState *cpu, void *data), void *data);
 /* Kick cpu out of KVM_RUN (any thread). */
 void kvm_cpu_kick(CPUState *cpu);
 const char *kvm_exit_reason_name(uint32_t reason);

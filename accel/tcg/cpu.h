@@ -55,6 +55,25 @@ typedef enum MMUAccessType {
 #define CPU_TLB_SIZE (1 << CPU_TLB_BITS)
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1 << TB_JMP_CACHE_BITS)
+/*
+ * Jump cache index of a guest pc: the page picks a group of
+ * TB_JMP_PAGE_SLOTS slots (so flushing one page's translation clears one
+ * group), bits of the offset a slot in it.  Native code computes the same
+ * function inline (tcg/x86_64/native-gen.c, lookup_and_goto_pc): change
+ * both together.
+ */
+#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
+#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
+static inline unsigned tb_jmp_cache_page_block(uint64_t pc)
+{
+    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1)) *
+           TB_JMP_PAGE_SLOTS;
+}
+static inline unsigned tb_jmp_cache_hash(uint64_t pc)
+{
+    return tb_jmp_cache_page_block(pc) |
+           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
+}
 
 /*
  * One soft-TLB entry: page-aligned guest virtual tags with flag bits in the
@@ -91,6 +110,8 @@ typedef struct CPUTLB {
     /* Region covered by mappings larger than a page (flush_page flushes all). */
     vaddr large_page_addr[NB_MMU_MODES];
     vaddr large_page_mask[NB_MMU_MODES];
+    /* Bit i: mode i was filled since its last full flush (may hold entries). */
+    uint32_t used_modes;
 } CPUTLB;
 
 /*
@@ -203,7 +224,9 @@ struct TranslationBlock {
     TranslationBlock *jmp_dest[2];
     GSList *jmp_incoming;       /* (tb | n) of blocks chained to this one */
     bool invalid;
-    void *backend_data;         /* back-end private (pc map, ...) */
+    /* Back-end private.  native: the RX address of the block's code, which
+     * the inline jump-cache probe of lookup_and_goto_pc jumps to. */
+    void *backend_data;
 };
 
 /* The execution loop: run cpu until it leaves for a reason the caller handles.
@@ -254,6 +277,12 @@ void tlb_flush_all_cpus(void);
 uint64_t cpu_ld_mmu(CPUState *cpu, vaddr addr, MemOp op, int mmu_idx, uintptr_t ra);
 void cpu_st_mmu(CPUState *cpu, vaddr addr, uint64_t val, MemOp op, int mmu_idx,
                 uintptr_t ra);
+/*
+ * Raise now the fault a store of size bytes at addr would raise (without
+ * storing); on success the TLB entry the store needs is filled.  Cheap
+ * when it already is (no page walk).
+ */
+void probe_write(CPUState *cpu, vaddr addr, int size, int mmu_idx, uintptr_t ra);
 /* Instruction fetch for the translator (faults are raised precisely). */
 uint32_t cpu_ldl_code(CPUState *cpu, vaddr addr);
 uint16_t cpu_lduw_code(CPUState *cpu, vaddr addr);

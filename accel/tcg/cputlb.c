@@ -39,6 +39,7 @@ static inline bool tlb_hit(uint64_t tag, vaddr addr)
 static void tlb_flush_mmuidx(CPUState *cpu, int mmu_idx)
 {
     memset(cpu->tlb.table[mmu_idx], 0xff, sizeof(cpu->tlb.table[mmu_idx]));
+    __atomic_fetch_and(&cpu->tlb.used_modes, ~(1u << mmu_idx), __ATOMIC_RELEASE);
     cpu->tlb.large_page_addr[mmu_idx] = 0;
     cpu->tlb.large_page_mask[mmu_idx] = 0;
 }
@@ -184,6 +185,9 @@ static void tlb_dirty_reset_hook(ram_addr_t start, ram_addr_t len)
 
     CPU_FOREACH(cpu) {
         for (int i = 0; i < NB_MMU_MODES; i++) {
+            if (!(__atomic_load_n(&cpu->tlb.used_modes, __ATOMIC_ACQUIRE) & (1u << i))) {
+                continue;       /* no entry since the mode's last flush */
+            }
             for (int j = 0; j < CPU_TLB_SIZE; j++) {
                 CPUTLBEntry *e = &cpu->tlb.table[i][j];
                 ram_addr_t ra = cpu->tlb.full[i][j].ram_addr;
@@ -213,6 +217,8 @@ void tlb_set_page(CPUState *cpu, vaddr addr, hwaddr paddr, MemTxAttrs attrs, int
     assert(cpu->as);
     e = &cpu->tlb.table[mmu_idx][idx];
     full = &cpu->tlb.full[mmu_idx][idx];
+    /* Before the entry is written: sweeps of other threads must see it. */
+    __atomic_fetch_or(&cpu->tlb.used_modes, 1u << mmu_idx, __ATOMIC_RELEASE);
     mr = address_space_translate(cpu->as, ppage, &xlat, &plen, false, attrs);
     /* Only a whole page of RAM can be reached through the addend. */
     ram = memory_region_is_ram(mr) && plen >= TARGET_PAGE_SIZE &&
@@ -263,6 +269,11 @@ void tlb_set_notdirty_all(ram_addr_t page)
 
     CPU_FOREACH(cpu) {
         for (int i = 0; i < NB_MMU_MODES; i++) {
+            /* Modes flushed since their last fill hold no entry: skip the
+             * sweep (a page gains code hundreds of times during a boot). */
+            if (!(__atomic_load_n(&cpu->tlb.used_modes, __ATOMIC_ACQUIRE) & (1u << i))) {
+                continue;
+            }
             for (int j = 0; j < CPU_TLB_SIZE; j++) {
                 CPUTLBEntry *e = &cpu->tlb.table[i][j];
                 if (e->addr_write != UINT64_MAX && !(e->addr_write & TLB_MMIO) &&
@@ -469,6 +480,15 @@ void cpu_st_mmu(CPUState *cpu, vaddr addr, uint64_t val, MemOp op, int mmu_idx,
                 uintptr_t ra)
 {
     do_st(cpu, addr, val, op, mmu_idx, ra);
+}
+
+void probe_write(CPUState *cpu, vaddr addr, int size, int mmu_idx, uintptr_t ra)
+{
+    CPUTLBEntry *e;
+    CPUTLBEntryFull *full;
+
+    /* A hit is a translation already granted for stores: nothing to do. */
+    tlb_lookup(cpu, addr, (unsigned)size, MMU_DATA_STORE, mmu_idx, false, ra, &e, &full);
 }
 
 uint32_t cpu_ldl_code(CPUState *cpu, vaddr addr)

@@ -31,6 +31,8 @@ const TCGBackend *tcg_backend;
 static GRecMutex tb_lock;
 static uint8_t *code_buf;
 static size_t code_size, code_used;
+static size_t code_prefaulted;    /* [0, this) of the buffer is mapped */
+#define CODE_PREFAULT_CHUNK (1 * MiB)
 static GHashTable *tb_htable;     /* TB -> TB, keyed by tb_hash/tb_equal */
 /*
  * Per RAM page that ever held code since the last flush: its blocks and a
@@ -72,23 +74,14 @@ static gboolean tb_equal(gconstpointer a, gconstpointer b)
            x->flags == y->flags && x->cflags == y->cflags;
 }
 
-/*
- * Jump cache index: the page picks a block of slots, the offset a slot in
- * it, so that flushing one page's translation clears one block only.
- */
-#define TB_JMP_PAGE_BITS (TB_JMP_CACHE_BITS / 2)
-#define TB_JMP_PAGE_SLOTS (1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS))
-
 static unsigned jmp_cache_page_block(vaddr pc)
 {
-    return (unsigned)((pc >> TARGET_PAGE_BITS) & ((1u << TB_JMP_PAGE_BITS) - 1))
-           * TB_JMP_PAGE_SLOTS;
+    return tb_jmp_cache_page_block(pc);
 }
 
 static unsigned jmp_cache_hash(vaddr pc)
 {
-    return jmp_cache_page_block(pc) |
-           (unsigned)(((pc >> 1) ^ (pc >> 7)) & (TB_JMP_PAGE_SLOTS - 1));
+    return tb_jmp_cache_hash(pc);
 }
 
 void tb_jmp_cache_clear(CPUState *cpu)
@@ -207,6 +200,7 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp)
     code_buf = buf;
     code_size = size;
     code_used = 0;
+    code_prefaulted = 0;
     tcg_backend = be;
     tcg_context_init();
     tcg_runtime_init();
@@ -413,11 +407,39 @@ unsigned tb_flush_generation(void)
 
 /* ---- lookup and chaining ---- */
 
+/*
+ * Behind the jump caches, which every TLB flush clears (they are keyed by
+ * virtual pc), a per-thread cache keyed by the physical pc: the kernel's
+ * code keeps its physical address across address-space switches, so after
+ * a flush its blocks are found here without tb_lock and the hash table.
+ * Entries are checked like the hash table's key (pc, RAM page, flags,
+ * cflags) and for `invalid`; the whole cache goes at a full flush (the
+ * blocks' memory is reused), noticed through the flush generation.
+ */
+#define TB_PHYS_CACHE_BITS 12
+static __thread struct {
+    TranslationBlock *tb[1 << TB_PHYS_CACHE_BITS];
+    unsigned gen;
+} phys_cache;
+
+static TranslationBlock **phys_cache_slot(ram_addr_t page, vaddr pc, uint32_t flags)
+{
+    uint64_t h = ((page >> TARGET_PAGE_BITS) * 0x9E3779B97F4A7C15ULL) ^
+                 ((pc & ~TARGET_PAGE_MASK) >> 1) ^ ((uint64_t)flags << 7);
+    unsigned gen = __atomic_load_n(&flush_gen, __ATOMIC_ACQUIRE);
+
+    if (phys_cache.gen != gen) {
+        memset(phys_cache.tb, 0, sizeof(phys_cache.tb));
+        phys_cache.gen = gen;
+    }
+    return &phys_cache.tb[(h ^ (h >> 29)) & ((1u << TB_PHYS_CACHE_BITS) - 1)];
+}
+
 TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t flags, uint32_t cflags)
 {
     unsigned h = jmp_cache_hash(pc);
     TranslationBlock *tb = __atomic_load_n(&cpu->tb_jmp_cache[h], __ATOMIC_ACQUIRE);
-    TranslationBlock key;
+    TranslationBlock key, **slot;
 
     if (tb && tb->pc == pc && tb->flags == flags && tb->cflags == cflags &&
         !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
@@ -431,11 +453,17 @@ TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t flags, uint32_t cf
     if (key.page_addr[0] == RAM_ADDR_INVALID) {
         return NULL;            /* code in MMIO is never cached */
     }
-    g_rec_mutex_lock(&tb_lock);
-    tb = g_hash_table_lookup(tb_htable, &key);
-    g_rec_mutex_unlock(&tb_lock);
-    if (!tb) {
-        return NULL;
+    slot = phys_cache_slot(key.page_addr[0], pc, flags);
+    tb = *slot;
+    if (!tb || tb->pc != pc || tb->page_addr[0] != key.page_addr[0] || tb->flags != flags ||
+        tb->cflags != cflags || __atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        g_rec_mutex_lock(&tb_lock);
+        tb = g_hash_table_lookup(tb_htable, &key);
+        g_rec_mutex_unlock(&tb_lock);
+        if (!tb) {
+            return NULL;
+        }
+        *slot = tb;
     }
     if (tb->page_addr[1] != RAM_ADDR_INVALID) {
         /* The second page must still be mapped to the same RAM. */
@@ -616,6 +644,11 @@ retry:
             tlb_protect_code(phys0);
         }
     }
+    if (code_used + 64 * KiB > code_prefaulted && code_prefaulted < code_size) {
+        size_t len = MIN((size_t)CODE_PREFAULT_CHUNK, code_size - code_prefaulted);
+        tcg_code_buffer_prefault(code_buf + code_prefaulted, len);
+        code_prefaulted += len;
+    }
     tb = (TranslationBlock *)(code_buf + code_used);
     memset(tb, 0, sizeof(*tb));
     tb->pc = pc;
@@ -627,6 +660,10 @@ retry:
     tcg_func_start();
     tcg_ctx->tb = tb;
     tcg_ctx->env_tlb_offset = (char *)&cpu->tlb.table - (char *)cpu->env_ptr;
+    /* -d exec traces every lookup: keep them all in C then. */
+    if (!qemu_loglevel_mask(CPU_LOG_EXEC)) {
+        tcg_ctx->env_jmp_cache_offset = (char *)&cpu->tb_jmp_cache - (char *)cpu->env_ptr;
+    }
     {
         TCGLabel *exit_label = NULL;
         if (!(cflags & CF_NOIRQ)) {

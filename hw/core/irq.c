@@ -11,6 +11,7 @@ struct IRQState {
     qemu_irq_handler handler;
     void *opaque;
     int n;
+    qemu_irq_irqfd_handler irqfd;
 };
 
 qemu_irq qemu_allocate_irq(qemu_irq_handler handler, void *opaque, int n)
@@ -43,5 +44,22 @@ void qemu_set_irq(qemu_irq irq, int level)
     /* An unconnected output is legal: the level goes nowhere. */
     if (irq && irq->handler) {
         irq->handler(irq->opaque, irq->n, level);
+    }
+}
+
+void qemu_irq_set_irqfd_handler(qemu_irq irq, qemu_irq_irqfd_handler fn)
+{
+    irq->irqfd = fn;
+}
+
+bool qemu_irq_add_irqfd(qemu_irq irq, int fd, int resamplefd)
+{
+    return irq && irq->irqfd && irq->irqfd(irq->opaque, irq->n, fd, resamplefd, true);
+}
+
+void qemu_irq_remove_irqfd(qemu_irq irq, int fd)
+{
+    if (irq && irq->irqfd) {
+        irq->irqfd(irq->opaque, irq->n, fd, -1, false);
     }
 }

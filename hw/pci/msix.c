@@ -59,6 +59,97 @@ void msix_notify(PCIDevice *d, unsigned v)
     msix_send(d, v);
 }
 
+static void msix_route_release(PCIDevice *d, unsigned v);
+
+/* Bring vector v's irqfd route in line with its table entry and masks. */
+static void msix_route_sync(PCIDevice *d, unsigned v)
+{
+    const PCIMSIRouteOps *ops = d->bus ? d->bus->msi_ops : NULL;
+    MSIXVectorRoute *r = d->msix_routes ? &d->msix_routes[v] : NULL;
+    uint8_t *e = d->msix_table + v * MSIX_ENTRY_SIZE;
+    uint64_t addr = pci_get_long(e) | (uint64_t)pci_get_long(e + 4) << 32;
+    uint32_t data = pci_get_long(e + 8);
+
+    if (!ops || !r || r->fd < 0) {
+        return;
+    }
+    if (!msix_enabled(d) || msix_vector_masked(d, v) || !pci_bus_master_enabled(d)) {
+        /* A masked vector must not fire: detach, so a write to the fd waits
+         * in the eventfd and the device takes the pending-bit path. */
+        if (r->attached) {
+            ops->irqfd(d->bus->msi_opaque, r->virq, r->fd, false);
+            r->attached = false;
+        }
+        return;
+    }
+    if (r->virq < 0) {
+        r->virq = ops->add(d->bus->msi_opaque, addr, data);
+        if (r->virq < 0) {
+            qemu_log_mask(LOG_UNIMP, "%s: no MSI route for vector %u (%s); plain "
+                          "MSI writes instead\n", object_get_typename(OBJECT(d)), v,
+                          strerror(-r->virq));
+            return;
+        }
+    } else if ((r->addr != addr || r->data != data) &&
+               ops->update(d->bus->msi_opaque, r->virq, addr, data) < 0) {
+        /* A stale route must not fire: back to plain MSI writes. */
+        qemu_log_mask(LOG_UNIMP, "%s: MSI route of vector %u not updated; plain MSI "
+                      "writes instead\n", object_get_typename(OBJECT(d)), v);
+        msix_route_release(d, v);
+        return;
+    }
+    r->addr = addr;
+    r->data = data;
+    if (!r->attached) {
+        r->attached = ops->irqfd(d->bus->msi_opaque, r->virq, r->fd, true);
+    }
+}
+
+static void msix_routes_sync(PCIDevice *d)
+{
+    for (unsigned v = 0; d->msix_routes && v < d->msix_entries; v++) {
+        msix_route_sync(d, v);
+    }
+}
+
+static void msix_route_release(PCIDevice *d, unsigned v)
+{
+    const PCIMSIRouteOps *ops = d->bus ? d->bus->msi_ops : NULL;
+    MSIXVectorRoute *r = &d->msix_routes[v];
+
+    if (ops && r->attached) {
+        ops->irqfd(d->bus->msi_opaque, r->virq, r->fd, false);
+    }
+    if (ops && r->virq >= 0) {
+        ops->release(d->bus->msi_opaque, r->virq);
+    }
+    r->attached = false;
+    r->virq = -1;
+}
+
+bool msix_vector_set_irqfd(PCIDevice *d, unsigned v, int fd)
+{
+    if (!d->msix_routes || v >= d->msix_entries) {
+        return false;
+    }
+    msix_route_release(d, v);
+    d->msix_routes[v].fd = fd;
+    if (fd < 0) {
+        return true;
+    }
+    if (!d->bus || !d->bus->msi_ops) {
+        d->msix_routes[v].fd = -1;
+        return false;
+    }
+    msix_route_sync(d, v);
+    return true;
+}
+
+bool msix_vector_irqfd_active(PCIDevice *d, unsigned v)
+{
+    return d->msix_routes && v < d->msix_entries && d->msix_routes[v].attached;
+}
+
 /* Deliver what became unmasked. */
 static void msix_flush_pending(PCIDevice *d)
 {
@@ -73,6 +164,7 @@ static void msix_flush_pending(PCIDevice *d)
 
 void msix_write_config(PCIDevice *d, uint32_t addr, uint32_t val, unsigned len)
 {
+    msix_routes_sync(d);
     msix_flush_pending(d);
 }
 
@@ -93,6 +185,11 @@ static void msix_table_write(void *opaque, hwaddr addr, uint64_t val, unsigned s
 
     for (unsigned i = 0; i < size; i++) {
         d->msix_table[addr + i] = val >> (8 * i);
+    }
+    /* The guest reprogrammed or (un)masked a vector: its route follows. */
+    msix_route_sync(d, addr / MSIX_ENTRY_SIZE);
+    if ((addr + size - 1) / MSIX_ENTRY_SIZE != addr / MSIX_ENTRY_SIZE) {
+        msix_route_sync(d, (addr + size - 1) / MSIX_ENTRY_SIZE);
     }
     msix_flush_pending(d);
 }
@@ -142,6 +239,7 @@ void msix_reset(PCIDevice *d)
         d->msix_table[v * MSIX_ENTRY_SIZE + MSIX_VECTOR_CTRL] = MSIX_CTRL_MASKED;
     }
     memset(d->msix_pba, 0, QEMU_ALIGN_UP(d->msix_entries, 64) / 8);
+    msix_routes_sync(d);
 }
 
 bool msix_init(PCIDevice *d, unsigned nentries, MemoryRegion *bar, uint32_t table_off,
@@ -171,6 +269,10 @@ bool msix_init(PCIDevice *d, unsigned nentries, MemoryRegion *bar, uint32_t tabl
     d->msix_table = g_malloc0(nentries * MSIX_ENTRY_SIZE);
     d->msix_pba = g_malloc0(pba_size);
     d->msix_bar = bar;
+    d->msix_routes = g_new(MSIXVectorRoute, nentries);
+    for (unsigned v = 0; v < nentries; v++) {
+        d->msix_routes[v] = (MSIXVectorRoute){ .fd = -1, .virq = -1 };
+    }
     pci_set_word(d->config + cap + MSIX_FLAGS, nentries - 1);
     pci_set_long(d->config + cap + 4, table_off | bar_nr);
     pci_set_long(d->config + cap + 8, pba_off | bar_nr);
@@ -190,6 +292,11 @@ void msix_uninit(PCIDevice *d)
     if (!d->msix_cap) {
         return;
     }
+    for (unsigned v = 0; v < d->msix_entries; v++) {
+        msix_route_release(d, v);
+    }
+    g_free(d->msix_routes);
+    d->msix_routes = NULL;
     memory_region_del_subregion(d->msix_bar, &d->msix_table_mmio);
     memory_region_del_subregion(d->msix_bar, &d->msix_pba_mmio);
     memory_region_finalize(&d->msix_table_mmio);

@@ -24,6 +24,12 @@ void pci_bus_set_irq(PCIBus *bus, PCISetIRQFunc *fn, void *opaque)
     bus->irq_opaque = opaque;
 }
 
+void pci_bus_set_msi_ops(PCIBus *bus, const PCIMSIRouteOps *ops, void *opaque)
+{
+    bus->msi_ops = ops;
+    bus->msi_opaque = opaque;
+}
+
 AddressSpace *pci_get_address_space(PCIDevice *d)
 {
     return d->bus && d->bus->dma_as ? d->bus->dma_as : get_address_space_memory();
@@ -206,6 +212,10 @@ void pci_default_write_config(PCIDevice *d, uint32_t addr, uint32_t val, unsigne
     }
     if (addr < PCI_COMMAND + 2 && addr + len > PCI_COMMAND) {
         pci_update_irq(d);
+        if (d->msix_cap) {
+            /* Bus Master Enable gates MSI-X (PCI 3.0 §6.8.2.3). */
+            msix_write_config(d, addr, val, len);
+        }
     }
     if ((addr < PCI_COMMAND + 2 && addr + len > PCI_COMMAND) ||
         (addr < PCI_BASE_ADDRESS_0 + 24 && addr + len > PCI_BASE_ADDRESS_0)) {
@@ -338,7 +348,11 @@ static void pci_device_realize(DeviceState *dev, Error **errp)
         pc->exit(d);
     }
     if (err) {
+        /* Unplugged again: a later realize (another addr=) starts afresh. */
         bus->devices[d->devfn] = NULL;
+        g_clear_pointer(&d->config, g_free);
+        g_clear_pointer(&d->wmask, g_free);
+        g_clear_pointer(&d->w1cmask, g_free);
         error_propagate(errp, err);
     }
 }

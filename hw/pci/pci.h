@@ -59,6 +59,29 @@ typedef struct PCIBus PCIBus;
 
 typedef void PCISetIRQFunc(void *opaque, int devfn, int pin, int level);
 
+/*
+ * MSI routes and irqfds into the machine's interrupt controller (KVM's
+ * GSI routing table on x86).  The machine sets them on the bus; without
+ * them an MSI is only the bus master's memory write (msix_notify).
+ * add/update return the route number (virq) or -errno and take effect at
+ * once; irqfd attaches (assign) or detaches an eventfd that fires a route.
+ */
+typedef struct PCIMSIRouteOps {
+    int (*add)(void *opaque, uint64_t addr, uint32_t data);
+    int (*update)(void *opaque, int virq, uint64_t addr, uint32_t data);
+    void (*release)(void *opaque, int virq);
+    bool (*irqfd)(void *opaque, int virq, int fd, bool assign);
+} PCIMSIRouteOps;
+
+/* A vector's route while an irqfd is offered for it (msix.c). */
+typedef struct MSIXVectorRoute {
+    int fd;                      /* the device's eventfd, -1: none */
+    int virq;                    /* route, -1: none yet */
+    bool attached;               /* the irqfd is live in the kernel */
+    uint64_t addr;               /* what the route says */
+    uint32_t data;
+} MSIXVectorRoute;
+
 struct PCIBus {
     BusState parent_obj;
     MemoryRegion *mem;           /* BARs of memory type map here (bus addresses) */
@@ -66,6 +89,8 @@ struct PCIBus {
     AddressSpace *dma_as;        /* what bus masters (DMA, MSI writes) reach */
     PCISetIRQFunc *set_irq;      /* INTx to the host bridge */
     void *irq_opaque;
+    const PCIMSIRouteOps *msi_ops; /* NULL: plain MSI writes only */
+    void *msi_opaque;
     PCIDevice *devices[256];
     /* Optional, for hosts that route configuration cycles themselves. */
     bool (*device_plugged)(PCIBus *bus, PCIDevice *dev, Error **errp);
@@ -99,6 +124,7 @@ struct PCIDevice {
     uint8_t *msix_pba;
     MemoryRegion msix_table_mmio, msix_pba_mmio;
     MemoryRegion *msix_bar;
+    MSIXVectorRoute *msix_routes;  /* msix_entries of them */
 };
 
 typedef struct PCIDeviceClass {
@@ -146,6 +172,7 @@ static inline uint32_t pci_get_long(const uint8_t *p)
 PCIBus *pci_bus_new(DeviceState *host, const char *name, MemoryRegion *mem,
                     MemoryRegion *io, AddressSpace *dma_as);
 void pci_bus_set_irq(PCIBus *bus, PCISetIRQFunc *fn, void *opaque);
+void pci_bus_set_msi_ops(PCIBus *bus, const PCIMSIRouteOps *ops, void *opaque);
 /* Configuration access to bus 0 devfn; absent functions read all-ones. */
 uint32_t pci_host_config_read(PCIBus *bus, unsigned devfn, uint32_t addr, unsigned len);
 void pci_host_config_write(PCIBus *bus, unsigned devfn, uint32_t addr, uint32_t val,
@@ -173,7 +200,19 @@ void msix_uninit(PCIDevice *d);
 bool msix_enabled(PCIDevice *d);
 void msix_notify(PCIDevice *d, unsigned vector);
 void msix_reset(PCIDevice *d);
-/* Called from config writes to the capability: unmask delivers pending. */
+/* Called from config writes to the capability or the command register:
+ * unmask delivers pending vectors and irqfd routes follow. */
 void msix_write_config(PCIDevice *d, uint32_t addr, uint32_t val, unsigned len);
+/*
+ * irqfd for vector v (fd < 0 withdraws it): while the vector is enabled,
+ * unmasked and the device may master the bus, a write to fd delivers the
+ * MSI through a route in the interrupt controller, never through the
+ * device model; the route follows every table write.  False if the bus
+ * has no MSI routes (the device then uses msix_notify).
+ */
+bool msix_vector_set_irqfd(PCIDevice *d, unsigned v, int fd);
+/* True while a write to v's irqfd delivers the interrupt (else msix_notify,
+ * which sets the pending bit of a masked vector). */
+bool msix_vector_irqfd_active(PCIDevice *d, unsigned v);
 
 #endif

@@ -10,6 +10,14 @@
  * with VIRTIO_BLK_S_IOERR.  Host errors follow the backend's werror=/rerror=
  * policy: report (IOERR), ignore (OK), or stop (the VM stops; the request
  * is retried once the VM runs again).
+ *
+ * With iothread=ID the queue handlers (through host notifiers) and the
+ * backend's completions run in that iothread.  They take the BQL only
+ * around ring and interrupt work (blk_lock below), because the vCPU thread
+ * changes queue state under it; submission and the I/O wait do not hold
+ * it.  A device reset, vm_stop (stop, quit) and unplug wait for the
+ * requests in flight (drain), so no completion touches guest memory after
+ * them.
  */
 #include "hw/virtio/virtio-blk.h"
 #include "core/log.h"
@@ -71,6 +79,8 @@ typedef struct VirtIOBlockReq {
     uint8_t *status;             /* the last writable byte */
     uint32_t in_len;             /* bytes the device writes (for used.len) */
     uint64_t generation;         /* device resets since submission */
+    int ret;                     /* the backend's result, while on the done list */
+    struct VirtIOBlockReq *next_done;
 } VirtIOBlockReq;
 
 static void blk_req_free(VirtIOBlockReq *r)
@@ -80,12 +90,52 @@ static void blk_req_free(VirtIOBlockReq *r)
     g_free(r);
 }
 
+/*
+ * Take the BQL if this thread does not hold it yet (an iothread's
+ * completion); a completion that runs inside the handler already has it.
+ */
+static bool blk_lock(void)
+{
+    if (bql_locked()) {
+        return false;
+    }
+    bql_lock();
+    return true;
+}
+
+static void blk_unlock(bool taken)
+{
+    if (taken) {
+        bql_unlock();
+    }
+}
+
+/* One request less in flight; a drain waiting for none is woken. */
+static void blk_in_flight_dec(VirtIOBlock *s)
+{
+    if (--s->in_flight == 0) {
+        qemu_cond_broadcast(&s->drain_cond);
+    }
+}
+
+/* Wait (BQL held) until the device has no request in flight. */
+static void virtio_blk_drain(VirtIOBlock *s)
+{
+    while (s->in_flight) {
+        if (s->loop) {
+            /* The iothread completes them; it needs the BQL we drop here. */
+            qemu_cond_wait_bql(&s->drain_cond);
+        } else {
+            event_loop_run_once(blk_get_loop(s->blk), true);
+        }
+    }
+}
+
 static void blk_req_complete(VirtIOBlockReq *r, uint8_t status)
 {
     VirtIOBlock *s = r->s;
-    VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
-    s->in_flight--;
+    blk_in_flight_dec(s);
     if (r->generation != s->generation) {
         /* The driver reset the device meanwhile: the ring is not ours to touch. */
         virtqueue_detach_element(r->vq, r->elem, 0);
@@ -94,8 +144,22 @@ static void blk_req_complete(VirtIOBlockReq *r, uint8_t status)
     }
     *r->status = status;
     virtqueue_push(r->vq, r->elem, r->in_len);
-    virtio_notify(vdev, r->vq);
+    /* One interrupt for all the requests completed together (blk_notify). */
+    s->notify_pending |= 1ULL << virtio_queue_index(r->vq);
     blk_req_free(r);
+}
+
+/* Interrupt the driver for the queues that got used buffers (BQL held). */
+static void blk_notify(VirtIOBlock *s)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+
+    while (s->notify_pending) {
+        unsigned n = ctz64(s->notify_pending);
+
+        s->notify_pending &= s->notify_pending - 1;
+        virtio_notify(vdev, virtio_get_queue(vdev, n));
+    }
 }
 
 static void blk_req_submit(VirtIOBlockReq *r);
@@ -104,6 +168,7 @@ static void blk_req_submit(VirtIOBlockReq *r);
 static void blk_retry_timer(void *opaque)
 {
     VirtIOBlock *s = opaque;
+    bool taken = blk_lock();
     GPtrArray *retry = s->retry;
 
     s->retry = g_ptr_array_new();
@@ -111,11 +176,12 @@ static void blk_retry_timer(void *opaque)
         blk_req_submit(g_ptr_array_index(retry, i));
     }
     g_ptr_array_free(retry, true);
+    blk_notify(s);
+    blk_unlock(taken);
 }
 
-static void blk_req_done(void *opaque, int ret)
+static void blk_req_done_locked(VirtIOBlockReq *r, int ret)
 {
-    VirtIOBlockReq *r = opaque;
     VirtIOBlock *s = r->s;
     bool is_read = r->type == VIRTIO_BLK_T_IN;
 
@@ -127,7 +193,7 @@ static void blk_req_done(void *opaque, int ret)
              * The virtual clock stops with the VM, so this timer fires
              * only after the VM is continued: then the request runs again.
              */
-            s->in_flight--;
+            blk_in_flight_dec(s);
             g_ptr_array_add(s->retry, r);
             blk_error_action(s->blk, action, is_read, -ret);
             timer_mod(s->retry_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + SCALE_MS);
@@ -139,6 +205,44 @@ static void blk_req_done(void *opaque, int ret)
         return;
     }
     blk_req_complete(r, ret < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+}
+
+/*
+ * The backend's completion: queue it for blk_done_bh, which runs in the same
+ * loop once the completions ready now are all in (the loop runs bottom
+ * halves after its fd handlers), so a batch of completions costs one BQL
+ * acquisition and at most one interrupt per queue (interrupt coalescing).
+ * The list is touched only by the backend's thread, or under the BQL by a
+ * request that completes inside the handler that submitted it.
+ */
+static void blk_req_done(void *opaque, int ret)
+{
+    VirtIOBlockReq *r = opaque;
+    VirtIOBlock *s = r->s;
+
+    r->ret = ret;
+    r->next_done = NULL;
+    *s->done_tail = r;
+    s->done_tail = &r->next_done;
+    qemu_bh_schedule(s->done_bh);
+}
+
+static void blk_done_bh(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+    bool taken = blk_lock();
+    VirtIOBlockReq *r = s->done_head;
+
+    s->done_head = NULL;
+    s->done_tail = &s->done_head;
+    while (r) {
+        VirtIOBlockReq *next = r->next_done;
+
+        blk_req_done_locked(r, r->ret);
+        r = next;
+    }
+    blk_notify(s);
+    blk_unlock(taken);
 }
 
 /* Sector range inside the disk and aligned to the logical block size? */
@@ -314,12 +418,29 @@ static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)
     VirtIOBlock *s = VIRTIO_BLK(vdev);
     VirtQueueElement *elem;
 
-    while ((elem = virtqueue_pop(vq))) {
-        if (!blk_req_parse(s, vq, elem)) {
-            virtqueue_element_free(elem);
-            return;
-        }
+    if (s->quiesced) {
+        return;             /* drained: virtio_blk_drained_end kicks again */
     }
+    /*
+     * Ask for no kicks while we drain the ring (§2.7.10: avail_event stays
+     * behind; §2.7.7: NO_NOTIFY without EVENT_IDX), then re-arm and look
+     * once more for buffers the driver added meanwhile.  The requests of
+     * one pass go to the backend as one batch (blk_io_plug).
+     */
+    blk_io_plug(s->blk);
+    do {
+        virtio_queue_set_notification(vq, false);
+        while ((elem = virtqueue_pop(vq))) {
+            if (!blk_req_parse(s, vq, elem)) {
+                virtqueue_element_free(elem);
+                goto out;
+            }
+        }
+        virtio_queue_set_notification(vq, true);
+    } while (!virtio_queue_empty(vq));
+out:
+    blk_io_unplug(s->blk);
+    blk_notify(s);
 }
 
 static uint64_t virtio_blk_get_features(VirtIODevice *vdev, uint64_t f)
@@ -388,7 +509,14 @@ static void virtio_blk_reset(VirtIODevice *vdev)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
 
-    /* Requests still running complete into nothing (see blk_req_complete). */
+    /*
+     * An iothread completes requests concurrently: wait for them, so none
+     * writes into the memory of a driver that just reset us.  In the main
+     * loop, requests still running complete into nothing (blk_req_complete).
+     */
+    if (s->loop) {
+        virtio_blk_drain(s);
+    }
     s->generation++;
     if (s->conf.config_wce) {
         blk_set_enable_write_cache(s->blk, s->wce_default);
@@ -407,8 +535,41 @@ static void virtio_blk_resize(void *opaque)
     }
 }
 
+/*
+ * vm_stop: nothing new is popped, and an iothread's requests in flight
+ * finish before the VM counts as stopped (a main-loop device's complete in
+ * the main loop, which the stopping thread holds).
+ */
+static void virtio_blk_drained_begin(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+
+    s->quiesced = true;
+    if (s->loop) {
+        virtio_blk_drain(s);
+    }
+}
+
+/* vm_start: serve what the driver queued meanwhile. */
+static void virtio_blk_drained_end(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+    VirtIODevice *vdev = VIRTIO_DEVICE(s);
+
+    if (!s->quiesced) {
+        return;
+    }
+    s->quiesced = false;
+    for (unsigned i = 0; i < s->conf.num_queues; i++) {
+        /* In the iothread's case, this forwards the kick to its loop. */
+        virtio_queue_notify(vdev, i);
+    }
+}
+
 static const BlockDevOps virtio_blk_dev_ops = {
     .resize_cb = virtio_blk_resize,
+    .drained_begin = virtio_blk_drained_begin,
+    .drained_end = virtio_blk_drained_end,
 };
 
 static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
@@ -456,10 +617,25 @@ static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
     if (!blk_set_perm(s->blk, !s->read_only, conf->share_rw, errp)) {
         return;
     }
+    if (s->iothread) {
+        s->loop = iothread_get_event_loop(s->iothread, errp);
+        if (!s->loop || !blk_set_loop(s->blk, s->loop, errp)) {
+            s->loop = NULL;
+            blk_set_perm(s->blk, false, true, NULL);
+            return;
+        }
+        /* The core starts host notifiers on this loop once the transport plugs us. */
+        vdev->notify_loop = s->loop;
+    }
+    qemu_cond_init(&s->drain_cond);
+    s->done_tail = &s->done_head;
+    s->done_bh = qemu_bh_new_loop(s->loop ? s->loop : main_loop_get(), blk_done_bh, s);
     s->wce_default = blk_enable_write_cache(s->blk);
     blk_set_dev_ops(s->blk, &virtio_blk_dev_ops, s);
     s->retry = g_ptr_array_new();
-    s->retry_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, blk_retry_timer, s);
+    /* Retries submit requests, so they run in the thread that owns the backend. */
+    s->retry_timer = timer_new_loop(s->loop ? s->loop : main_loop_get(), QEMU_CLOCK_VIRTUAL,
+                                    SCALE_NS, blk_retry_timer, s);
     virtio_init(vdev, VIRTIO_ID_BLOCK, VIRTIO_BLK_CONFIG_SIZE);
     for (unsigned i = 0; i < conf->num_queues; i++) {
         virtio_add_queue(vdev, conf->queue_size, virtio_blk_handle_output);
@@ -471,12 +647,14 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
     VirtIOBlock *s = VIRTIO_BLK(vdev);
 
     /* Wait for the host side: completions must not outlive the device. */
-    while (s->in_flight) {
-        event_loop_run_once(blk_get_loop(s->blk), true);
-    }
+    virtio_blk_drain(s);
     if (s->retry_timer) {
         timer_free(s->retry_timer);
         s->retry_timer = NULL;
+    }
+    if (s->done_bh) {
+        qemu_bh_delete(s->done_bh);
+        s->done_bh = NULL;
     }
     if (s->retry) {
         for (guint i = 0; i < s->retry->len; i++) {
@@ -487,6 +665,13 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
     }
     blk_set_perm(s->blk, false, true, NULL);
     blk_set_dev_ops(s->blk, NULL, NULL);
+    if (s->loop) {
+        /* Nothing in flight: the backend may serve the main loop again. */
+        blk_set_loop(s->blk, main_loop_get(), NULL);
+        s->loop = NULL;
+        vdev->notify_loop = NULL;
+    }
+    qemu_cond_destroy(&s->drain_cond);
 }
 
 static const Property virtio_blk_props[] = {
@@ -500,6 +685,7 @@ static const Property virtio_blk_props[] = {
     DEFINE_PROP_BOOL("discard", VirtIOBlock, conf.discard, true),
     DEFINE_PROP_BOOL("write-zeroes", VirtIOBlock, conf.write_zeroes, true),
     DEFINE_PROP_BOOL("share-rw", VirtIOBlock, conf.share_rw, false),
+    DEFINE_PROP_LINK("iothread", VirtIOBlock, iothread, TYPE_IOTHREAD, Object *),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -23,6 +23,7 @@ struct VirtQueue {
     unsigned inuse;                /* popped, not yet pushed */
     uint16_t vector;
     VirtIOHandleOutput *handle_output;
+    int host_notifier_fd;          /* ioeventfd of this queue, -1: none */
     /* Packed rings: wrap counters (§2.8.1) and a batch being filled. */
     bool last_avail_wrap;
     bool used_wrap;
@@ -33,6 +34,8 @@ struct VirtQueue {
 };
 
 void virtqueue_reset_one(VirtQueue *vq);
+/* Run the queue's handler for a kick (already counted by the caller). */
+void virtio_queue_notify_vq(VirtQueue *vq);
 
 /* §2.7.5 descriptor flags */
 #define VRING_DESC_F_NEXT 1

@@ -10,6 +10,9 @@
  */
 #include "hw/virtio/virtio-mmio.h"
 #include "core/log.h"
+#include "core/main-loop.h"
+
+#include <sys/eventfd.h>
 
 static VirtIODevice *mmio_vdev(VirtIOMMIOProxy *p)
 {
@@ -20,13 +23,129 @@ static void mmio_update_irq(VirtIOMMIOProxy *p)
 {
     VirtIODevice *vdev = mmio_vdev(p);
 
+    if (p->irqfd_fd >= 0) {
+        /* The irqfd holds the line until the guest's EOI; the resampler
+         * then raises it again while InterruptStatus is not zero. */
+        return;
+    }
     qemu_set_irq(p->irq, vdev && vdev->isr != 0);
 }
 
 /* The device raised an interrupt: InterruptStatus is vdev->isr. */
 static void mmio_notify(void *opaque, uint16_t vector)
 {
-    mmio_update_irq(opaque);
+    VirtIOMMIOProxy *p = opaque;
+    VirtIODevice *vdev = mmio_vdev(p);
+
+    if (p->irqfd_fd >= 0) {
+        if (vdev && vdev->isr) {
+            virtio_irqfd_signal(vdev, p->irqfd_fd);
+        }
+        return;
+    }
+    if (vdev) {
+        vdev->stats.irqs_plain++;
+    }
+    mmio_update_irq(p);
+}
+
+/* EOI of our (level) interrupt: the kernel lowered the line. */
+static void mmio_irqfd_resample(void *opaque)
+{
+    VirtIOMMIOProxy *p = opaque;
+    VirtIODevice *vdev = mmio_vdev(p);
+    uint64_t cnt;
+
+    if (read(p->resample_fd, &cnt, sizeof(cnt)) != sizeof(cnt)) {
+        return;
+    }
+    if (vdev && vdev->isr && p->irqfd_fd >= 0) {
+        virtio_irqfd_signal(vdev, p->irqfd_fd);
+    }
+}
+
+/* Hand the interrupt line to an irqfd if whoever wired it can take one. */
+static void mmio_irqfd_start(VirtIOMMIOProxy *p)
+{
+    int fd, rfd;
+
+    if (!p->irqfd || p->irqfd_fd >= 0) {
+        return;
+    }
+    fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    rfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0 || rfd < 0 || !qemu_irq_add_irqfd(p->irq, fd, rfd)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        if (rfd >= 0) {
+            close(rfd);
+        }
+        return;
+    }
+    /* The plain path's level goes: from now on the irqfd owns the line. */
+    qemu_set_irq(p->irq, 0);
+    p->irqfd_fd = fd;
+    p->resample_fd = rfd;
+    event_loop_set_fd_handler(main_loop_get(), rfd, mmio_irqfd_resample, NULL, p);
+}
+
+static void mmio_irqfd_stop(VirtIOMMIOProxy *p)
+{
+    if (p->irqfd_fd < 0) {
+        return;
+    }
+    event_loop_set_fd_handler(main_loop_get(), p->resample_fd, NULL, NULL, NULL);
+    qemu_irq_remove_irqfd(p->irq, p->irqfd_fd);
+    close(p->irqfd_fd);
+    close(p->resample_fd);
+    p->irqfd_fd = p->resample_fd = -1;
+}
+
+/*
+ * A reset must not leave the line asserted by an irqfd whose EOI never
+ * comes (the guest is starting over): taking the irqfd out lowers the
+ * kernel's level for it (KVM_IRQFD deassign), then a fresh one goes in.
+ */
+static void mmio_irqfd_restart(VirtIOMMIOProxy *p)
+{
+    if (p->irqfd_fd >= 0) {
+        mmio_irqfd_stop(p);
+        mmio_irqfd_start(p);
+    }
+}
+
+/*
+ * QueueNotify as an ioeventfd per ready queue (4-byte write of the queue
+ * index, §4.2.2), when the accelerator catches such writes in the kernel.
+ */
+static void mmio_ioeventfd_start(VirtIOMMIOProxy *p, VirtIODevice *vdev, unsigned n)
+{
+    int fd;
+
+    if (!virtio_wants_host_notifiers(vdev, p->ioeventfd) ||
+        virtio_queue_host_notifier_fd(vdev, n) >= 0) {
+        return;
+    }
+    fd = virtio_queue_host_notifier_start(vdev, n);
+    if (fd < 0) {
+        qemu_log_mask(LOG_UNIMP, "virtio-mmio: no ioeventfd for queue %u (%s)\n", n,
+                      strerror(errno));
+        return;
+    }
+    memory_region_add_eventfd(&p->iomem, VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, n, fd);
+}
+
+static void mmio_ioeventfd_stop_all(VirtIOMMIOProxy *p, VirtIODevice *vdev)
+{
+    for (unsigned n = 0; vdev && n < VIRTIO_QUEUE_MAX; n++) {
+        int fd = virtio_queue_host_notifier_fd(vdev, n);
+
+        if (fd >= 0) {
+            memory_region_del_eventfd(&p->iomem, VIRTIO_MMIO_QUEUE_NOTIFY, 4, true, n, fd);
+            virtio_queue_host_notifier_stop(vdev, n);
+        }
+    }
 }
 
 static const VirtioTransportOps mmio_transport_ops = {
@@ -128,6 +247,9 @@ static void mmio_queue_ready(VirtIOMMIOProxy *p, VirtIODevice *vdev, uint32_t va
         }
         virtio_queue_set_addr(vdev, p->queue_sel, q->desc, q->avail, q->used);
         virtio_queue_set_ready(vdev, p->queue_sel, true);
+        if (virtio_queue_get_ready(vdev, p->queue_sel)) {
+            mmio_ioeventfd_start(p, vdev, p->queue_sel);
+        }
     } else {
         virtio_queue_set_ready(vdev, p->queue_sel, false);
     }
@@ -186,6 +308,8 @@ static void mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
     case VIRTIO_MMIO_STATUS:
         virtio_set_status(vdev, value & 0xff);
         if (value == 0) {
+            mmio_ioeventfd_stop_all(p, vdev);
+            mmio_irqfd_restart(p);
             mmio_reset_queues(p, vdev);
             mmio_update_irq(p);
         }
@@ -231,6 +355,7 @@ static bool mmio_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
 
     virtio_bus_plug(vdev, &mmio_transport_ops, p);
     mmio_reset_queues(p, vdev);
+    mmio_irqfd_start(p);
     return true;
 }
 
@@ -238,6 +363,8 @@ static void mmio_unplugged(BusState *bus, VirtIODevice *vdev)
 {
     VirtIOMMIOProxy *p = VIRTIO_MMIO(bus->parent);
 
+    mmio_ioeventfd_stop_all(p, vdev);
+    mmio_irqfd_stop(p);
     vdev->isr = 0;
     qemu_irq_lower(p->irq);
 }
@@ -263,16 +390,32 @@ static void virtio_mmio_reset(DeviceState *dev)
     VirtIODevice *vdev = mmio_vdev(p);
 
     if (vdev) {
+        mmio_ioeventfd_stop_all(p, vdev);
         virtio_reset(vdev);
+        mmio_irqfd_restart(p);
     }
     mmio_reset_queues(p, vdev);
     qemu_irq_lower(p->irq);
 }
 
+static void virtio_mmio_init(Object *obj)
+{
+    VirtIOMMIOProxy *p = VIRTIO_MMIO(obj);
+
+    p->irqfd_fd = p->resample_fd = -1;
+}
+
 static void virtio_mmio_finalize(Object *obj)
 {
+    mmio_irqfd_stop(VIRTIO_MMIO(obj));
     memory_region_finalize(&VIRTIO_MMIO(obj)->iomem);
 }
+
+static const Property virtio_mmio_props[] = {
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOMMIOProxy, ioeventfd, true),
+    DEFINE_PROP_BOOL("x-irqfd", VirtIOMMIOProxy, irqfd, true),
+    DEFINE_PROP_END_OF_LIST(),
+};
 
 static void virtio_mmio_class_init(ObjectClass *klass, void *data)
 {
@@ -281,6 +424,7 @@ static void virtio_mmio_class_init(ObjectClass *klass, void *data)
     dc->desc = "virtio-mmio transport";
     dc->realize = virtio_mmio_realize;
     dc->reset = virtio_mmio_reset;
+    object_class_set_props(klass, virtio_mmio_props);
 }
 
 static const TypeInfo virtio_mmio_info = {
@@ -289,6 +433,7 @@ static const TypeInfo virtio_mmio_info = {
     .instance_size = sizeof(VirtIOMMIOProxy),
     .desc = "virtio-mmio transport",
     .class_init = virtio_mmio_class_init,
+    .instance_init = virtio_mmio_init,
     .instance_finalize = virtio_mmio_finalize,
 };
 

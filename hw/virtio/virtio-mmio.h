@@ -65,6 +65,9 @@ typedef struct VirtIOMMIOProxy {
     uint32_t guest_features_sel;
     uint32_t queue_sel;
     VirtIOMMIOQueue vqs[VIRTIO_QUEUE_MAX];
+    bool ioeventfd;                 /* property: kicks by ioeventfd when offloaded */
+    bool irqfd;                     /* property x-irqfd: interrupts by irqfd */
+    int irqfd_fd, resample_fd;      /* -1 while the line is raised the plain way */
 } VirtIOMMIOProxy;
 
 #define VIRTIO_MMIO(obj) OBJECT_CHECK(VirtIOMMIOProxy, (obj), TYPE_VIRTIO_MMIO)

@@ -15,6 +15,8 @@
 #include "core/log.h"
 #include "hw/pci/pci.h"
 
+#include <sys/eventfd.h>
+
 #define TYPE_VIRTIO_PCI "virtio-pci"
 #define TYPE_VIRTIO_PCI_BUS "virtio-pci-bus"
 
@@ -74,6 +76,9 @@ typedef struct VirtIOPCIProxy {
     uint32_t nvectors;
     uint8_t pci_cfg_cap;
     VirtIOPCIQueue vqs[VIRTIO_QUEUE_MAX];
+    bool ioeventfd;                /* property: kicks by ioeventfd when offloaded */
+    bool irqfd;                    /* property x-irqfd: MSI-X vectors by irqfd */
+    int *vector_fds;               /* nvectors irqfds, NULL: plain MSI-X writes */
 } VirtIOPCIProxy;
 
 typedef struct VirtioPCIClass {
@@ -93,12 +98,95 @@ static void vpci_notify(void *opaque, uint16_t vector)
     PCIDevice *d = PCI_DEVICE(p);
 
     if (msix_enabled(d)) {
-        if (vector != VIRTIO_NO_VECTOR) {
+        if (vector == VIRTIO_NO_VECTOR) {
+            return;
+        }
+        if (p->vector_fds && vector < p->nvectors && msix_vector_irqfd_active(d, vector)) {
+            virtio_irqfd_signal(p->vdev, p->vector_fds[vector]);
+        } else {
+            /* Masked vectors land in the PBA; unmasking sends them. */
+            p->vdev->stats.irqs_plain++;
             msix_notify(d, vector);
         }
         return;
     }
+    if (p->vdev->isr) {
+        p->vdev->stats.irqs_plain++;
+    }
     pci_set_irq(d, p->vdev->isr != 0);
+}
+
+/* An irqfd per MSI-X vector, if the bus can route MSIs (KVM on pc). */
+static void vpci_irqfds_init(VirtIOPCIProxy *p)
+{
+    PCIDevice *d = PCI_DEVICE(p);
+
+    if (!p->irqfd || !p->nvectors) {
+        return;
+    }
+    p->vector_fds = g_new(int, p->nvectors);
+    for (unsigned v = 0; v < p->nvectors; v++) {
+        p->vector_fds[v] = -1;
+    }
+    for (unsigned v = 0; v < p->nvectors; v++) {
+        p->vector_fds[v] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (p->vector_fds[v] < 0 || !msix_vector_set_irqfd(d, v, p->vector_fds[v])) {
+            break;
+        }
+        if (v + 1 == p->nvectors) {
+            return;
+        }
+    }
+    /* No routes here (or no fds): every vector takes the plain path. */
+    for (unsigned v = 0; v < p->nvectors; v++) {
+        if (p->vector_fds[v] >= 0) {
+            msix_vector_set_irqfd(d, v, -1);
+            close(p->vector_fds[v]);
+        }
+    }
+    g_free(p->vector_fds);
+    p->vector_fds = NULL;
+}
+
+static void vpci_irqfds_cleanup(VirtIOPCIProxy *p)
+{
+    for (unsigned v = 0; p->vector_fds && v < p->nvectors; v++) {
+        msix_vector_set_irqfd(PCI_DEVICE(p), v, -1);
+        close(p->vector_fds[v]);
+    }
+    g_free(p->vector_fds);
+    p->vector_fds = NULL;
+}
+
+/* Queue notify as an ioeventfd: the 16-bit write of the queue index that
+ * §4.1.4.4 describes, at the queue's notify address. */
+static void vpci_ioeventfd_start(VirtIOPCIProxy *p, unsigned q)
+{
+    int fd;
+
+    if (!virtio_wants_host_notifiers(p->vdev, p->ioeventfd) ||
+        virtio_queue_host_notifier_fd(p->vdev, q) >= 0) {
+        return;
+    }
+    fd = virtio_queue_host_notifier_start(p->vdev, q);
+    if (fd < 0) {
+        qemu_log_mask(LOG_UNIMP, "virtio-pci: no ioeventfd for queue %u (%s)\n", q,
+                      strerror(errno));
+        return;
+    }
+    memory_region_add_eventfd(&p->notify, q * NOTIFY_MULTIPLIER, 2, true, q, fd);
+}
+
+static void vpci_ioeventfd_stop_all(VirtIOPCIProxy *p)
+{
+    for (unsigned q = 0; p->vdev && q < VIRTIO_QUEUE_MAX; q++) {
+        int fd = virtio_queue_host_notifier_fd(p->vdev, q);
+
+        if (fd >= 0) {
+            memory_region_del_eventfd(&p->notify, q * NOTIFY_MULTIPLIER, 2, true, q, fd);
+            virtio_queue_host_notifier_stop(p->vdev, q);
+        }
+    }
 }
 
 static const VirtioTransportOps vpci_transport_ops = {
@@ -197,6 +285,7 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
     case CC_STATUS:
         virtio_set_status(vdev, val & 0xff);
         if ((val & 0xff) == 0) {
+            vpci_ioeventfd_stop_all(p);
             vpci_reset_queues(p);
             pci_set_irq(PCI_DEVICE(p), 0);
         }
@@ -223,6 +312,9 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
             }
             virtio_queue_set_addr(vdev, q, vq->desc, vq->avail, vq->used);
             virtio_queue_set_ready(vdev, q, true);
+            if (virtio_queue_get_ready(vdev, q)) {
+                vpci_ioeventfd_start(p, q);
+            }
         } else {
             /* §4.1.4.3.2: the driver MUST NOT write 0 to queue_enable. */
             qemu_log_mask(LOG_GUEST_ERROR, "virtio-pci: queue_enable written with %"
@@ -401,6 +493,7 @@ static bool vpci_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
         if (!msix_init(d, p->nvectors, &p->msix_bar, 0, 0x800, errp)) {
             return false;
         }
+        vpci_irqfds_init(p);
     } else {
         p->nvectors = 0;
     }
@@ -436,6 +529,8 @@ static void vpci_unplugged(BusState *bus, VirtIODevice *vdev)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(bus->parent);
 
+    vpci_ioeventfd_stop_all(p);
+    vpci_irqfds_cleanup(p);
     pci_set_irq(PCI_DEVICE(p), 0);
 }
 
@@ -524,6 +619,7 @@ static void vpci_reset(PCIDevice *d)
     VirtIOPCIProxy *p = VIRTIO_PCI(d);
 
     if (DEVICE(p->vdev)->realized) {
+        vpci_ioeventfd_stop_all(p);
         virtio_reset(p->vdev);
         vpci_reset_queues(p);
     }
@@ -547,6 +643,7 @@ static void vpci_instance_finalize(Object *obj)
     VirtIOPCIProxy *p = VIRTIO_PCI(obj);
 
     if (p->pci_cfg_cap || p->modern_bar.name) {
+        vpci_irqfds_cleanup(p);
         msix_uninit(PCI_DEVICE(p));
         memory_region_del_subregion(&p->modern_bar, &p->common);
         memory_region_del_subregion(&p->modern_bar, &p->isr);
@@ -583,22 +680,28 @@ static const PropertyInfo prop_info_forward = {
 static void collect_prop(const Property *prop, void *opaque)
 {
     GArray *a = opaque;
-    /* The device's own type and description, for -device NAME,help. */
-    PropertyInfo *info = g_memdup2(&prop_info_forward, sizeof(*info));
+    PropertyInfo *info;
     Property f = {
-        .name = prop->name, .info = info, .desc = prop->desc,
-        .link_type = prop->link_type,
+        .name = prop->name, .desc = prop->desc, .link_type = prop->link_type,
     };
 
+    /* The PCI function's own: its slot, vectors and (qdev's) id. */
+    if (!strcmp(prop->name, "addr") || !strcmp(prop->name, "vectors") ||
+        !strcmp(prop->name, "id")) {
+        return;
+    }
+    /* The device's own type and description, for -device NAME,help. */
+    info = g_memdup2(&prop_info_forward, sizeof(*info));
     info->type = prop->info->type;
     info->desc = prop->info->desc;
-    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors")) {
-        g_array_append_val(a, f);
-    }
+    f.info = info;
+    g_array_append_val(a, f);
 }
 
 static const Property vpci_props[] = {
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors, 0),
+    DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true),
+    DEFINE_PROP_BOOL("x-irqfd", VirtIOPCIProxy, irqfd, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -656,6 +759,7 @@ static const struct {
 } virtio_pci_devices[] = {
     { "virtio-blk-pci", "virtio-blk-device", "Virtio block device (PCI)" },
     { "virtio-rng-pci", "virtio-rng-device", "Virtio RNG device (PCI)" },
+    { "virtio-net-pci", "virtio-net-device", "Virtio network device (PCI)" },
     { "virtio-serial-pci", "virtio-serial-device", "Virtio serial bus device (PCI)" },
     { "virtio-balloon-pci", "virtio-balloon-device", "Virtio memory balloon (PCI)" },
 };

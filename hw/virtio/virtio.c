@@ -25,12 +25,16 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len)
         vdev->vq[i].vdev = vdev;
         vdev->vq[i].index = i;
         vdev->vq[i].vector = VIRTIO_NO_VECTOR;
+        vdev->vq[i].host_notifier_fd = -1;
     }
     vdev->num_queues = 0;
 }
 
 void virtio_cleanup(VirtIODevice *vdev)
 {
+    for (unsigned i = 0; vdev->vq && i < VIRTIO_QUEUE_MAX; i++) {
+        virtio_queue_host_notifier_stop(vdev, i);
+    }
     g_free(vdev->config);
     vdev->config = NULL;
     g_free(vdev->vq);
@@ -264,6 +268,23 @@ void virtio_queue_notify(VirtIODevice *vdev, unsigned n)
         qemu_log_mask(LOG_GUEST_ERROR, "%s: notify of absent queue %u\n", vdev->name, n);
         return;
     }
+    if (vq->host_notifier_fd >= 0 && vdev->notify_loop) {
+        /*
+         * A kick that reached the register anyway (a write of another width
+         * than the ioeventfd's): the handler must still run in the device's
+         * loop, never in this thread.
+         */
+        virtio_queue_kick_host_notifier(vdev, n);
+        return;
+    }
+    vdev->stats.kicks_exit++;
+    virtio_queue_notify_vq(vq);
+}
+
+void virtio_queue_notify_vq(VirtQueue *vq)
+{
+    VirtIODevice *vdev = vq->vdev;
+
     if (vdev->broken || !vq->ready || !vq->handle_output) {
         return;
     }
@@ -445,8 +466,35 @@ static void virtio_device_reset(DeviceState *dev)
     virtio_reset(VIRTIO_DEVICE(dev));
 }
 
+/* Statistics: readable (qom-get), never settable. */
+static bool stat_parse(Object *obj, const Property *prop, const char *str, Error **errp)
+{
+    error_setg(errp, "Property '%s.%s' is read-only", object_get_typename(obj),
+               prop->name);
+    return false;
+}
+
+static char *stat_print(Object *obj, const Property *prop)
+{
+    return g_strdup_printf("%" PRIu64, *(uint64_t *)((char *)obj + prop->offset));
+}
+
+static const PropertyInfo prop_info_stat = {
+    .type = "uint64",
+    .desc = "read-only counter",
+    .parse = stat_parse,
+    .print = stat_print,
+};
+
+#define DEFINE_PROP_STAT(n, f, d)                                          \
+    DEFINE_PROP(n, VirtIODevice, stats.f, prop_info_stat, uint64_t, .desc = (d))
+
 static const Property virtio_device_props[] = {
     DEFINE_PROP_BOOL("packed", VirtIODevice, packed, false),
+    DEFINE_PROP_STAT("x-kicks-exit", kicks_exit, "kicks through a register write"),
+    DEFINE_PROP_STAT("x-kicks-ioeventfd", kicks_ioeventfd, "kicks through an ioeventfd"),
+    DEFINE_PROP_STAT("x-irqs-plain", irqs_plain, "interrupts through the device model"),
+    DEFINE_PROP_STAT("x-irqs-irqfd", irqs_irqfd, "interrupts through an irqfd"),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -20,6 +20,7 @@
 #include "hw/core/qdev.h"
 #include "memory/memory.h"
 #include "block/iov.h"
+#include "core/main-loop.h"
 
 #define TYPE_VIRTIO_DEVICE "virtio-device"
 #define TYPE_VIRTIO_BUS "virtio-bus"
@@ -101,6 +102,21 @@ typedef struct VirtioDeviceClass {
     void (*set_status)(VirtIODevice *vdev, uint8_t status);
 } VirtioDeviceClass;
 
+/*
+ * Which path each kick and interrupt took, read with qom-get
+ * (x-kicks-exit, x-kicks-ioeventfd, x-irqs-plain, x-irqs-irqfd): a kick
+ * through the transport's register write (a vCPU exit into the device
+ * model) or through an ioeventfd the accelerator signalled; an interrupt
+ * raised through the device model (IRQ line level, MSI-X write) or by
+ * signalling an irqfd.
+ */
+typedef struct VirtioStats {
+    uint64_t kicks_exit;
+    uint64_t kicks_ioeventfd;
+    uint64_t irqs_plain;
+    uint64_t irqs_irqfd;
+} VirtioStats;
+
 struct VirtIODevice {
     DeviceState parent_obj;
     const char *name;
@@ -118,8 +134,18 @@ struct VirtIODevice {
     bool broken;                     /* NEEDS_RESET: queues are dead until reset */
     bool packed;                     /* property: offer VIRTIO_F_RING_PACKED */
     AddressSpace *dma_as;            /* guest memory as the device sees it */
+    /*
+     * Set by a device's realize to have its queues served by another event
+     * loop (an iothread's): the transport then gives every ready queue a
+     * host notifier (virtio-notifier.c) whatever the accelerator, kicks
+     * arrive in that loop and the queue handlers run there, with the BQL
+     * taken around them.  NULL: handlers run in the main loop (host
+     * notifiers under KVM) or in the vCPU thread (register writes).
+     */
+    EventLoop *notify_loop;
     const VirtioTransportOps *transport;
     void *transport_opaque;
+    VirtioStats stats;
 };
 
 /*
@@ -180,8 +206,32 @@ void virtio_set_guest_features_word(VirtIODevice *vdev, unsigned word, uint32_t 
 uint32_t virtio_get_host_features_word(VirtIODevice *vdev, unsigned word);
 uint32_t virtio_config_read(VirtIODevice *vdev, uint32_t addr, unsigned size);
 void virtio_config_write(VirtIODevice *vdev, uint32_t addr, uint32_t val, unsigned size);
-/* The guest kicked queue n. */
+/* The guest kicked queue n (through a register write: counted as an exit). */
 void virtio_queue_notify(VirtIODevice *vdev, unsigned n);
+
+/*
+ * Host notifiers (virtio-notifier.c): an eventfd per queue whose signals
+ * are kicks, handled in the main loop.  The transport registers it as an
+ * ioeventfd on its notify register (memory_region_add_eventfd), so an
+ * accelerator that offloads ioeventfds (KVM_IOEVENTFD) completes the
+ * guest's write in the kernel and the vCPU never leaves for the device
+ * model.  start returns the fd (-1 with errno on failure); stop takes
+ * the fd out of the loop, serves a kick still pending in it, and closes it.
+ */
+int virtio_queue_host_notifier_start(VirtIODevice *vdev, unsigned n);
+void virtio_queue_host_notifier_stop(VirtIODevice *vdev, unsigned n);
+/* The queue's host notifier fd, or -1. */
+int virtio_queue_host_notifier_fd(VirtIODevice *vdev, unsigned n);
+/*
+ * Does the transport give ready queues host notifiers?  Always for a device
+ * with a notify_loop; otherwise when the transport's ioeventfd property is
+ * on and the accelerator completes the guest's write in the kernel.
+ */
+bool virtio_wants_host_notifiers(VirtIODevice *vdev, bool ioeventfd_prop);
+/* Kick queue n's handler in its loop as if the guest had (after a drain). */
+void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n);
+/* Signal an irqfd (guest notifier): counts the interrupt as irqfd-borne. */
+void virtio_irqfd_signal(VirtIODevice *vdev, int fd);
 
 /* Queue registers (the transport reads and writes these for its guest). */
 unsigned virtio_queue_get_max_num(VirtIODevice *vdev, unsigned n);  /* 0: absent */

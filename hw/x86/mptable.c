@@ -11,6 +11,7 @@
  */
 #include "core/osdep.h"
 #include "hw/x86/x86.h"
+#include "hw/x86/piix3.h"
 
 #define MP_SPEC_REV 4                /* 1.4 */
 #define MPC_PROCESSOR 0
@@ -21,6 +22,12 @@
 #define MP_INT 0
 #define MP_NMI 1
 #define MP_EXTINT 3
+#define MP_BUS_ISA 0
+#define MP_BUS_PCI 1
+/* Interrupt entry flags (§4.3.4 table 4-10): PCI INTx through the PIIX3
+ * is level-triggered and, as our PIIX3 drives it, active high -- what
+ * QEMU's ACPI says of its LNKA-D links. */
+#define MP_IRQ_LEVEL_HIGH 0x0d
 #define CPU_ENABLED 1
 #define CPU_BOOTPROCESSOR 2
 
@@ -44,12 +51,25 @@ static void put32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4);
 }
 
+static uint8_t *intsrc_bus(uint8_t *p, uint8_t type, uint16_t flags, uint8_t bus,
+                           uint8_t irq, uint8_t apic, uint8_t pin)
+{
+    p[0] = MPC_INTSRC;
+    p[1] = type;
+    put16(p + 2, flags);
+    p[4] = bus;
+    p[5] = irq;
+    p[6] = apic;
+    p[7] = pin;
+    return p + 8;
+}
+
 static uint8_t *intsrc(uint8_t *p, uint8_t type, uint8_t irq, uint8_t apic, uint8_t pin)
 {
     p[0] = MPC_INTSRC;
     p[1] = type;
     put16(p + 2, 0);                 /* polarity/trigger: conform to the bus */
-    p[4] = 0;                        /* source bus: ISA */
+    p[4] = MP_BUS_ISA;               /* source bus: ISA */
     p[5] = irq;
     p[6] = apic;
     p[7] = pin;
@@ -83,10 +103,18 @@ void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size)
     }
     /* Bus entry (§4.3.2): one ISA bus, id 0. */
     p[0] = MPC_BUS;
-    p[1] = 0;
+    p[1] = MP_BUS_ISA;
     memcpy(p + 2, "ISA   ", 6);
     p += 8;
     count++;
+    if (x86ms->pci_intx_routed) {
+        /* pc: pci.0 as bus 1, so its INTx entries below can name it. */
+        p[0] = MPC_BUS;
+        p[1] = MP_BUS_PCI;
+        memcpy(p + 2, "PCI   ", 6);
+        p += 8;
+        count++;
+    }
     /* I/O APIC (§4.3.3), with an ID no CPU has. */
     p[0] = MPC_IOAPIC;
     p[1] = ioapic_id;
@@ -119,6 +147,23 @@ void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size)
         p[7] = (uint8_t)lint;
         p += 8;
         count++;
+    }
+    /*
+     * PCI INTx (§D.3): source IRQ = slot << 2 | pin (INTA# = 0), landing on
+     * the IOAPIC pin of the ISA IRQ its PIRQ is routed to.  Slots 2-31 take
+     * 960 bytes; with many CPUs (each 20 bytes) the last slots are left
+     * out rather than overflow the 3 KiB below the floating pointer.
+     */
+    for (unsigned slot = 2; x86ms->pci_intx_routed && slot < 32; slot++) {
+        if (p + 4 * 8 > fp) {
+            break;
+        }
+        for (unsigned pin = 0; pin < 4; pin++) {
+            p = intsrc_bus(p, MP_INT, MP_IRQ_LEVEL_HIGH, MP_BUS_PCI,
+                           (uint8_t)(slot << 2 | pin), ioapic_id,
+                           piix3_firmware_pirq[piix3_slot_pirq(slot, pin)]);
+            count++;
+        }
     }
     /* 128 CPUs (the machines' limit) need 2.8 KiB of the 3 KiB below fp. */
     assert(p <= fp);

@@ -226,10 +226,14 @@ bool x86_multiboot_load(X86MachineState *x86ms, const uint8_t *buf, size_t len,
     if (!mb_load_modules(x86ms, &b, end, &mods_addr, &mods_count, errp)) {
         goto fail;
     }
-    /* QEMU passes the kernel's file name first, then -append. */
-    cmdline = g_strdup_printf("%s%s%s", ms->kernel_filename,
+    /* QEMU passes the kernel's file name first, then -append; microvm adds
+     * its virtio-mmio transports (virtio_mmio.device=SIZE@ADDR:GSI) as it
+     * does for Linux, the one place a Multiboot kernel can learn them. */
+    cmdline = g_strdup_printf("%s%s%s%s%s", ms->kernel_filename,
                               ms->kernel_cmdline ? " " : "",
-                              ms->kernel_cmdline ? ms->kernel_cmdline : "");
+                              ms->kernel_cmdline ? ms->kernel_cmdline : "",
+                              x86ms->linux_cmdline_extra ? " " : "",
+                              x86ms->linux_cmdline_extra ? x86ms->linux_cmdline_extra : "");
     info[4] = mbi_put(&b, cmdline, strlen(cmdline) + 1, errp);
     g_free(cmdline);
     if (!info[4]) {

@@ -9,6 +9,7 @@
 #include "hw/x86/x86.h"
 #include "hw/x86/isa.h"
 #include "accel/kvm/kvm.h"
+#include "core/log.h"
 
 #define MPTABLE_BASE 0x9f000ULL     /* EBDA: MP tables live here */
 #define LEGACY_HOLE_START 0xa0000ULL
@@ -23,6 +24,91 @@ static void x86_gsi_handler(void *opaque, int n, int level)
         kvm_set_irq(kvm_state, n, level);
     }
 }
+
+/* KVM_IRQFD on the line's GSI (api.rst §4.75); level lines resample. */
+static bool x86_gsi_irqfd(void *opaque, int n, int fd, int resamplefd, bool assign)
+{
+    if (!kvm_state) {
+        return false;
+    }
+    if (!assign) {
+        return kvm_irqchip_remove_irqfd(kvm_state, fd, n) == 0;
+    }
+    return kvm_irqchip_add_irqfd(kvm_state, fd, resamplefd, n) == 0;
+}
+
+/*
+ * The MSI window: a bus master's write to 0xfee00000-0xfeefffff is an
+ * interrupt message (SDM vol. 3 §11.11), not memory.  The CPUs' own
+ * accesses there reach the in-kernel LAPIC and never get here; DMA writes
+ * (msix_notify) do, and become KVM_SIGNAL_MSI.
+ */
+static uint64_t x86_msi_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;
+}
+
+static void x86_msi_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    int ret = kvm_state ? kvm_signal_msi(kvm_state, X86_MSI_BASE + addr, (uint32_t)val)
+                        : -ENODEV;
+
+    if (ret < 0) {
+        qemu_log_mask(LOG_GUEST_ERROR, "MSI 0x%" PRIx64 " to 0x%" HWADDR_PRIx
+                      " not delivered: %s\n", val, (hwaddr)(X86_MSI_BASE + addr),
+                      strerror(-ret));
+    }
+}
+
+static const MemoryRegionOps x86_msi_ops = {
+    .read = x86_msi_read,
+    .write = x86_msi_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* MSI routes for PCI (hw/pci/pci.h PCIMSIRouteOps) in KVM's GSI table. */
+static int x86_msi_route_add(void *opaque, uint64_t addr, uint32_t data)
+{
+    int virq = kvm_irqchip_add_msi_route(kvm_state, addr, data);
+    int ret;
+
+    if (virq < 0) {
+        return virq;
+    }
+    ret = kvm_irqchip_commit_routes(kvm_state);
+    if (ret < 0) {
+        kvm_irqchip_release_virq(kvm_state, virq);
+        return ret;
+    }
+    return virq;
+}
+
+static int x86_msi_route_update(void *opaque, int virq, uint64_t addr, uint32_t data)
+{
+    int ret = kvm_irqchip_update_msi_route(kvm_state, virq, addr, data);
+
+    return ret < 0 ? ret : kvm_irqchip_commit_routes(kvm_state);
+}
+
+static void x86_msi_route_release(void *opaque, int virq)
+{
+    kvm_irqchip_release_virq(kvm_state, virq);
+    kvm_irqchip_commit_routes(kvm_state);
+}
+
+static bool x86_msi_irqfd(void *opaque, int virq, int fd, bool assign)
+{
+    return (assign ? kvm_irqchip_add_irqfd(kvm_state, fd, -1, virq)
+                   : kvm_irqchip_remove_irqfd(kvm_state, fd, virq)) == 0;
+}
+
+const PCIMSIRouteOps x86_pci_msi_route_ops = {
+    .add = x86_msi_route_add,
+    .update = x86_msi_route_update,
+    .release = x86_msi_route_release,
+    .irqfd = x86_msi_irqfd,
+};
 
 void x86_boot_blob_add(X86MachineState *x86ms, hwaddr addr, void *data, size_t len)
 {
@@ -275,7 +361,12 @@ void x86_machine_init_common(MachineState *ms)
 
     for (int i = 0; i < X86_GSI_COUNT; i++) {
         x86ms->gsi[i] = qemu_allocate_irq(x86_gsi_handler, x86ms, i);
+        qemu_irq_set_irqfd_handler(x86ms->gsi[i], x86_gsi_irqfd);
     }
+    memory_region_init_io(&x86ms->msi_window, OBJECT(ms), &x86_msi_ops, x86ms,
+                          "kvm-apic-msi", X86_MSI_SIZE);
+    memory_region_add_subregion_overlap(get_system_memory(), X86_MSI_BASE,
+                                        &x86ms->msi_window, -1);
     isa_bus_set_irqs(x86ms->gsi, X86_GSI_COUNT);
     x86_cpus_init(x86ms, ms);
     if (xmc->init_board) {

@@ -12,6 +12,7 @@
 #include "hw/core/irq.h"
 #include "hw/x86/e820.h"
 #include "target/x86/cpu.h"
+#include "hw/pci/pci.h"
 
 #define TYPE_X86_MACHINE "x86-machine"
 #define X86_MACHINE(obj) OBJECT_CHECK(X86MachineState, (obj), TYPE_X86_MACHINE)
@@ -24,6 +25,8 @@
 #define X86_KVM_RESERVED_BASE 0xfeffc000ULL   /* KVM identity map + TSS */
 #define X86_KVM_RESERVED_SIZE 0x4000ULL
 #define X86_IOAPIC_BASE 0xfec00000ULL
+#define X86_MSI_BASE 0xfee00000ULL   /* MSI address window (SDM vol. 3 §11.11.1) */
+#define X86_MSI_SIZE 0x100000ULL
 
 /* A piece of guest memory the boot code fills again at every reset. */
 typedef struct X86BootBlob {
@@ -53,12 +56,15 @@ typedef struct X86MachineState {
     hwaddr lowmem_limit;             /* start of the PCI hole */
     MemoryRegion ram_low, ram_mid, ram_high;    /* aliases of ms->ram */
     MemoryRegion bios, isa_bios;
+    MemoryRegion msi_window;         /* bus-master writes -> KVM_SIGNAL_MSI */
     qemu_irq gsi[X86_GSI_COUNT];
     X86CPU **cpus;
     E820Table e820;
     GArray *blobs;                   /* X86BootBlob */
     /* Appended to a Linux kernel's command line (microvm: virtio-mmio). */
     char *linux_cmdline_extra;
+    /* pc: PCI INTx goes through the PIIX3's PIRQs (the MP table lists them). */
+    bool pci_intx_routed;
     X86BootState boot;
 } X86MachineState;
 
@@ -71,6 +77,8 @@ typedef struct X86MachineClass {
 } X86MachineClass;
 
 /* x86-machine.c */
+/* MSI routes and irqfds in KVM's GSI routing table, for pc's pci.0. */
+extern const PCIMSIRouteOps x86_pci_msi_route_ops;
 void x86_machine_init_common(MachineState *ms);
 /* Register a blob to (re)write at every reset; takes ownership of data. */
 void x86_boot_blob_add(X86MachineState *x86ms, hwaddr addr, void *data, size_t len);
@@ -102,6 +110,12 @@ bool x86_pvh_load(X86MachineState *x86ms, const uint8_t *buf, size_t len,
 /* Flat 4 GiB code/data GDT at addr; selectors 0x10 (code32), 0x18 (data),
  * 0x08 (code64), as the Linux boot protocol expects. */
 void x86_boot_gdt(X86MachineState *x86ms, hwaddr addr);
+
+/* acpi-microvm.c: RSDP/RSDT/XSDT, FADT (hardware-reduced), MADT and a DSDT
+ * with count virtio-mmio transports (LNRO0005) from base on GSIs gsi_base+,
+ * at 0xf0000 (direct kernel boot only: firmware brings its own). */
+void x86_acpi_microvm_build(X86MachineState *x86ms, unsigned count, hwaddr base,
+                            unsigned gsi_base);
 
 /* mptable.c: MP spec 1.4 tables describing the CPUs, IOAPIC and ISA IRQs. */
 void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size);

@@ -62,6 +62,8 @@ void gen_exception_tval(DisasContext *ctx, int cause, TCGv tval);
 void gen_exception_illegal(DisasContext *ctx);
 /* Jump to a known target (chained when on the block's page). */
 void gen_goto_tb(DisasContext *ctx, unsigned n, uint64_t dest);
+/* pc = dest (already stored to cpu_pc): to the block there, via the jump cache. */
+void gen_lookup_and_goto(DisasContext *ctx, TCGv dest);
 
 /* Per-extension decoders: return false for an encoding they do not know,
  * and the caller raises illegal instruction. */

@@ -29,10 +29,7 @@
 static void helper_amo_probe_write(CPURISCVState *env, uint64_t addr, uint64_t size,
                                    uint64_t mmu_idx)
 {
-    CPUState *cs = env_cpu_riscv(env);
-
-    cs->tcg_ops->tlb_fill(cs, addr, (int)size, MMU_DATA_STORE, (int)mmu_idx, false,
-                          GETPC());
+    probe_write(env_cpu_riscv(env), addr, (int)size, (int)mmu_idx, GETPC());
 }
 
 static const TCGHelperInfo info_amo_probe_write =

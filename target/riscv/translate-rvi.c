@@ -117,7 +117,7 @@ static bool gen_jalr(DisasContext *ctx, uint32_t insn)
         tcg_gen_movi(cpu_gpr[insn_rd(insn)], ctx->pc_next);
     }
     tcg_gen_mov(cpu_pc, dest);
-    tcg_gen_lookup_and_goto_ptr();
+    gen_lookup_and_goto(ctx, dest);
     ctx->is_jmp = DISAS_NORETURN;
     return true;
 }

@@ -101,6 +101,20 @@ void gen_exception_illegal(DisasContext *ctx)
     gen_exception_tval(ctx, RISCV_EXCP_ILLEGAL_INST, tcg_constant(bits));
 }
 
+/*
+ * Indirect jump to the block at the pc in dest (already in cpu_pc).  The
+ * block's instructions change no TB flag but mstatus.FS (FP instructions
+ * make it Dirty, tracked in ctx->fs); instructions that change the others
+ * (CSR writes, xret, sfence.vma...) end the block through the loop.  So the
+ * flags of the next lookup are known here, and a back end may probe the
+ * jump cache inline (tcg_gen_lookup_and_goto_pc).
+ */
+void gen_lookup_and_goto(DisasContext *ctx, TCGv dest)
+{
+    tcg_gen_lookup_and_goto_pc(dest, (uint32_t)deposit64(ctx->flags, TB_FLAGS_FS_SHIFT, 2,
+                                               (uint32_t)ctx->fs));
+}
+
 void gen_goto_tb(DisasContext *ctx, unsigned n, uint64_t dest)
 {
     bool same_page = (dest & TARGET_PAGE_MASK) == (ctx->pc_first & TARGET_PAGE_MASK);
@@ -111,7 +125,7 @@ void gen_goto_tb(DisasContext *ctx, unsigned n, uint64_t dest)
         tcg_gen_exit_tb(ctx->tb, n);
     } else {
         tcg_gen_movi(cpu_pc, dest);
-        tcg_gen_lookup_and_goto_ptr();
+        gen_lookup_and_goto(ctx, tcg_constant((int64_t)dest));
     }
     ctx->is_jmp = DISAS_NORETURN;
 }

@@ -172,6 +172,7 @@ static void gen_op(Gen *g, const TCGOp *op)
         w64(g, c[0]);
         return;
     case INDEX_op_lookup_and_goto_ptr:
+    case INDEX_op_lookup_and_goto_pc:     /* the pc is in env too */
         gen_sync(g);
         w(g, IOP_LOOKUP);
         return;

@@ -35,7 +35,8 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     SlowPath sp = {.kind = store ? SLOW_ST : SLOW_LD, .store = store, .oi = oi};
     int ra, rv = -1, rd = -1;
 
-    nat_sync_globals(g);        /* a fault leaves with env up to date */
+    /* Dirty globals stay in registers: only the slow path, which may
+     * fault or reach a device, writes them back first (below). */
     ra = nat_in_reg(g, (unsigned)op->args[1]);
     if (store) {
         rv = nat_in_reg(g, (unsigned)op->args[0]);
@@ -45,6 +46,13 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     sp.addr_reg = ra;
     sp.val_reg = store ? rv : rd;
     sp.save = nat_live_caller_saved(g, store ? -1 : rd);
+    for (int r = 0; r < 16; r++) {
+        int t = g->reg_temp[r];
+        if (t >= 0 && nat_is_global(g, t) && (g->tflags[t] & T_DIRTY)) {
+            sp.sync |= 1u << r;
+            sp.sync_ofs[r] = (int32_t)g->s->temps[t].mem_offset;
+        }
+    }
     if (g->s->env_tlb_offset == 0 || (mop & MO_BSWAP)) {
         sp.jcc_at = x_jmp32(e);
     } else {
@@ -106,6 +114,11 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
     }
     x_bind(e, sp->jcc_at, e->pos);
     nat_gen_fp_fold(e);             /* the C code may raise or use the FPU */
+    for (int r = 0; r < 16; r++) {
+        if (sp->sync & (1u << r)) {
+            x_rm(e, OPC_W | OP_MOV_EvGv, r, RBP, -1, sp->sync_ofs[r]);
+        }
+    }
     for (int r = 0; r < 16; r++) {
         if (sp->save & (1u << r)) {
             x_push(e, r);

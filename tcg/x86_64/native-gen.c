@@ -5,6 +5,10 @@
  */
 #include "tcg/x86_64/native-gen.h"
 
+static void emit_lookup_call(Gen *g);
+static bool fuse_env_test(Gen *g, const TCGOp *op);
+static void emit_jmp_cache_probe(Gen *g, unsigned pct, uint32_t flags);
+
 void nat_gen_op(Gen *g, const TCGOp *op)
 {
     unsigned nt = op->nb_oargs + op->nb_iargs;
@@ -37,6 +41,15 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         if (cond == TCG_COND_ALWAYS) {
             nat_bb_end(g);
             nat_add_fixup(g, x_jmp32(e), c[1]);
+            break;
+        }
+        if (g->fused_temp >= 0 && (unsigned)g->fused_temp == (unsigned)a[0]) {
+            /* ld32 t, env, ofs; brcond t, 0, eq|ne: cmp dword [env + ofs], 0 */
+            nat_bb_end(g);
+            x_rm(e, OP_GRP1_EvIb, ARITH_CMP, RBP, -1, g->fused_ofs);
+            x_b(e, 0);
+            nat_add_fixup(g, x_jcc32(e, nat_x86_cond(cond)), c[1]);
+            g->fused_temp = -1;
             break;
         }
         co = nat_cmp_prepare(g, (unsigned)a[0], (unsigned)a[1], cond);
@@ -85,8 +98,14 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         nat_gen_movcond(g, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2], (unsigned)a[3],
                     (unsigned)a[4], (TCGCond)c[0]);
         break;
+    case INDEX_op_ld32u: case INDEX_op_ld32s:
+        if (fuse_env_test(g, op)) {
+            break;              /* becomes the next brcond's memory compare */
+        }
+        nat_gen_ldst(g, op);
+        break;
     case INDEX_op_ld8u: case INDEX_op_ld8s: case INDEX_op_ld16u: case INDEX_op_ld16s:
-    case INDEX_op_ld32u: case INDEX_op_ld32s: case INDEX_op_ld:
+    case INDEX_op_ld:
     case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
         nat_gen_ldst(g, op);
         break;
@@ -113,20 +132,150 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         x_movi(e, RAX, c[0]);
         nat_emit_epilogue(g);
         break;
-    case INDEX_op_lookup_and_goto_ptr: {
-        size_t miss;
+    case INDEX_op_lookup_and_goto_pc:
         nat_sync_globals(g);
-        x_mov_rr(e, RDI, RBP);
+        emit_jmp_cache_probe(g, (unsigned)a[0], (uint32_t)c[0]);
+        emit_lookup_call(g);
+        break;
+    case INDEX_op_lookup_and_goto_ptr:
+        nat_sync_globals(g);
+        emit_lookup_call(g);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * "ld32 t, env, ofs; brcond t, 0, eq|ne" with t used by nothing else (the
+ * exit_request test every block starts with): no register, no load; the
+ * brcond compares the env field with 0 itself.  Not when a global cached
+ * in a register overlaps the field (its home may be stale).
+ */
+static bool fuse_env_test(Gen *g, const TCGOp *op)
+{
+    const TCGOp *next;
+    unsigned t = (unsigned)op->args[0];
+    int64_t ofs = (int64_t)op->args[2], v;
+
+    if (op->args[1] != 0 || !nat_is_tb(g, t) || g->cur + 1 >= (int)g->s->nb_ops ||
+        !fits_i32(ofs) || g->last_use[t] != g->cur + 1) {
+        return false;
+    }
+    next = &g->s->ops[g->cur + 1];
+    if (next->opc != INDEX_op_brcond || next->args[0] != t ||
+        !nat_is_const(g, (unsigned)next->args[1], &v) || v != 0 ||
+        ((TCGCond)next->args[2] != TCG_COND_EQ && (TCGCond)next->args[2] != TCG_COND_NE)) {
+        return false;
+    }
+    for (int r = 0; r < 16; r++) {
+        int gt = g->reg_temp[r];
+        if (gt >= 0 && nat_is_global(g, gt)) {
+            int64_t go = g->s->temps[gt].mem_offset;
+            if (ofs < go + 8 && go < ofs + 4) {
+                return false;
+            }
+        }
+    }
+    g->fused_temp = (int)t;
+    g->fused_ofs = (int32_t)ofs;
+    return true;
+}
+
+/*
+ * lookup_and_goto_ptr: the C lookup (native_lookup: the jump cache, then
+ * the hash table), then straight to the block it found; a miss (0) returns
+ * to the execution loop, which translates.
+ */
+static void emit_lookup_call(Gen *g)
+{
+    X86Emit *e = &g->e;
+    size_t miss;
+
+    x_mov_rr(e, RDI, RBP);
         nat_emit_call_abs(g, (const void *)native_lookup);
         x_rr(e, OPC_W | OP_TEST_EvGv, RAX, RAX);
         miss = x_jcc8(e, CC_E);
         x_jmp_r(e, RAX);
         x_bind8(e, miss);
-        nat_emit_epilogue(g);               /* RAX = 0: back to the loop */
-        break;
+    nat_emit_epilogue(g);               /* RAX = 0: back to the loop */
+}
+
+/*
+ * lookup_and_goto_pc: probe the CPU's jump cache inline (indirect jumps and
+ * returns stay in generated code on a hit).  The C lookup's jump-cache hit
+ * (tb_lookup) needs tb->pc, flags and cflags equal to the current state's
+ * and the block still valid; here pc is the op's input, flags are known at
+ * translation time (the target vouches for them), cflags must be 0 (what
+ * the loop uses outside single-stepping, which the current block's own
+ * cflags rule out), and `invalid` is read last:
+ *
+ *   rax = jmp_cache[tb_jmp_cache_hash(pc)]   (hash inline, or folded for
+ *                                             a constant pc)
+ *   test rax, rax ; jz miss
+ *   cmp  pc, [rax + pc] ; jne miss
+ *   mov  r11d, flags ; cmp r11, [rax + flags] ; jne miss   (flags | cflags << 32)
+ *   cmp  byte [rax + invalid], 0 ; jne miss
+ *   jmp  [rax + backend_data]                (the block's RX entry point)
+ * miss:                                      (emit_lookup_call follows)
+ *
+ * Entries are written by this thread (tb_lookup) or cleared by flushes;
+ * the memory of a block they point to stays valid until the loop's next
+ * safe point, which also clears the cache (translate-all.c).
+ */
+static void emit_jmp_cache_probe(Gen *g, unsigned pct, uint32_t flags)
+{
+    /* Bytes of the slot index parts: slot * 8 = page part | offset part. */
+    enum {
+        SLOT_SHIFT = TB_JMP_CACHE_BITS - TB_JMP_PAGE_BITS + 3,
+        PAGE_SHIFT = TARGET_PAGE_BITS - SLOT_SHIFT,
+    };
+    X86Emit *e = &g->e;
+    int64_t jc = g->s->env_jmp_cache_offset, pcv;
+    size_t miss[4];
+    int rp;
+
+    _Static_assert(PAGE_SHIFT >= 0, "page group bits shift right");
+    _Static_assert(offsetof(TranslationBlock, cflags) ==
+                   offsetof(TranslationBlock, flags) + 4, "one compare of both");
+    if (jc == 0 || !fits_i32(jc) || !fits_i32(jc + TB_JMP_CACHE_SIZE * 8) ||
+        (g->tb && (g->tb->cflags & CF_SINGLE_STEP))) {
+        return;
     }
-    default:
-        g_assert_not_reached();
+    rp = nat_in_reg(g, pct);
+    if (nat_is_const(g, pct, &pcv)) {
+        x_rm(e, OPC_W | OP_MOV_GvEv, RAX, RBP, -1,
+             (int32_t)(jc + 8 * (int64_t)tb_jmp_cache_hash((uint64_t)pcv)));
+    } else {
+        /* ((pc >> 12) & (groups - 1)) * slots * 8 */
+        x_mov_rr(e, RAX, rp);
+        x_shift_ri(e, SHIFT_SHR, RAX, PAGE_SHIFT);
+        x_rr(e, OP_GRP1_EvIz, ARITH_AND, RAX);          /* and eax: zero-extends */
+        x_d(e, ((1u << TB_JMP_PAGE_BITS) - 1) << SLOT_SHIFT);
+        /* (((pc >> 1) ^ (pc >> 7)) & (slots - 1)) * 8
+         *   = ((pc ^ (pc >> 6)) << 2) & ((slots - 1) << 3) */
+        x_mov_rr(e, R11, rp);
+        x_shift_ri(e, SHIFT_SHR, R11, 6);
+        x_rr(e, OPC_W | OP_XOR_GvEv, R11, rp);
+        x_shift_ri(e, SHIFT_SHL, R11, 2);
+        x_rr(e, OP_GRP1_EvIz, ARITH_AND, R11);
+        x_d(e, (TB_JMP_PAGE_SLOTS - 1) << 3);
+        x_rr(e, OP_OR_GvEv, RAX, R11);
+        x_rm(e, OPC_W | OP_MOV_GvEv, RAX, RBP, RAX, (int32_t)jc);
+    }
+    x_rr(e, OPC_W | OP_TEST_EvGv, RAX, RAX);
+    miss[0] = x_jcc8(e, CC_E);
+    x_rm(e, OPC_W | OP_CMP_GvEv, rp, RAX, -1, offsetof(TranslationBlock, pc));
+    miss[1] = x_jcc8(e, CC_NE);
+    x_movi(e, R11, flags);
+    x_rm(e, OPC_W | OP_CMP_GvEv, R11, RAX, -1, offsetof(TranslationBlock, flags));
+    miss[2] = x_jcc8(e, CC_NE);
+    x_rm(e, 0x80, ARITH_CMP, RAX, -1, offsetof(TranslationBlock, invalid));   /* cmp r/m8, imm8 */
+    x_b(e, 0);
+    miss[3] = x_jcc8(e, CC_NE);
+    x_rm(e, OP_GRP5_Ev, 4, RAX, -1, offsetof(TranslationBlock, backend_data));  /* jmp [m] */
+    for (int i = 0; i < 4; i++) {
+        x_bind8(e, miss[i]);
     }
 }
 
@@ -135,6 +284,9 @@ void nat_release_dead(Gen *g, const TCGOp *op)
 {
     unsigned nt = op->nb_oargs + op->nb_iargs;
 
+    for (unsigned i = 0; i < nt; i++) {
+        g->next_use[op->args[i]] = g->arg_next[(size_t)g->cur * TCG_MAX_OP_ARGS + i];
+    }
     for (unsigned i = 0; i < nt; i++) {
         unsigned t = (unsigned)op->args[i];
         if (t != 0 && !nat_is_global(g, t) && g->last_use[t] <= g->cur && g->treg[t] >= 0) {
@@ -149,13 +301,20 @@ static __thread struct {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    int *next_use;
+    int *arg_next;
+    unsigned ops_cap;
     int *label_def;
     int64_t *label_pos;
     GArray *fixups, *slow, *insns;
 } scr;
 
-static void scratch_reserve(unsigned temps, unsigned labels)
+static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 {
+    if (ops > scr.ops_cap) {
+        scr.ops_cap = MAX(ops, 2 * scr.ops_cap);
+        scr.arg_next = g_renew(int, scr.arg_next, (size_t)scr.ops_cap * TCG_MAX_OP_ARGS);
+    }
     if (!scr.fixups) {
         scr.fixups = g_array_new(false, false, sizeof(uint64_t));
         scr.slow = g_array_new(false, false, sizeof(SlowPath));
@@ -167,6 +326,7 @@ static void scratch_reserve(unsigned temps, unsigned labels)
         scr.tflags = g_renew(uint8_t, scr.tflags, scr.temps_cap);
         scr.tslot = g_renew(int32_t, scr.tslot, scr.temps_cap);
         scr.last_use = g_renew(int, scr.last_use, scr.temps_cap);
+        scr.next_use = g_renew(int, scr.next_use, scr.temps_cap);
     }
     if (labels > scr.labels_cap) {
         scr.labels_cap = MAX(labels, 2 * scr.labels_cap);
@@ -177,14 +337,14 @@ static void scratch_reserve(unsigned temps, unsigned labels)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb};
+    Gen g = {.s = s, .tb = tb, .fused_temp = -1};
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;
     int *label_def;
 
     /* Per-thread scratch, grown as needed: translation is frequent. */
-    scratch_reserve(s->nb_temps, s->nb_labels + 1);
+    scratch_reserve(s->nb_temps, s->nb_labels + 1, s->nb_ops + 1);
     label_def = scr.label_def;
     g.e.buf = buf;
     g.e.size = size;
@@ -231,6 +391,22 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     if (backward) {
         for (unsigned t = s->nb_globals; t < s->nb_temps; t++) {
             g.last_use[t] = (int)s->nb_ops;
+        }
+    }
+    /* Next uses, backwards (for eviction choices only). */
+    g.next_use = scr.next_use;
+    g.arg_next = scr.arg_next;
+    for (unsigned t = 0; t < s->nb_temps; t++) {
+        g.next_use[t] = INT_MAX;
+    }
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
+        const TCGOp *op = &s->ops[i];
+        unsigned nt = op->nb_oargs + op->nb_iargs;
+        for (unsigned a = 0; a < nt; a++) {
+            scr.arg_next[(size_t)i * TCG_MAX_OP_ARGS + a] = g.next_use[op->args[a]];
+        }
+        for (unsigned a = 0; a < nt; a++) {
+            g.next_use[op->args[a]] = i;
         }
     }
 
@@ -281,6 +457,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
         ret = -1;
     } else {
         memcpy(buf, &h, sizeof(h));
+        tb->backend_data = (void *)native_rx((uint8_t *)buf + g.code_start);
         ret = (ptrdiff_t)g.e.pos;
     }
     return ret;

@@ -30,6 +30,11 @@ typedef struct SlowPath {
     size_t jcc_at;          /* rel32 of the fast path's miss branch */
     size_t ret_pos;         /* where the fast path resumes */
     unsigned save;          /* caller-saved registers live across the call */
+    /* LD/ST: registers holding dirty globals at the access, and their homes:
+     * written back before the call (a fault or MMIO needs env up to date;
+     * the fast path leaves them in registers). */
+    unsigned sync;
+    int32_t sync_ofs[16];
     /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
     const void *fn;
     int nin, in[3];
@@ -50,6 +55,13 @@ typedef struct Gen {
     uint8_t *tflags;
     int32_t *tslot;
     int *last_use;
+    /*
+     * next_use[t]: index of the next op that uses t after the ops emitted
+     * so far (INT_MAX: none), kept for temps as their ops are emitted from
+     * arg_next (per op, per argument: the next op using that argument).
+     */
+    int *next_use;
+    const int *arg_next;
     int reg_temp[16];       /* host register -> temp, -1 */
     unsigned locked;        /* registers the current op uses */
     unsigned reserved;      /* registers the current op clobbers */
@@ -60,6 +72,10 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /* A ld32 from env folded into the next brcond (fuse_env_test): the
+     * temp it would have defined (-1: none) and the field's offset. */
+    int fused_temp;
+    int32_t fused_ofs;
     /*
      * Host-FPU shadows: XMM2-XMM15 keep copies of inline FP results (and
      * of the temps moved from them), in their low `bits` bits, so a later
@@ -114,6 +130,7 @@ int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
+int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);
 void nat_drop_globals(Gen *g);
 void nat_bb_end(Gen *g);

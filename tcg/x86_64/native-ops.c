@@ -215,25 +215,25 @@ void nat_gen_unop(Gen *g, TCGOpcode opc, unsigned d, unsigned a)
         x_mov_rr(e, rd, R11);
         break;
     case INDEX_op_ctpop:
-        rd = nat_alloc_reg(g);
+        rd = nat_dest_reuse(g, d, a, ra);
         x_rr(e, OPC_W | OP_POPCNT, rd, ra);
         break;
     case INDEX_op_ext8s:
     case INDEX_op_ext8u:
-        rd = nat_alloc_reg(g);
+        rd = nat_dest_reuse(g, d, a, ra);
         x_rr(e, OPC_BYTE | (opc == INDEX_op_ext8s ? OPC_W | OP_MOVSBL : OP_MOVZBL), rd, ra);
         break;
     case INDEX_op_ext16s:
     case INDEX_op_ext16u:
-        rd = nat_alloc_reg(g);
+        rd = nat_dest_reuse(g, d, a, ra);
         x_rr(e, opc == INDEX_op_ext16s ? OPC_W | OP_MOVSWL : OP_MOVZWL, rd, ra);
         break;
     case INDEX_op_ext32s:
-        rd = nat_alloc_reg(g);
+        rd = nat_dest_reuse(g, d, a, ra);
         x_rr(e, OPC_W | OP_MOVSXD, rd, ra);
         break;
     case INDEX_op_ext32u:
-        rd = nat_alloc_reg(g);
+        rd = nat_dest_reuse(g, d, a, ra);
         x_rr(e, OP_MOV_GvEv, rd, ra);       /* 32-bit mov zero-extends */
         break;
     default:

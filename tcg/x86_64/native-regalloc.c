@@ -6,7 +6,8 @@
  * slot ([RSP + 8 * slot], given on its first spill), a constant its
  * value.  A temp may also sit in a host register, clean (equal to its
  * home) or dirty.  Registers are taken lazily, freed at a temp's last use
- * and evicted (cleanest first) when none is free.  Where tcg-op.h asks
+ * and, when none is free, the value whose next use is farthest is evicted
+ * (Gen.next_use).  Where tcg-op.h asks
  * for globals in memory (guest memory accesses that may fault, helper
  * calls, block exits) dirty globals are written back; at branches and
  * labels (basic-block boundaries) every live value goes home, so that all
@@ -115,19 +116,29 @@ int nat_alloc_reg(Gen *g)
             return r;
         }
     }
-    /* None free: a clean or dead value costs nothing to drop. */
-    for (unsigned i = 0; i < ARRAY_SIZE(alloc_order); i++) {
-        int r = alloc_order[i];
-        int t = g->reg_temp[r];
-        if (busy & (1u << r)) {
-            continue;
-        }
-        if (victim < 0) {
-            victim = r;
-        }
-        if (!(g->tflags[t] & T_DIRTY) || (nat_is_tb(g, t) && !nat_temp_live(g, t))) {
-            victim = r;
-            break;
+    /*
+     * None free: the value needed again last (Belady), a dead block temp
+     * or one never used again first; between equals a clean one (dropping
+     * it costs no store).
+     */
+    {
+        int best_next = -1;
+        bool best_clean = false;
+        for (unsigned i = 0; i < ARRAY_SIZE(alloc_order); i++) {
+            int r = alloc_order[i];
+            int t = g->reg_temp[r];
+            int next;
+            bool clean;
+            if (busy & (1u << r)) {
+                continue;
+            }
+            next = (nat_is_tb(g, t) && !nat_temp_live(g, t)) ? INT_MAX : g->next_use[t];
+            clean = !(g->tflags[t] & T_DIRTY);
+            if (next > best_next || (next == best_next && clean && !best_clean)) {
+                victim = r;
+                best_next = next;
+                best_clean = clean;
+            }
         }
     }
     assert(victim >= 0);
@@ -179,6 +190,21 @@ void nat_reserve(Gen *g, int r)
 {
     nat_evict(g, r);
     g->reserved |= 1u << r;
+}
+
+/*
+ * A register for d = f(a) written in one instruction from ra (movsx,
+ * popcnt...): a's own when d is a or a dies here, else a free one.
+ */
+int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra)
+{
+    int64_t v;
+
+    if (ra != RBP && (a == d || ((nat_is_tb(g, a) || nat_is_const(g, a, &v)) &&
+                                 g->last_use[a] <= g->cur))) {
+        return ra;
+    }
+    return nat_alloc_reg(g);
 }
 
 /* A register for d = f(a, ...) computed in place: a's own when a dies here. */

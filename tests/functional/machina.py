@@ -218,13 +218,21 @@ class Machine:
         self.proc.stdin.flush()
 
     def wait(self, timeout=30):
-        """Wait for the process to exit; returns its exit status."""
+        """Wait for the process to exit; returns its exit status.
+
+        Also waits (briefly) for the reader threads to reach end of file, so
+        that output written just before the exit is in .output/.stderr."""
         try:
-            return self.proc.wait(timeout=timeout)
+            status = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             with self._cond:
                 tail = self._tail()
             raise MachineError('machine still running after %ss%s' % (timeout, tail))
+        try:
+            self.wait_output_closed(timeout=5)
+        except MachineError:
+            pass            # a child kept the pipes open: report what we have
+        return status
 
     def wait_output_closed(self, timeout=30):
         """Wait until both output pipes are closed (process gone)."""

@@ -48,8 +48,8 @@ def need_binary():
 @pytest.fixture(scope='module')
 def kernel():
     """Build the test kernel into the cache (keyed by its sources)."""
-    srcs = [os.path.join(GUEST, f) for f in ('boot.S', 'kernel.c', 'primes.h', 'link.ld',
-                                             'Makefile')]
+    srcs = [os.path.join(GUEST, f) for f in ('boot.S', 'kernel.c', 'kernel.h', 'virtio.c',
+                                             'hotplug.c', 'primes.h', 'link.ld', 'Makefile')]
     out = cache_dir(*srcs)
     r = run(['make', '-s', '-C', GUEST, 'O=' + out], timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -274,3 +274,24 @@ def start_stock_linux(machine):
     bz = os.path.join(r.stdout.strip().splitlines()[-1], 'bzImage')
     return machine('x86_64', '-M', 'pc', '-m', '512', '-kernel', bz,
                    '-append', 'earlyprintk=ttyS0 console=ttyS0 nokaslr')
+
+
+def test_info_registers_while_running(kernel):
+    """"info registers" on a running KVM guest: the read runs on the vCPU
+    thread (kicked out of KVM_RUN for the moment), the guest goes on."""
+    need_binary()
+    need_kvm()
+    with Machine('x86_64', '-M', 'pc', '-kernel', kernel, '-append', 'ticker',
+                 *DEBUG_EXIT, qmp=True) as m:
+        m.wait_for('tick 2', timeout=60)
+        q = m.qmp()
+        for _ in range(5):
+            regs = q.command('human-monitor-command', **{'command-line': 'info registers'})
+            got = re.search(r'RIP=([0-9a-f]{16})', regs)
+            assert got, regs
+            assert 'CR0=80000011' in regs
+        assert q.command('query-status')['status'] == 'running'
+        before = tick_numbers(m.output)
+        m.wait_for('tick %d' % (before[-1] + 2), timeout=30)
+        q.command('quit')
+        m.wait(timeout=30)

@@ -1,6 +1,8 @@
 """The tcg accelerator through machina-system-riscv64: its options, the
 -d logs of the JIT pipeline, a tiny code cache that must flush, and
-self-modifying code, with a small bare-metal program built here."""
+self-modifying code (also behind indirect jumps and returns, which the
+native back end resolves through the jump cache in generated code), with
+small bare-metal programs built here."""
 import os
 import re
 import shutil
@@ -45,6 +47,84 @@ fail:
 3:  j 3b
 """
 
+# Indirect calls (jalr), direct calls to another page and returns all go
+# through the jump cache; then the callee, and a return site, are rewritten
+# by plain stores (the JIT keeps code coherent with stores, without
+# fence.i) and must run as their new code, not as a stale cached block.
+STALE_PROGRAM = r"""
+.globl _start
+_start:
+    lla s0, func
+    li s1, 0
+    li s2, 0
+1:  jalr ra, 0(s0)
+    add s2, s2, a0
+    jal ra, func                /* other page: lookup with a constant pc */
+    add s2, s2, a0
+    addi s1, s1, 1
+    li t0, 50
+    blt s1, t0, 1b
+    li t0, 100
+    bne s2, t0, fail
+    li t4, 0x00200513           /* addi a0, zero, 2 */
+    sw t4, 0(s0)
+    jalr ra, 0(s0)
+    li t0, 2
+    bne a0, t0, fail
+    jal ra, func
+    li t0, 2
+    bne a0, t0, fail
+    li s1, 0
+2:  lla t3, patch_ret
+    jalr ra, 0(t3)
+.option push
+.option norvc
+retsite:
+    addi a1, zero, 7
+.option pop
+    bnez s1, 3f
+    li t0, 7
+    bne a1, t0, fail
+    li s1, 1
+    j 2b
+3:  li t0, 9
+    bne a1, t0, fail
+    li t1, 0x100000
+    li t2, 0x5555
+    sw t2, 0(t1)
+4:  j 4b
+fail:
+    li t1, 0x100000
+    li t2, 0x13333
+    sw t2, 0(t1)
+5:  j 5b
+
+.balign 4096
+.option push
+.option norvc
+func:
+    addi a0, zero, 1
+    ret
+.option pop
+/* On the second call, rewrite the caller's return site, then return to it. */
+patch_ret:
+    beqz s1, 6f
+    lla t3, retsite
+    li t4, 0x00900593           /* addi a1, zero, 9 */
+    sw t4, 0(t3)
+6:  ret
+"""
+
+
+def build_program(d, text):
+    src, elf = d / 'prog.S', d / 'prog.elf'
+    src.write_text(text)
+    r = subprocess.run([CROSS, '-march=rv64gc', '-mabi=lp64d', '-nostdlib', '-static',
+                        '-Wl,-Ttext=0x80000000', '-Wl,--no-warn-rwx-segments',
+                        '-o', str(elf), str(src)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return str(elf)
+
 
 def virt_binary():
     path = binary('riscv64')
@@ -60,14 +140,14 @@ def virt_binary():
 def program(tmp_path_factory):
     if not CROSS:
         pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
-    d = tmp_path_factory.mktemp('tcg')
-    src, elf = d / 'prog.S', d / 'prog.elf'
-    src.write_text(PROGRAM)
-    r = subprocess.run([CROSS, '-march=rv64gc', '-mabi=lp64d', '-nostdlib', '-static',
-                        '-Wl,-Ttext=0x80000000', '-Wl,--no-warn-rwx-segments',
-                        '-o', str(elf), str(src)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return str(elf)
+    return build_program(tmp_path_factory.mktemp('tcg'), PROGRAM)
+
+
+@pytest.fixture(scope='module')
+def stale_program(tmp_path_factory):
+    if not CROSS:
+        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
+    return build_program(tmp_path_factory.mktemp('tcg-stale'), STALE_PROGRAM)
 
 
 def boot(path, elf, *args, timeout=60):
@@ -77,6 +157,12 @@ def boot(path, elf, *args, timeout=60):
 
 def test_program_passes(program):
     r = boot(virt_binary(), program, '-accel', 'tcg')
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize('backend', ['native', 'interp'])
+def test_rewritten_code_behind_indirect_jumps(stale_program, backend):
+    r = boot(virt_binary(), stale_program, '-accel', 'tcg,backend=' + backend)
     assert r.returncode == 0, r.stderr
 
 

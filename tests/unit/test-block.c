@@ -477,3 +477,94 @@ UNIT_TEST(block_truncate_and_resize_callback)
     unlink(path);
     g_free(path);
 }
+
+/* Run loop without blocking for about ms milliseconds. */
+static void spin_loop(EventLoop *loop, int ms)
+{
+    int64_t end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + ms;
+
+    while (qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
+        event_loop_run_once(loop, false);
+        g_usleep(1000);
+    }
+}
+
+UNIT_TEST(block_set_loop_and_io_plug)
+{
+    char *path = make_image("loop", IMG_SIZE, 0);
+    Error *err = NULL;
+    char *opts = g_strdup_printf("file=%s,if=none,aio=io_uring", path);
+    BlockBackend *blk = drive(opts, &err);
+    EventLoop *other = event_loop_new(&error_abort);
+    uint8_t buf[4096], host[4096];
+    AioWait w = { 0 };
+
+    g_free(opts);
+    if (!blk) {
+        error_free(err);
+        event_loop_free(other);
+        unlink(path);
+        g_free(path);
+        unit_skip("io_uring unavailable");
+    }
+    host_read(path, 12288, host, sizeof(host));
+    CHECK(blk_set_loop(blk, other, &error_abort));
+    CHECK(blk_get_loop(blk) == other);
+    /* The ring's completions are now watched by the other loop only. */
+    blk_aio_preadv(blk, 12288, &(struct iovec){ buf, sizeof(buf) }, 1, aio_cb, &w);
+    spin_loop(main_loop_get(), 100);
+    CHECK(!w.done);
+    CHECK_EQ(aio_wait(blk, &w), 0);
+    CHECK(!memcmp(buf, host, sizeof(buf)));
+
+    /* Plugged, a request waits in the submission queue until the unplug. */
+    memset(buf, 0, sizeof(buf));
+    blk_io_plug(blk);
+    blk_io_plug(blk);
+    blk_aio_preadv(blk, 12288, &(struct iovec){ buf, sizeof(buf) }, 1, aio_cb, &w);
+    blk_io_unplug(blk);
+    spin_loop(other, 100);
+    CHECK(!w.done);
+    blk_io_unplug(blk);
+    CHECK_EQ(aio_wait(blk, &w), 0);
+    CHECK(!memcmp(buf, host, sizeof(buf)));
+
+    /* And back: the main loop gets them again. */
+    CHECK(blk_set_loop(blk, main_loop_get(), &error_abort));
+    CHECK_EQ(blk_pread(blk, 12288, buf, sizeof(buf)), 0);
+    CHECK(!memcmp(buf, host, sizeof(buf)));
+    blk_unref(blk);
+    event_loop_free(other);
+    unlink(path);
+    g_free(path);
+}
+
+UNIT_TEST(block_set_loop_one_iothread_per_node)
+{
+    char *path = make_image("loop2", 64 * KiB, 9);
+    char *opts = g_strdup_printf("driver=raw,node-name=shared0,"
+                                 "file.driver=file,file.filename=%s", path);
+    BlockDriverState *bs = blockdev_new(opts, &error_abort);
+    BlockBackend *a = blk_new(NULL, bs, &error_abort);
+    BlockBackend *b = blk_new(NULL, bs, &error_abort);
+    EventLoop *l1 = event_loop_new(&error_abort), *l2 = event_loop_new(&error_abort);
+    Error *err = NULL;
+
+    CHECK(blk_set_loop(a, l1, &error_abort));
+    CHECK(bs->loop == l1 && bs->file->loop == l1);
+    CHECK(blk_set_loop(b, l1, &error_abort));
+    CHECK(!blk_set_loop(b, l2, &err));
+    CHECK_STREQ(error_get_pretty(err), "Node 'shared0' is already in use by another iothread");
+    error_free(err);
+    CHECK(bs->loop == l1);
+    CHECK(blk_set_loop(a, main_loop_get(), &error_abort));
+    CHECK(bs->file->loop == main_loop_get());
+    blk_unref(a);
+    blk_unref(b);
+    bdrv_unref(bs);
+    event_loop_free(l1);
+    event_loop_free(l2);
+    g_free(opts);
+    unlink(path);
+    g_free(path);
+}

@@ -628,6 +628,20 @@ UNIT_TEST(iothread_runs_its_own_loop)
     pthread_getname_np(c.on, name, sizeof(name));
     CHECK_STREQ(name, "IO io0");
     qemu_bh_delete(bh);
+    /* query-iothreads' thread-id: the id of that very thread. */
+    {
+        char *comm_path = g_strdup_printf("/proc/self/task/%ld/comm",
+                                          iothread_get_thread_id(obj));
+        char *comm = NULL;
+
+        CHECK(iothread_get_thread_id(obj) > 0);
+        CHECK(iothread_get_thread_id(obj) != (long)getpid());
+        CHECK(g_file_get_contents(comm_path, &comm, NULL, NULL));
+        CHECK_STREQ(g_strstrip(comm), "IO io0");
+        CHECK_EQ(iothread_get_thread_id(object_get_root()), -1);
+        g_free(comm);
+        g_free(comm_path);
+    }
 
     CHECK(iothread_find_event_loop("nope", &err) == NULL);
     CHECK(strstr(error_get_pretty(err), "nope") != NULL);

@@ -263,3 +263,133 @@ UNIT_TEST(pci_msix_pending_then_delivered)
     msix_notify(t.pd, 99);
     teardown(&t);
 }
+
+/* MSI routes as a fake interrupt controller keeps them (PCIMSIRouteOps). */
+typedef struct FakeRoutes {
+    int next_virq;
+    int adds, updates, releases, attaches, detaches;
+    uint64_t addr;
+    uint32_t data;
+    int live_fd;                    /* the attached irqfd, -1: none */
+    bool fail_update;               /* the controller refuses the next update */
+} FakeRoutes;
+
+static int fake_add(void *opaque, uint64_t addr, uint32_t data)
+{
+    FakeRoutes *f = opaque;
+
+    f->adds++;
+    f->addr = addr;
+    f->data = data;
+    return f->next_virq++;
+}
+
+static int fake_update(void *opaque, int virq, uint64_t addr, uint32_t data)
+{
+    FakeRoutes *f = opaque;
+
+    f->updates++;
+    if (f->fail_update) {
+        f->fail_update = false;
+        return -EINVAL;
+    }
+    f->addr = addr;
+    f->data = data;
+    return 0;
+}
+
+static void fake_release(void *opaque, int virq)
+{
+    ((FakeRoutes *)opaque)->releases++;
+}
+
+static bool fake_irqfd(void *opaque, int virq, int fd, bool assign)
+{
+    FakeRoutes *f = opaque;
+
+    if (assign) {
+        f->attaches++;
+        f->live_fd = fd;
+    } else {
+        f->detaches++;
+        f->live_fd = -1;
+    }
+    return true;
+}
+
+static const PCIMSIRouteOps fake_ops = {
+    .add = fake_add, .update = fake_update, .release = fake_release, .irqfd = fake_irqfd,
+};
+
+/*
+ * A vector with an irqfd gets a route only while it can fire (MSI-X on,
+ * function and vector unmasked, bus master); the route follows the table
+ * entry; masking detaches the irqfd so the device falls back to the
+ * pending bit; taking the irqfd away releases the route.
+ */
+UNIT_TEST(pci_msix_irqfd_route_follows_table_and_masks)
+{
+    T t;
+    FakeRoutes f = { .next_virq = 24, .live_fd = -1 };
+    unsigned d, msix;
+    MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
+
+    setup(&t);
+    pci_bus_set_msi_ops(t.h->bus, &fake_ops, &f);
+    d = t.pd->devfn;
+    msix = find_cap(&t, d, PCI_CAP_ID_MSIX);
+    map_bars(&t);
+    CHECK(msix_vector_set_irqfd(t.pd, 0, 42));
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));       /* MSI-X still off */
+    CHECK_EQ(f.adds, 0);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 0, 0xfee01000, a, NULL);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 4, 0, a, NULL);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x41, a, NULL);
+    cfg_wr(&t, d, msix + 2, 0x8000 | 1, 2);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));       /* vector masked (reset state) */
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 12, 0, a, NULL);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.adds, 1);
+    CHECK_EQ(f.addr, 0xfee01000);
+    CHECK_EQ(f.data, 0x41);
+    CHECK_EQ(f.live_fd, 42);
+    /* The guest points the vector elsewhere: the route is updated in place. */
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x52, a, NULL);
+    CHECK_EQ(f.updates, 1);
+    CHECK_EQ(f.data, 0x52);
+    CHECK_EQ(f.adds, 1);
+    /* Masking the vector, then the function, then bus mastering: detached. */
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 12, 1, a, NULL);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.live_fd, -1);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 12, 0, a, NULL);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    cfg_wr(&t, d, msix + 2, 0x8000 | 0x4000 | 1, 2);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    cfg_wr(&t, d, msix + 2, 0x8000 | 1, 2);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    cfg_wr(&t, d, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    cfg_wr(&t, d, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.adds, 1);                              /* one route all along */
+    /* A route the controller will not update must not fire stale: the
+     * irqfd detaches and the route goes; the next change tries afresh. */
+    f.fail_update = true;
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x63, a, NULL);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.releases, 1);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x64, a, NULL);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.adds, 2);
+    CHECK_EQ(f.data, 0x64);
+    /* Withdrawn: detached and released. */
+    CHECK(msix_vector_set_irqfd(t.pd, 0, -1));
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.releases, 2);
+    CHECK_EQ(f.attaches, f.detaches);
+    /* Without routes on the bus, no irqfd. */
+    pci_bus_set_msi_ops(t.h->bus, NULL, NULL);
+    CHECK(!msix_vector_set_irqfd(t.pd, 1, 43));
+    teardown(&t);
+}

@@ -303,6 +303,52 @@ UNIT_TEST(tcg_optimizer_removes_decided_branches_and_labels)
     CHECK_EQ(opt.ops_after, 2);         /* add_i64 r1,r1,$2; exit_tb */
 }
 
+/*
+ * A global written and then overwritten with nothing in between that may
+ * read env: the first store is dead; a helper call or a host access in
+ * between keeps it (they may see env).
+ */
+static void build_overwrite(void *opaque)
+{
+    int k = *(const int *)opaque;
+
+    tcg_gen_insn_start(0x1000, 0);
+    tcg_gen_mov(R[2], R[0]);
+    tcg_gen_ext32s(R[2], R[2]);             /* reads the copy: R[0] */
+    tcg_gen_addi(R[3], R[1], 5);            /* dead unless k says otherwise */
+    if (k == 1) {
+        tcg_gen_call2(impure_info, R[4], tcg_env, R[1]);
+    } else if (k == 2) {
+        tcg_gen_ld(R[6], tcg_env, offsetof(FakeEnv, r) + 3 * 8);   /* reads r3 */
+    }
+    tcg_gen_movi(R[3], 9);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(tcg_dead_global_stores_are_dropped)
+{
+    static const TCGHelperInfo ii = TCG_HELPER(helper_impure, 2, true, 0);
+
+    impure_info = &ii;
+    for (int k = 0; k < 3; k++) {
+        FakeEnv e1 = {.r = {0x80000001ULL, 20}}, e2 = e1;
+        RunResult plain = run(build_overwrite, &k, &e1, false);
+        RunResult opt = run(build_overwrite, &k, &e2, true);
+
+        CHECK(memcmp(&e1, &e2, sizeof(e1)) == 0);
+        CHECK_EQ(e2.r[2], 0xffffffff80000001ULL);
+        CHECK_EQ(e2.r[3], 9);
+        if (k == 0) {
+            /* ext32s r2,r0; movi r3,9; exit_tb */
+            CHECK_EQ(opt.ops_after, 4);
+            CHECK_EQ(plain.ops_after, 6);
+        } else {
+            CHECK_EQ(opt.ops_after, 6);     /* the add stays */
+            CHECK_EQ(k == 1 ? e2.helper_seen : e2.r[6], 25);
+        }
+    }
+}
+
 UNIT_TEST(tcg_helper_calls_sync_globals)
 {
     static const TCGHelperInfo pi = TCG_HELPER(helper_pure_add, 2, true, TCG_CALL_PURE);

@@ -2,7 +2,8 @@
  * The native x86_64 back end at the IR level: every op over edge values
  * (checked against the IR's reference semantics in tcg.c, tcg_eval_*),
  * register pressure and helper calls with six arguments, a loop inside a
- * block, goto_tb chaining and unchaining, the pc map behind GETPC(), the
+ * block, goto_tb chaining and unchaining, the inline jump-cache probe of
+ * lookup_and_goto_pc, the pc map behind GETPC(), the
  * soft-MMU slow-path hooks, and the W^X code buffer.
  */
 #include "tcg/tcg-backend.h"
@@ -421,18 +422,20 @@ UNIT_TEST(native_pc_map_from_helper_return_address)
     CHECK_EQ(tcg_backend_native.find_insn(&tb, (uintptr_t)code_rw + CODE_SIZE, data), -1);
 }
 
-static uint64_t ld_addr, st_addr, st_val;
+static uint64_t ld_addr, st_addr, st_val, ld_saw_r5, st_saw_r5;
 static uintptr_t ld_ra;
 static uint64_t fake_ld(void *env, uint64_t addr, MemOpIdx oi, uintptr_t ra)
 {
     ld_addr = addr;
     ld_ra = ra;
+    ld_saw_r5 = ((FakeEnv *)env)->r[5];
     return 0x1122334455667788ULL ^ get_memop(oi);
 }
 static void fake_st(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra)
 {
     st_addr = addr;
     st_val = val;
+    st_saw_r5 = ((FakeEnv *)env)->r[5];
 }
 
 static void build_mem(void *opaque)
@@ -466,8 +469,191 @@ UNIT_TEST(native_soft_mmu_slow_path_hooks)
     CHECK_EQ(st_addr, v);
     CHECK_EQ(st_val, 0xabcd);
     CHECK_EQ(env.r[6], 77 + v);
+    /* The fast path keeps dirty globals in registers; the slow path (which
+     * may fault or reach a device) writes them home before its call. */
+    CHECK_EQ(ld_saw_r5, 77);
+    CHECK_EQ(st_saw_r5, 77);
     CHECK_EQ(tcg_backend_native.find_insn(&tb, ld_ra, data), 0);
     CHECK_EQ(data[0], 0x2000);
+}
+
+/*
+ * lookup_and_goto_pc probes the jump cache in generated code.  The cache
+ * sits before env as in a real CPU (CPUState, then the target's env); a
+ * hit must run the target block without calling the C lookup, and each
+ * way an entry can be stale (another pc, flags, cflags, an invalidated
+ * block, an empty slot) must fall back to the C lookup.
+ */
+typedef struct JcEnv {
+    TranslationBlock *jc[TB_JMP_CACHE_SIZE];
+    FakeEnv env;
+} JcEnv;
+
+static unsigned lookups;
+static TranslationBlock *lookup_answer;
+static TranslationBlock *count_lookup(void *env)
+{
+    lookups++;
+    return lookup_answer;
+}
+
+typedef struct ProbeArgs {
+    bool const_pc;
+    uint64_t pc;
+    uint32_t flags;
+} ProbeArgs;
+
+static void build_probe_src(void *opaque)
+{
+    const ProbeArgs *pa = opaque;
+
+    tcg_ctx->env_jmp_cache_offset = -(ptrdiff_t)offsetof(JcEnv, env);
+    tcg_gen_insn_start(0x3000, 0);
+    tcg_gen_addi(R[0], R[0], 1);
+    tcg_gen_lookup_and_goto_pc(pa->const_pc ? tcg_constant((int64_t)pa->pc) : R[1],
+                               pa->flags);
+}
+
+static void build_probe_dst(void *opaque)
+{
+    (void)opaque;
+    tcg_gen_insn_start(0x4000, 0);
+    tcg_gen_addi(R[0], R[0], 100);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(native_jump_cache_probe_hits_and_misses)
+{
+    static TranslationBlock src, dst;
+    static JcEnv je;
+    TCGRuntime saved = tcg_runtime;
+    ProbeArgs pa = {.const_pc = false, .flags = 0x1234};
+    const uint64_t pc = 0xffffffff80201a36ULL;
+    unsigned h = tb_jmp_cache_hash(pc);
+    unsigned bad = 0;
+
+    tcg_runtime.lookup_tb = count_lookup;
+    run_at(build_probe_dst, NULL, &je.env, true, &dst, CODE_SIZE / 2, false);
+    CHECK(dst.backend_data != NULL);
+    run_at(build_probe_src, &pa, &je.env, true, &src, 0, false);
+    dst.pc = pc;
+    dst.flags = 0x1234;
+    je.jc[h] = &dst;
+    je.env.r[1] = pc;
+
+    /* hit: straight to dst, no C lookup */
+    lookups = 0;
+    je.env.r[0] = 0;
+    CHECK_EQ(tcg_backend_native.exec(&je.env, &src), 0);
+    CHECK_EQ(je.env.r[0], 101);
+    CHECK_EQ(lookups, 0);
+
+    /* stale in each way: the C lookup runs and its NULL returns to the loop */
+    for (int k = 0; k < 5; k++) {
+        dst.pc = pc;
+        dst.flags = 0x1234;
+        dst.cflags = 0;
+        dst.invalid = false;
+        je.jc[h] = &dst;
+        switch (k) {
+        case 0: dst.pc = pc + 2; break;
+        case 1: dst.flags = 0x1235; break;
+        case 2: dst.cflags = 1; break;
+        case 3: dst.invalid = true; break;
+        case 4: je.jc[h] = NULL; break;
+        }
+        lookups = 0;
+        lookup_answer = NULL;
+        je.env.r[0] = 0;
+        CHECK_EQ(tcg_backend_native.exec(&je.env, &src), 0);
+        CHECK_EQ(je.env.r[0], 1);
+        CHECK_EQ(lookups, 1);
+        /* a miss the C lookup resolves still reaches the block */
+        dst.pc = pc;
+        dst.flags = 0x1234;
+        dst.cflags = 0;
+        dst.invalid = false;
+        lookup_answer = &dst;
+        je.jc[h] = NULL;
+        je.env.r[0] = 0;
+        CHECK_EQ(tcg_backend_native.exec(&je.env, &src), 0);
+        CHECK_EQ(je.env.r[0], 101);
+        CHECK_EQ(lookups, 2);
+    }
+    lookup_answer = NULL;
+
+    /* the inline hash is tb_jmp_cache_hash, for register and constant pcs */
+    dst.flags = 0x1234;
+    for (int i = 0; i < 300; i++) {
+        uint64_t p = (0x9E3779B97F4A7C15ULL * (uint64_t)(i + 1)) & ~1ULL;
+        p ^= (uint64_t)i << 12;
+        pa.const_pc = i & 1;
+        pa.pc = p;
+        if (pa.const_pc) {
+            run_at(build_probe_src, &pa, &je.env, true, &src, 0, false);
+        }
+        memset(je.jc, 0, sizeof(je.jc));
+        dst.pc = p;
+        je.jc[tb_jmp_cache_hash(p)] = &dst;
+        je.env.r[1] = p;
+        je.env.r[0] = 0;
+        lookups = 0;
+        tcg_backend_native.exec(&je.env, &src);
+        bad += je.env.r[0] != 101 || lookups != 0;
+        if (!pa.const_pc) {
+            /* ... and no other slot */
+            je.jc[tb_jmp_cache_hash(p)] = NULL;
+            je.jc[tb_jmp_cache_hash(p) ^ 1] = &dst;
+            je.env.r[0] = 0;
+            tcg_backend_native.exec(&je.env, &src);
+            bad += je.env.r[0] != 1 || lookups != 1;
+        } else {
+            pa.const_pc = false;
+            run_at(build_probe_src, &pa, &je.env, true, &src, 0, false);
+        }
+    }
+    CHECK_EQ(bad, 0);
+    tcg_runtime = saved;
+}
+
+/*
+ * "ld32 t, env, ofs; brcond t, 0, ne|eq" (every block's exit_request test)
+ * is one compare with memory: both outcomes, both conditions, and a field
+ * that a global cached in a register overlaps (must see its new value).
+ */
+static void build_env_test(void *opaque)
+{
+    int k = *(const int *)opaque;
+    TCGv t = tcg_temp_new();
+    TCGLabel *l = gen_new_label();
+
+    tcg_gen_insn_start(0x5000, 0);
+    if (k == 2) {
+        tcg_gen_movi(R[4], 1);                      /* r4 dirty in a register */
+    }
+    tcg_gen_ld32s(t, tcg_env, k == 2 ? offsetof(FakeEnv, r) + 4 * 8
+                                     : offsetof(FakeEnv, out) + 9 * 8);
+    tcg_gen_brcondi(k == 1 ? TCG_COND_EQ : TCG_COND_NE, t, 0, l);
+    tcg_gen_movi(R[0], 10);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(l);
+    tcg_gen_movi(R[0], 20);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(native_env_field_test_fused_into_branch)
+{
+    for (int k = 0; k < 3; k++) {
+        for (uint64_t v = 0; v < 2; v++) {
+            FakeEnv env = {0};
+            bool taken;
+
+            env.out[9] = v ? 1 : 0xffffffff00000000ULL;   /* ld32: the low half decides */
+            run(build_env_test, &k, &env, true);
+            taken = k == 1 ? v == 0 : k == 2 ? true : v != 0;
+            CHECK_EQ(env.r[0], taken ? 20 : 10);
+        }
+    }
 }
 
 /* The code buffer is never writable and executable at once (W^X). */

@@ -5,6 +5,7 @@
 #                      allnoconfig + kconfig.fragment, riscv64-linux-gnu-gcc
 #   busybox            1.35 from Debian's *source* package, static
 #   init               init.c (this folder), static riscv64
+#   blkbench           blkbench.c (this folder): O_DIRECT block benchmark, static
 #   init-host          the same init.c for the build machine (expected checksum)
 #   initramfs.cpio.gz  /init + busybox with its applet links (cpio newc, gzip)
 #
@@ -15,7 +16,7 @@
 # Env:  MACHINA_CACHE (default ~/.cache/machina), JOBS (default 2)
 #
 # The output directory is keyed by a hash of the recipe (this script, the
-# fragment, init.c), so it is rebuilt only when the recipe changes.  The
+# fragment, init.c, blkbench.c), so it is rebuilt only when the recipe changes.  The
 # kernel and busybox build trees live in $MACHINA_CACHE/work and are reused,
 # so a changed recipe rebuilds incrementally.
 set -euo pipefail
@@ -30,7 +31,7 @@ CFLAGS_INIT="-O2 -ffp-contract=off -Wall -Wextra"
 die() { echo "build-linux: $*" >&2; exit 1; }
 log() { echo "build-linux: $*" >&2; }
 
-HASH=$(cat "$0" "$HERE/kconfig.fragment" "$HERE/init.c" | sha256sum | cut -c1-16)
+HASH=$(cat "$0" "$HERE/kconfig.fragment" "$HERE/init.c" "$HERE/blkbench.c" | sha256sum | cut -c1-16)
 OUT=$CACHE/riscv64-linux-$HASH
 WORK=$CACHE/work
 
@@ -188,7 +189,9 @@ cp "$BB_OUT/busybox.links" "$OUT.tmp/busybox.links"
 # ------------------------------------------------------------------ init
 log "compiling init (riscv64 static, and for this host)"
 ${CROSS}gcc -static $CFLAGS_INIT -o "$OUT.tmp/init" "$HERE/init.c" -lm
-${CROSS}strip "$OUT.tmp/init" "$OUT.tmp/busybox"
+# bench/virtio-blk.py runs it in the guest (fio-like: sequential/random, queue depth).
+${CROSS}gcc -static -O2 -Wall -Wextra -pthread -o "$OUT.tmp/blkbench" "$HERE/blkbench.c"
+${CROSS}strip "$OUT.tmp/init" "$OUT.tmp/busybox" "$OUT.tmp/blkbench"
 gcc $CFLAGS_INIT -o "$OUT.tmp/init-host" "$HERE/init.c" -lm
 cp "$HERE/init.c" "$OUT.tmp/init.c"
 
@@ -196,7 +199,7 @@ cp "$HERE/init.c" "$OUT.tmp/init.c"
 # gen_init_cpio (kernel tree) writes device nodes and owners without root.
 GEN=$WORK/gen_init_cpio
 [ -x "$GEN" ] || gcc -O2 -o "$GEN" "$KDIR/usr/gen_init_cpio.c"
-touch -d @0 "$OUT.tmp/init" "$OUT.tmp/busybox"    # reproducible archive
+touch -d @0 "$OUT.tmp/init" "$OUT.tmp/busybox" "$OUT.tmp/blkbench"   # reproducible archive
 {
     echo "dir /dev 0755 0 0"
     echo "nod /dev/console 0600 0 0 c 5 1"
@@ -207,6 +210,7 @@ touch -d @0 "$OUT.tmp/init" "$OUT.tmp/busybox"    # reproducible archive
     echo "dir /tmp 1777 0 0"
     echo "file /init $OUT.tmp/init 0755 0 0"
     echo "file /bin/busybox $OUT.tmp/busybox 0755 0 0"
+    echo "file /bin/blkbench $OUT.tmp/blkbench 0755 0 0"
     # busybox.links: one absolute applet path a line (/bin/sh, /sbin/ifconfig)
     while IFS= read -r applet; do
         case "$applet" in /bin/busybox|'') continue ;; esac

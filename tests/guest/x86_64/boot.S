@@ -174,6 +174,12 @@ isr_\n:
         ISR 0x40
         ISR 0x44
         ISR 0x50
+        ISR 0x60
+        ISR 0x61
+        ISR 0x62
+        ISR 0x63
+        ISR 0x64
+        ISR 0x65
         ISR 0xff
 
 isr_common:

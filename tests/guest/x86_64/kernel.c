@@ -19,7 +19,8 @@
  *   ring3  a prime count in user mode, result by a UD2 "system call"
  *   reset  (cmdline "reset") i8042 reset; CMOS byte 0x7e tells the boots apart
  * With "bench", a longer ring-3 prime count is timed (bench/kvm-ring3.sh).
- * With "ticker" on the command line it then prints "tick N" at 10 Hz forever.
+ * With "ticker" on the command line it then prints "tick N" at 10 Hz forever;
+ * with "hotplug" it serves ACPI PCI hotplug events instead (hotplug.c).
  * Ends with "ALL TESTS PASSED" and isa-debug-exit 0 (exit status 1), or
  * "TESTS FAILED" and isa-debug-exit 1 (status 3).
  */
@@ -27,11 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel.h"
 #include "primes.h"
 
 #define COM1 0x3f8
-#define LAPIC 0xfee00000ul
-#define IOAPIC 0xfec00000ul
 #define CMOS_SCRATCH 0x7e
 
 extern uint32_t mb_magic, mb_info;
@@ -41,8 +41,11 @@ extern uint8_t tss[];
 extern char istack_top[];
 extern char ap_tramp_start[], ap_tramp_end[];
 extern void isr_0(void), isr_3(void), isr_6(void), isr_8(void), isr_13(void),
-    isr_14(void), isr_0x40(void), isr_0x44(void), isr_0x50(void), isr_0xff(void);
+    isr_14(void), isr_0x40(void), isr_0x44(void), isr_0x50(void), isr_0xff(void),
+    isr_0x60(void), isr_0x61(void), isr_0x62(void), isr_0x63(void), isr_0x64(void),
+    isr_0x65(void);
 void enter_user(void (*fn)(void), void *stack);
+void hotplug_main(void);
 
 struct frame {
     uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
@@ -53,58 +56,6 @@ static volatile unsigned pit_ticks, lapic_ticks, uart_irqs, ap_count;
 static volatile uint32_t ap_ids[64];
 static volatile uint64_t user_result;
 static int failures;
-
-/* ----------------------------------------------------------- port I/O */
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline uint32_t mmio_read(uint64_t addr)
-{
-    return *(volatile uint32_t *)addr;
-}
-
-static inline void mmio_write(uint64_t addr, uint32_t v)
-{
-    *(volatile uint32_t *)addr = v;
-}
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(sub));
-}
 
 /* ------------------------------------------------------------ output */
 
@@ -139,7 +90,7 @@ static void put_num(uint64_t v, unsigned base)
     }
 }
 
-static void kprintf(const char *fmt, ...)
+void kprintf(const char *fmt, ...)
 {
     va_list ap;
 
@@ -173,7 +124,7 @@ static void kprintf(const char *fmt, ...)
     va_end(ap);
 }
 
-static void check(const char *name, int ok, const char *detail)
+void check(const char *name, int ok, const char *detail)
 {
     kprintf("%s: %s%s%s\n", name, ok ? "ok" : "FAIL", detail ? " " : "",
             detail ? detail : "");
@@ -189,23 +140,23 @@ static void debug_exit(uint8_t v)
 
 /* ---------------------------------------------------------- hardware */
 
-static uint32_t lapic_read(unsigned reg)
+uint32_t lapic_read(unsigned reg)
 {
     return mmio_read(LAPIC + reg);
 }
 
-static void lapic_write(unsigned reg, uint32_t v)
+void lapic_write(unsigned reg, uint32_t v)
 {
     mmio_write(LAPIC + reg, v);
 }
 
-static uint32_t ioapic_read(unsigned reg)
+uint32_t ioapic_read(unsigned reg)
 {
     mmio_write(IOAPIC, reg);
     return mmio_read(IOAPIC + 0x10);
 }
 
-static void ioapic_write(unsigned reg, uint32_t v)
+void ioapic_write(unsigned reg, uint32_t v)
 {
     mmio_write(IOAPIC, reg);
     mmio_write(IOAPIC + 0x10, v);
@@ -230,7 +181,7 @@ static void cmos_write(uint8_t idx, uint8_t v)
     outb(0x71, v);
 }
 
-static void set_gate(unsigned vec, void (*fn)(void), unsigned dpl)
+void set_gate(unsigned vec, void (*fn)(void), unsigned dpl)
 {
     uint64_t a = (uint64_t)fn;
 
@@ -267,6 +218,9 @@ void isr_handler(struct frame *f)
         break;
     case 0x50:
         lapic_ticks++;
+        break;
+    case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65:
+        virtio_interrupt((unsigned)f->vector);
         break;
     case 0xff:
         return;             /* spurious: no EOI */
@@ -344,18 +298,28 @@ static const uint8_t *mp_find(void)
     return NULL;
 }
 
-/* APIC IDs of the enabled non-boot processors; returns their count. */
-static unsigned mp_cpus(uint8_t *ids, unsigned max, unsigned *total)
+const uint8_t *mp_config(void)
 {
-    const uint8_t *fp = mp_find(), *cfg, *e;
-    unsigned n = 0, count;
+    const uint8_t *fp = mp_find(), *cfg;
 
-    *total = 0;
     if (!fp) {
         return 0;
     }
     cfg = (const uint8_t *)(uint64_t)(*(const uint32_t *)(fp + 4));
     if (cfg[0] != 'P' || cfg[1] != 'C' || cfg[2] != 'M' || cfg[3] != 'P') {
+        return 0;
+    }
+    return cfg;
+}
+
+/* APIC IDs of the enabled non-boot processors; returns their count. */
+static unsigned mp_cpus(uint8_t *ids, unsigned max, unsigned *total)
+{
+    const uint8_t *cfg = mp_config(), *e;
+    unsigned n = 0, count;
+
+    *total = 0;
+    if (!cfg) {
         return 0;
     }
     count = *(const uint16_t *)(cfg + 34);
@@ -435,9 +399,9 @@ static void ticker(void)
 
 /* ---------------------------------------------------------------- main */
 
-static const char *cmdline = "";
+const char *cmdline = "";
 
-static int has_arg(const char *word)
+int has_arg(const char *word)
 {
     for (const char *p = cmdline; *p; p++) {
         const char *a = p, *w = word;
@@ -473,6 +437,12 @@ static void setup_cpu_tables(void)
     set_gate(0x44, isr_0x44, 0);
     set_gate(0x50, isr_0x50, 0);
     set_gate(0xff, isr_0xff, 0);
+    set_gate(0x60, isr_0x60, 0);
+    set_gate(0x61, isr_0x61, 0);
+    set_gate(0x62, isr_0x62, 0);
+    set_gate(0x63, isr_0x63, 0);
+    set_gate(0x64, isr_0x64, 0);
+    set_gate(0x65, isr_0x65, 0);
 }
 
 void kmain(void)
@@ -540,17 +510,15 @@ void kmain(void)
     if (mmio_read(0xfeb00000ul) == 0x74726976u) {
         /* microvm's virtio-mmio transports: registers of a device model in
          * the VMM, each read an MMIO exit (virtio 1.2 §4.2.2). */
-        unsigned n = 0, empty = 0;
+        unsigned n = 0, empty = 0, v2 = 0;
 
         while (n < 32 && mmio_read(0xfeb00000ul + n * 0x200) == 0x74726976u) {
-            if (mmio_read(0xfeb00000ul + n * 0x200 + 4) == 2 &&
-                mmio_read(0xfeb00000ul + n * 0x200 + 8) == 0) {
-                empty++;
-            }
+            v2 += mmio_read(0xfeb00000ul + n * 0x200 + 4) == 2;
+            empty += mmio_read(0xfeb00000ul + n * 0x200 + 8) == 0;
             n++;
         }
         kprintf("virtio-mmio: %u transports, %u empty\n", n, empty);
-        check("virtio-mmio", n > 0 && empty == n, NULL);
+        check("virtio-mmio", n > 0 && v2 == n, NULL);
     }
     outl(0xcf8, 0x80000000u);
     {
@@ -597,6 +565,10 @@ void kmain(void)
         check("ring3", user_result == PRIME_COUNT, NULL);
     }
 
+    if (has_arg("virtio")) {
+        virtio_tests();
+    }
+
     if (failures) {
         kprintf("TESTS FAILED: %u\n", failures);
         debug_exit(1);
@@ -614,6 +586,16 @@ void kmain(void)
     }
     if (has_arg("ticker")) {
         ticker();
+    }
+    if (has_arg("hotplug")) {
+        hotplug_main();
+    }
+    if (has_arg("hold")) {
+        /* Stay up (interrupts off) so the host can look at device state. */
+        puts_serial("holding\n");
+        for (;;) {
+            __asm__ volatile("cli; hlt");
+        }
     }
     debug_exit(0);
 }
