@@ -135,6 +135,7 @@ QMP_HANDLER(qmp_block_resize);
 QMP_HANDLER(qmp_netdev_add);              /* qmp-cmds-net.c (owner: net) */
 QMP_HANDLER(qmp_netdev_del);
 QMP_HANDLER(qmp_set_link);
+QMP_HANDLER(qmp_query_rx_filter);
 QMP_HANDLER(qmp_query_blockstats);
 QMP_HANDLER(qmp_eject);
 QMP_HANDLER(qmp_blockdev_open_tray);

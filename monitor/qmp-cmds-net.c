@@ -90,6 +90,99 @@ QMP_HANDLER(qmp_set_link)
     return NULL;
 }
 
+static const char *rx_state_name(NetRxState st)
+{
+    return st == NET_RX_STATE_ALL ? "all" : st == NET_RX_STATE_NONE ? "none" : "normal";
+}
+
+static json_object *mac_table_json(const MACAddr *t, unsigned n)
+{
+    json_object *a = json_object_new_array();
+
+    for (unsigned i = 0; i < n; i++) {
+        char buf[18];
+
+        net_format_macaddr(&t[i], buf);
+        json_object_array_add(a, json_object_new_string(buf));
+    }
+    return a;
+}
+
+static json_object *rx_filter_json(NetClientState *nc, const NetRxFilterInfo *f)
+{
+    json_object *o = json_object_new_object();
+    char mac[18];
+
+    net_format_macaddr(&f->main_mac, mac);
+    json_object_object_add(o, "name", json_object_new_string(nc->name));
+    json_object_object_add(o, "promiscuous", json_object_new_boolean(f->promiscuous));
+    json_object_object_add(o, "multicast", json_object_new_string(rx_state_name(f->multicast)));
+    json_object_object_add(o, "unicast", json_object_new_string(rx_state_name(f->unicast)));
+    json_object_object_add(o, "vlan", json_object_new_string(rx_state_name(f->vlan)));
+    json_object_object_add(o, "broadcast-allowed",
+                           json_object_new_boolean(f->broadcast_allowed));
+    json_object_object_add(o, "multicast-overflow",
+                           json_object_new_boolean(f->multicast_overflow));
+    json_object_object_add(o, "unicast-overflow",
+                           json_object_new_boolean(f->unicast_overflow));
+    json_object_object_add(o, "main-mac", json_object_new_string(mac));
+    json_object_object_add(o, "vlan-table", json_object_new_array());
+    json_object_object_add(o, "unicast-table", mac_table_json(f->unicast_table, f->n_unicast));
+    json_object_object_add(o, "multicast-table",
+                           mac_table_json(f->multicast_table, f->n_multicast));
+    return o;
+}
+
+/* query-rx-filter [name]: every NIC's receive filter, or the named one's. */
+QMP_HANDLER(qmp_query_rx_filter)
+{
+    json_object *jname = json_object_object_get(args, "name");
+    const char *name = jname ? json_object_get_string(jname) : NULL;
+    json_object *list = json_object_new_array();
+    NetRxFilterInfo *f = g_new(NetRxFilterInfo, 1);
+
+    if (name) {
+        NetClientState *nc = qemu_find_net_client(name);
+
+        if (!nc) {
+            error_setg(errp, "invalid net client name: %s", name);
+        } else if (qemu_query_rx_filter(nc, f, errp)) {
+            json_object_array_add(list, rx_filter_json(nc, f));
+        }
+    } else {
+        for (GList *l = net_clients(); l; l = l->next) {
+            NetClientState *nc = l->data;
+
+            if (nc->info->type == NET_CLIENT_DRIVER_NIC && nc->info->query_rx_filter &&
+                qemu_query_rx_filter(nc, f, NULL)) {
+                json_object_array_add(list, rx_filter_json(nc, f));
+            }
+        }
+    }
+    g_free(f);
+    if (errp && *errp) {
+        json_object_put(list);
+        return NULL;
+    }
+    return list;
+}
+
+/* NIC_RX_FILTER_CHANGED {name (the NIC's id), path}. */
+static void rx_filter_changed(NetClientState *nc)
+{
+    json_object *data = json_object_new_object();
+
+    json_object_object_add(data, "name", json_object_new_string(nc->name));
+    json_object_object_add(data, "path", json_object_new_string(nc->qom_path ? nc->qom_path
+                                                                             : ""));
+    monitor_event_emit("NIC_RX_FILTER_CHANGED", data);
+}
+
+static void __attribute__((constructor)) net_events_init(void)
+{
+    net_set_rx_filter_changed_hook(rx_filter_changed);
+}
+
 /* ----------------------------------------------------------------- HMP */
 
 void hmp_info_network(Monitor *mon, const char *args)

@@ -26,9 +26,14 @@ static const QmpMember command_info[] = { { "name", "str" }, END };
 static const QmpMember status_info[] = {
     { "running", "bool" }, { "singlestep", "bool" }, { "status", "RunState" }, END,
 };
+static const QmpMember cpu_instance_properties[] = {
+    { "node-id", "int", true }, { "socket-id", "int", true }, { "die-id", "int", true },
+    { "cluster-id", "int", true }, { "core-id", "int", true }, { "thread-id", "int", true },
+    END,
+};
 static const QmpMember cpu_info_fast[] = {
     { "cpu-index", "int" }, { "qom-path", "str" }, { "thread-id", "int", true },
-    { "target", "str" }, END,
+    { "props", "CpuInstanceProperties", true }, { "target", "str" }, END,
 };
 static const QmpMember machine_info[] = {
     { "name", "str" }, { "alias", "str", true }, { "is-default", "bool", true },
@@ -112,6 +117,19 @@ static const QmpMember block_io_error_data[] = {
     { "action", "str" }, { "nospace", "bool", true }, { "reason", "str" }, END,
 };
 
+/* networking (owner: net) */
+static const QmpMember rx_filter_info[] = {
+    { "name", "str" }, { "promiscuous", "bool" }, { "multicast", "RxState" },
+    { "unicast", "RxState" }, { "vlan", "RxState" }, { "broadcast-allowed", "bool" },
+    { "multicast-overflow", "bool" }, { "unicast-overflow", "bool" }, { "main-mac", "str" },
+    { "vlan-table", "[int]" }, { "unicast-table", "[str]" }, { "multicast-table", "[str]" },
+    END,
+};
+static const QmpMember nic_rx_filter_changed_data[] = {
+    { "name", "str", true }, { "path", "str" }, END,
+};
+static const char *const rx_state_values[] = { "normal", "none", "all", NULL };
+
 static const char *const run_state_values[] = {
     "debug", "inmigrate", "internal-error", "io-error", "paused", "postmigrate",
     "prelaunch", "finish-migrate", "restore-vm", "running", "save-vm", "shutdown",
@@ -135,6 +153,7 @@ static const QmpTypeDef types[] = {
     { "VersionInfo", QMP_META_OBJECT, version_info },
     { "CommandInfo", QMP_META_OBJECT, command_info },
     { "StatusInfo", QMP_META_OBJECT, status_info },
+    { "CpuInstanceProperties", QMP_META_OBJECT, cpu_instance_properties },
     { "CpuInfoFast", QMP_META_OBJECT, cpu_info_fast },
     { "MachineInfo", QMP_META_OBJECT, machine_info },
     { "KvmInfo", QMP_META_OBJECT, kvm_info },
@@ -156,6 +175,8 @@ static const QmpTypeDef types[] = {
     { "SchemaInfo", QMP_META_OBJECT, schema_info },
     { "CurrentMachineParams", QMP_META_OBJECT, current_machine_params },
     { "ObjectTypeInfo", QMP_META_OBJECT, object_type_info },
+    { "RxFilterInfo", QMP_META_OBJECT, rx_filter_info },
+    { "RxState", QMP_META_ENUM, NULL, rx_state_values },
     { "RunState", QMP_META_ENUM, NULL, run_state_values },
     { "ShutdownCause", QMP_META_ENUM, NULL, shutdown_cause_values },
     { "QMPCapability", QMP_META_ENUM, NULL, qmp_capability_values },
@@ -185,6 +206,7 @@ static const QmpMember args_block_resize[] = {
 static const QmpMember args_netdev_add[] = { { "type", "str" }, { "id", "str" }, END };
 static const QmpMember args_netdev_del[] = { { "id", "str" }, END };
 static const QmpMember args_set_link[] = { { "name", "str" }, { "up", "bool" }, END };
+static const QmpMember args_query_rx_filter[] = { { "name", "str", true }, END };
 static const QmpMember args_query_blockstats[] = { { "query-nodes", "bool", true }, END };
 static const QmpMember args_eject[] = {
     { "device", "str", true }, { "id", "str", true }, { "force", "bool", true }, END,
@@ -279,6 +301,8 @@ static const QmpCommandDef commands[] = {
       "remove a network backend" },
     { "set_link", args_set_link, "any", false, false, qmp_set_link,
       "bring a NIC's or netdev's link up or down" },
+    { "query-rx-filter", args_query_rx_filter, "[RxFilterInfo]", false, false,
+      qmp_query_rx_filter, "the receive filter of every NIC (or the named one)" },
     { "query-blockstats", args_query_blockstats, "[BlockStats]", false, false,
       qmp_query_blockstats, "I/O counters of each backend (or each node)" },
     { "eject", args_eject, "any", false, false, qmp_eject,
@@ -336,6 +360,8 @@ static const QmpEventDef events[] = {
     { "BALLOON_CHANGE", balloon_info, "the guest's balloon driver reported new RAM" },
     { "DEVICE_TRAY_MOVED", device_tray_moved_data,
       "a removable device's tray opened or closed" },
+    { "NIC_RX_FILTER_CHANGED", nic_rx_filter_changed_data,
+      "a guest changed its NIC's receive filter (again after query-rx-filter)" },
     { "BLOCK_IO_ERROR", block_io_error_data,
       "a disk request failed on the host; action says what the device did" },
     { NULL },

@@ -100,6 +100,7 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info, NetClientState *p
     nc->model = g_strdup(model);
     nc->name = name ? g_strdup(name) : assign_name(model);
     nc->incoming_queue = qemu_new_net_queue(client_deliver, nc);
+    nc->rxfilter_notify_enabled = true;
     if (peer) {
         g_assert(!peer->peer);
         nc->peer = peer;
@@ -134,12 +135,18 @@ void qemu_del_net_client(NetClientState *nc)
         return;
     }
     peer = nc->peer;
+    /*
+     * Unpeer first: the sent callbacks below may send again, and those
+     * frames must be dropped, not queued on a client about to go.
+     */
+    if (peer) {
+        peer->peer = NULL;
+        nc->peer = NULL;
+    }
     /* The peer may be waiting for frames it sent us to be taken: let it go on. */
     qemu_net_queue_purge(nc->incoming_queue, NULL);
     if (peer) {
         qemu_net_queue_purge(peer->incoming_queue, nc);
-        peer->peer = NULL;
-        nc->peer = NULL;
         /* A NIC whose backend went away sees its link go down. */
         if (peer->info->type == NET_CLIENT_DRIVER_NIC && !peer->link_down) {
             peer->link_down = true;
@@ -155,6 +162,7 @@ void qemu_del_net_client(NetClientState *nc)
     qemu_del_net_queue(nc->incoming_queue);
     g_free(nc->model);
     g_free(nc->name);
+    g_free(nc->qom_path);
     g_free(nc);
 }
 
@@ -220,6 +228,38 @@ void qemu_purge_queued_packets(NetClientState *nc)
     }
 }
 
+static void (*rx_filter_changed_hook)(NetClientState *nc);
+
+void net_set_rx_filter_changed_hook(void (*hook)(NetClientState *nc))
+{
+    rx_filter_changed_hook = hook;
+}
+
+void qemu_notify_rx_filter_changed(NetClientState *nc)
+{
+    if (nc->rxfilter_notify_enabled && rx_filter_changed_hook) {
+        rx_filter_changed_hook(nc);
+        nc->rxfilter_notify_enabled = false;
+    }
+}
+
+bool qemu_query_rx_filter(NetClientState *nc, NetRxFilterInfo *info, Error **errp)
+{
+    if (nc->info->type != NET_CLIENT_DRIVER_NIC) {
+        error_setg(errp, "net client(%s) isn't a NIC", nc->name);
+        return false;
+    }
+    if (!nc->info->query_rx_filter) {
+        error_setg(errp, "net client(%s) doesn't support rx-filter querying", nc->name);
+        return false;
+    }
+    memset(info, 0, sizeof(*info));
+    nc->info->query_rx_filter(nc, info);
+    /* Asking re-arms the event. */
+    nc->rxfilter_notify_enabled = true;
+    return true;
+}
+
 static NetClientState *find_client(const char *name)
 {
     for (GList *l = clients; l; l = l->next) {
@@ -230,6 +270,11 @@ static NetClientState *find_client(const char *name)
         }
     }
     return NULL;
+}
+
+NetClientState *qemu_find_net_client(const char *name)
+{
+    return find_client(name);
 }
 
 static void set_link_one(NetClientState *nc, bool down)

@@ -39,6 +39,23 @@ typedef enum NetClientDriver {
 
 typedef struct NetClientState NetClientState;
 
+/* What a NIC's receive filter lets in (QMP query-rx-filter, RxFilterInfo). */
+typedef enum NetRxState {
+    NET_RX_STATE_NORMAL,         /* the filter tables decide */
+    NET_RX_STATE_NONE,
+    NET_RX_STATE_ALL,
+} NetRxState;
+
+typedef struct NetRxFilterInfo {
+    bool promiscuous;
+    NetRxState multicast, unicast, vlan;
+    bool broadcast_allowed;
+    bool multicast_overflow, unicast_overflow;
+    MACAddr main_mac;
+    unsigned n_unicast, n_multicast;
+    MACAddr unicast_table[64], multicast_table[64];
+} NetRxFilterInfo;
+
 typedef struct NetClientInfo {
     NetClientDriver type;
     size_t size;                 /* of the structure embedding NetClientState */
@@ -53,6 +70,8 @@ typedef struct NetClientInfo {
     bool (*can_receive)(NetClientState *nc);
     /* Optional: the peer went away or the link changed (nc->link_down). */
     void (*link_status_changed)(NetClientState *nc);
+    /* Optional (NICs): the receive filter as the driver set it. */
+    void (*query_rx_filter)(NetClientState *nc, NetRxFilterInfo *info);
     /* Optional: free what the client owns (before the structure goes). */
     void (*cleanup)(NetClientState *nc);
 } NetClientInfo;
@@ -68,6 +87,8 @@ struct NetClientState {
     bool receive_disabled;       /* receive returned 0: wait for a flush */
     bool is_netdev;              /* created by -netdev / netdev_add */
     void *nic_opaque;            /* NICs: the device */
+    char *qom_path;              /* NICs: the device's path (events) */
+    bool rxfilter_notify_enabled; /* NIC_RX_FILTER_CHANGED not sent since query */
 };
 
 /* Names of the drivers as QEMU spells them (NetClientDriver enum). */
@@ -109,6 +130,17 @@ bool qemu_flush_queued_packets(NetClientState *nc);
 void qemu_purge_queued_packets(NetClientState *nc);
 /* Link up/down on the client named name and its peer (QMP set_link). */
 bool qemu_set_link(const char *name, bool up, Error **errp);
+
+/*
+ * A NIC's driver changed its receive filter: one NIC_RX_FILTER_CHANGED event
+ * (through the hook the monitor installs), then none until query-rx-filter
+ * asked about that NIC, as QEMU rate-limits it.
+ */
+void qemu_notify_rx_filter_changed(NetClientState *nc);
+void net_set_rx_filter_changed_hook(void (*hook)(NetClientState *nc));
+/* query-rx-filter: false if nc is not a NIC (error set). */
+bool qemu_query_rx_filter(NetClientState *nc, NetRxFilterInfo *info, Error **errp);
+NetClientState *qemu_find_net_client(const char *name);
 
 /* Every client, in creation order (GList of NetClientState *, borrowed). */
 GList *net_clients(void);

@@ -2,7 +2,7 @@
  * -netdev user: user-mode networking through libslirp (the library QEMU
  * uses), no privileges needed.  The guest sees a NAT router at 10.0.2.2 with
  * DHCP (first lease 10.0.2.15) and DNS (10.0.2.3); hostfwd= rules forward
- * host ports to guest ports.
+ * host ports to guest ports, guestfwd= rules guest connections to a command.
  *
  * libslirp owns host sockets and asks, through slirp_pollfds_fill, which fds
  * it wants watched and for what; after each call into it we mirror that set
@@ -370,6 +370,53 @@ out_noerr:
     return ok;
 }
 
+/*
+ * guestfwd=[tcp]:server:port-cmd:COMMAND: a guest connection to server:port
+ * (an address in the guest network) talks to COMMAND's stdin/stdout.
+ */
+static bool add_guestfwd(SlirpState *s, const char *rule, Error **errp)
+{
+    const char *p = rule, *dash, *colon;
+    char *addr = NULL;
+    struct in_addr server;
+    uint64_t port;
+    bool ok = false;
+
+    if (g_str_has_prefix(p, "tcp:")) {
+        p += 4;
+    } else if (*p == ':') {
+        p++;
+    }
+    dash = strchr(p, '-');
+    colon = dash ? memchr(p, ':', dash - p) : NULL;
+    if (!dash || !colon) {
+        error_setg(errp, "Invalid guest forwarding rule '%s' (expected "
+                   "[tcp]:server:port-cmd:command)", rule);
+        return false;
+    }
+    addr = g_strndup(p, colon - p);
+    {
+        char *port_s = g_strndup(colon + 1, dash - colon - 1);
+
+        ok = parse_ip4(addr, &server) && parse_uint64(port_s, &port, NULL) && port >= 1 &&
+             port <= 65535;
+        g_free(port_s);
+    }
+    if (!ok) {
+        error_setg(errp, "Invalid guest forwarding rule '%s' (bad server address or port)",
+                   rule);
+    } else if (!g_str_has_prefix(dash + 1, "cmd:")) {
+        error_setg(errp, "Invalid guest forwarding rule '%s' (only cmd:COMMAND targets "
+                   "are supported)", rule);
+        ok = false;
+    } else if (slirp_add_exec(s->slirp, dash + 5, &server, (int)port) < 0) {
+        error_setg(errp, "Conflicting/invalid guest forwarding rule '%s'", rule);
+        ok = false;
+    }
+    g_free(addr);
+    return ok;
+}
+
 /* net=addr[/mask]: mask as a prefix length or a dotted quad. */
 static bool parse_net(const char *str, struct in_addr *net, struct in_addr *mask,
                       Error **errp)
@@ -433,6 +480,7 @@ static const OptDesc slirp_desc[] = {
     { "ipv4", OPT_BOOL, "IPv4 (on)" },
     { "ipv6", OPT_BOOL, "IPv6 (on)" },
     { "hostfwd", OPT_STRING, "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport" },
+    { "guestfwd", OPT_STRING, "[tcp]:server:port-cmd:command" },
     { "tftp", OPT_STRING, "directory served over TFTP" },
     { "bootfile", OPT_STRING, "BOOTP file name" },
     { NULL },
@@ -508,7 +556,8 @@ static bool net_init_slirp(Opts *opts, const char *id, Error **errp)
     for (guint i = 0; i < opts->opts->len; i++) {
         const Opt *o = g_ptr_array_index(opts->opts, i);
 
-        if (!strcmp(o->name, "hostfwd") && !add_hostfwd(s, o->str, cfg.vdhcp_start, errp)) {
+        if ((!strcmp(o->name, "hostfwd") && !add_hostfwd(s, o->str, cfg.vdhcp_start, errp)) ||
+            (!strcmp(o->name, "guestfwd") && !add_guestfwd(s, o->str, errp))) {
             qemu_del_net_client(nc);
             return false;
         }

@@ -36,7 +36,7 @@ typedef struct VirtIONet {
     NetClientState *nic;
     MACAddr mac;                 /* current (the driver may set it) */
     VirtQueue *rx_vq, *tx_vq, *ctrl_vq;
-    bool rx_enabled;             /* DRIVER_OK and not resetting */
+    bool active;                 /* DRIVER_OK, not resetting or unplugging */
     bool tx_waiting;             /* the backend queued a frame: wait for it */
     QEMUBH *tx_bh;
     uint8_t *tx_buf;
@@ -95,7 +95,7 @@ static bool vnet_can_receive(NetClientState *nc)
     VirtIONet *s = nc->nic_opaque;
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
-    return s->rx_enabled && !vdev->broken && virtio_queue_ready(s->rx_vq);
+    return s->active && !vdev->broken && virtio_queue_ready(s->rx_vq);
 }
 
 /*
@@ -256,7 +256,7 @@ static void vnet_flush_tx(VirtIONet *s)
     VirtQueueElement *e;
     unsigned sent = 0;
 
-    if (s->tx_waiting || !(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) || vdev->broken) {
+    if (s->tx_waiting || !s->active || vdev->broken) {
         return;
     }
     while ((e = virtqueue_pop(s->tx_vq))) {
@@ -329,9 +329,11 @@ static uint8_t vnet_ctrl_rx(VirtIONet *s, uint8_t cmd, const uint8_t *data, size
     switch (cmd) {
     case VIRTIO_NET_CTRL_RX_PROMISC:
         s->promisc = data[0];
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     case VIRTIO_NET_CTRL_RX_ALLMULTI:
         s->allmulti = data[0];
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
     /* ALLUNI, NOMULTI, ... need VIRTIO_NET_F_CTRL_RX_EXTRA, not offered. */
@@ -362,16 +364,19 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
-    if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
+    if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET &&
+        virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
         if (len != 6) {
             return VIRTIO_NET_ERR;
         }
         memcpy(s->mac.a, data, 6);
         qemu_format_nic_info_str(s->nic, &s->mac);
         virtio_notify_config(vdev);
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
-    if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET) {
+    if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET &&
+        virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_RX)) {
         MACAddr uni[VIRTIO_NET_MAC_TABLE_ENTRIES], multi[VIRTIO_NET_MAC_TABLE_ENTRIES];
         unsigned nu, nm;
         bool ou, om;
@@ -389,6 +394,7 @@ static uint8_t vnet_ctrl_mac(VirtIONet *s, uint8_t cmd, const uint8_t *data, siz
         s->multi_count = nm;
         s->uni_overflow = ou;
         s->multi_overflow = om;
+        qemu_notify_rx_filter_changed(s->nic);
         return VIRTIO_NET_OK;
     }
     return VIRTIO_NET_ERR;
@@ -411,6 +417,15 @@ static void vnet_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
             virtqueue_element_free(e);
             virtio_error(vdev, "virtio-net: malformed control request");
             return;
+        }
+        if (out > 65536) {
+            /* Tables past 64 entries only mean "accept all": bound the copy. */
+            uint8_t err = VIRTIO_NET_ERR;
+
+            iov_from_buf(e->in_sg, e->in_num, in - 1, &err, 1);
+            virtqueue_push(vq, e, 1);
+            virtqueue_element_free(e);
+            continue;
         }
         cmd = g_malloc(out);
         iov_to_buf(e->out_sg, e->out_num, 0, cmd, out);
@@ -442,12 +457,32 @@ static void vnet_link_status_changed(NetClientState *nc)
     }
 }
 
+static void vnet_query_rx_filter(NetClientState *nc, NetRxFilterInfo *info)
+{
+    VirtIONet *s = nc->nic_opaque;
+
+    info->promiscuous = s->promisc;
+    info->multicast = s->allmulti ? NET_RX_STATE_ALL : NET_RX_STATE_NORMAL;
+    info->unicast = NET_RX_STATE_NORMAL;
+    /* No VLAN filtering (CTRL_VLAN is not offered): every VLAN passes. */
+    info->vlan = NET_RX_STATE_ALL;
+    info->broadcast_allowed = true;
+    info->multicast_overflow = s->multi_overflow;
+    info->unicast_overflow = s->uni_overflow;
+    info->main_mac = s->mac;
+    info->n_unicast = s->uni_count;
+    info->n_multicast = s->multi_count;
+    memcpy(info->unicast_table, s->uni, sizeof(s->uni[0]) * s->uni_count);
+    memcpy(info->multicast_table, s->multi, sizeof(s->multi[0]) * s->multi_count);
+}
+
 static const NetClientInfo vnet_info = {
     .type = NET_CLIENT_DRIVER_NIC,
     .size = sizeof(NetClientState),
     .receive = vnet_receive,
     .can_receive = vnet_can_receive,
     .link_status_changed = vnet_link_status_changed,
+    .query_rx_filter = vnet_query_rx_filter,
 };
 
 static uint64_t vnet_get_features(VirtIODevice *vdev, uint64_t f)
@@ -478,10 +513,10 @@ static void vnet_get_config(VirtIODevice *vdev, uint8_t *config)
 static void vnet_set_status(VirtIODevice *vdev, uint8_t status)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
-    bool was = s->rx_enabled;
+    bool was = s->active;
 
-    s->rx_enabled = status & VIRTIO_CONFIG_S_DRIVER_OK;
-    if (s->rx_enabled && !was) {
+    s->active = status & VIRTIO_CONFIG_S_DRIVER_OK;
+    if (s->active && !was) {
         /* Frames that arrived before the driver was ready. */
         qemu_flush_queued_packets(s->nic);
         vnet_flush_tx(s);
@@ -492,7 +527,7 @@ static void vnet_reset(VirtIODevice *vdev)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
 
-    s->rx_enabled = false;
+    s->active = false;
     s->tx_waiting = false;
     qemu_bh_cancel(s->tx_bh);
     /* What waited for the old rings is stale; backends may send again. */
@@ -508,24 +543,27 @@ static void vnet_reset(VirtIODevice *vdev)
 }
 
 /* The NIC's name and model: the PCI function's when it embeds this device. */
-static void vnet_nic_identity(VirtIONet *s, const char **model, const char **id)
+static Object *vnet_nic_identity(VirtIONet *s, const char **model, const char **id)
 {
     Object *owner = OBJECT(s)->parent;
     DeviceState *dev = DEVICE(s);
 
     *model = object_get_typename(OBJECT(s));
     *id = dev->id;
-    if (owner && object_dynamic_cast(owner, TYPE_DEVICE) &&
+    if (owner && object_dynamic_cast(owner, TYPE_DEVICE) && OBJECT(s)->name &&
         !strcmp(OBJECT(s)->name, "virtio-backend")) {
         *model = object_get_typename(owner);
         *id = DEVICE(owner)->id;
+        return owner;
     }
+    return OBJECT(s);
 }
 
 static void vnet_realize(VirtIODevice *vdev, Error **errp)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
     const char *model, *id;
+    Object *whole;
 
     if (s->rx_queue_size < 256 || s->rx_queue_size > VIRTQUEUE_MAX_SIZE ||
         (s->rx_queue_size & (s->rx_queue_size - 1))) {
@@ -541,8 +579,9 @@ static void vnet_realize(VirtIODevice *vdev, Error **errp)
     }
     qemu_macaddr_default_if_unset(&s->mac_prop);
     s->mac = s->mac_prop;
-    vnet_nic_identity(s, &model, &id);
+    whole = vnet_nic_identity(s, &model, &id);
     s->nic = qemu_new_nic(&vnet_info, s->netdev, model, id, s);
+    s->nic->qom_path = object_get_canonical_path(whole);
     qemu_format_nic_info_str(s->nic, &s->mac);
     s->status = VIRTIO_NET_S_LINK_UP;
     s->promisc = true;
@@ -560,6 +599,7 @@ static void vnet_unrealize(VirtIODevice *vdev)
 {
     VirtIONet *s = VIRTIO_NET(vdev);
 
+    s->active = false;
     qemu_del_net_client(s->nic);
     s->nic = NULL;
     s->netdev = NULL;

@@ -680,20 +680,22 @@ static const PropertyInfo prop_info_forward = {
 static void collect_prop(const Property *prop, void *opaque)
 {
     GArray *a = opaque;
-    /* The device's own type and description, for -device NAME,help. */
-    PropertyInfo *info = g_memdup2(&prop_info_forward, sizeof(*info));
+    PropertyInfo *info;
     Property f = {
-        .name = prop->name, .info = info, .desc = prop->desc,
-        .link_type = prop->link_type,
+        .name = prop->name, .desc = prop->desc, .link_type = prop->link_type,
     };
 
+    /* The PCI function's own: its slot, vectors and (qdev's) id. */
+    if (!strcmp(prop->name, "addr") || !strcmp(prop->name, "vectors") ||
+        !strcmp(prop->name, "id")) {
+        return;
+    }
+    /* The device's own type and description, for -device NAME,help. */
+    info = g_memdup2(&prop_info_forward, sizeof(*info));
     info->type = prop->info->type;
     info->desc = prop->info->desc;
-    /* The PCI function's own: its slot, vectors and (qdev's) id. */
-    if (strcmp(prop->name, "addr") && strcmp(prop->name, "vectors") &&
-        strcmp(prop->name, "id")) {
-        g_array_append_val(a, f);
-    }
+    f.info = info;
+    g_array_append_val(a, f);
 }
 
 static const Property vpci_props[] = {

@@ -142,6 +142,18 @@ def test_hostfwd_tcp_both_ways(machine, linux):
     poweroff(m)
 
 
+def test_guestfwd_to_a_command(machine, linux):
+    # A guest connection to 10.0.2.100:1234 talks to `tr a-z A-Z` on the host.
+    m = shell(machine, linux, '-netdev',
+              'user,id=n0,guestfwd=tcp:10.0.2.100:1234-cmd:tr a-z A-Z',
+              '-device', 'virtio-net-device,netdev=n0')
+    guest_up(m)
+    st, out = sh(m, 'echo hello-guestfwd | nc 10.0.2.100 1234')
+    assert st == 0, out
+    assert 'HELLO-GUESTFWD' in out
+    poweroff(m)
+
+
 def test_socket_netdev_links_two_machines(machine, linux):
     port = free_port()
     a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
@@ -222,6 +234,26 @@ def test_info_network_and_set_link(machine, linux):
                     ' \\ net0: index=0,type=user,net=10.0.2.0,restrict=off\r\n')
     st, out = sh(m, 'ifconfig eth0 up; sleep 1; cat /sys/class/net/eth0/carrier')
     assert out.strip().endswith('1')
+    # Bringing eth0 up makes Linux program the filter over the control queue.
+    ev = q.event_wait('NIC_RX_FILTER_CHANGED', timeout=30)
+    assert ev['data']['name'] == 'virtio-net-pci.0'
+    assert ev['data']['path'].startswith('/machine/')
+    f, = q.cmd('query-rx-filter', {'name': 'virtio-net-pci.0'})['return']
+    assert f['main-mac'] == '52:54:00:12:34:56'
+    assert f['promiscuous'] is False
+    assert f['broadcast-allowed'] is True
+    assert f['vlan'] == 'all'
+    assert all(re.match(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$', a) for a in f['multicast-table'])
+    assert q.command('query-rx-filter') == [f]
+    r = q.cmd('query-rx-filter', {'name': 'net0'})
+    assert r['error']['desc'] == "net client(net0) isn't a NIC"
+    r = q.cmd('query-rx-filter', {'name': 'nope'})
+    assert r['error']['desc'] == 'invalid net client name: nope'
+    # Promiscuous mode from the guest: the filter follows, the event is re-armed.
+    st, out = sh(m, 'ifconfig eth0 promisc')
+    ev = q.event_wait('NIC_RX_FILTER_CHANGED', timeout=30)
+    f, = q.command('query-rx-filter')
+    assert f['promiscuous'] is True
     assert 'return' in q.cmd('set_link', {'name': 'virtio-net-pci.0', 'up': False})
     st, out = sh(m, 'sleep 1; cat /sys/class/net/eth0/carrier')
     assert out.strip().endswith('0')
@@ -289,6 +321,8 @@ def test_netdev_add_del_qmp(machine):
     (['-netdev', 'socket,id=s,connect=127.0.0.1:1'], "-netdev socket,id=s,connect="),
     (['-netdev', 'tap,id=t,fd=9999'], "fd=9999 is not an open file descriptor"),
     (['-net', 'nic,bogus=1'], "Invalid parameter 'bogus'"),
+    (['-netdev', 'user,id=a,guestfwd=tcp:10.0.2.100:1-chardev:c'],
+     "only cmd:COMMAND targets are supported"),
 ])
 def test_cli_errors(args, msg):
     r = machina.run([machina_bin(), '-M', 'virt', '-bios', 'none', '-display', 'none',
@@ -297,6 +331,19 @@ def test_cli_errors(args, msg):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1, r.stderr
     assert msg in lines[0]
+
+
+def test_cli_hostfwd_port_in_use():
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        r = machina.run([machina_bin(), '-M', 'virt', '-bios', 'none', '-display', 'none',
+                         '-S', '-netdev', 'user,id=n,hostfwd=tcp:127.0.0.1:%d-:22' % port])
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Could not set up host forwarding rule 'tcp:127.0.0.1:%d-:22'" % port in lines[0]
 
 
 def test_cli_nic_none_and_legacy_net(machine):
@@ -311,4 +358,22 @@ def test_cli_nic_none_and_legacy_net(machine):
                     'model=virtio-net-pci,macaddr=52:54:00:00:00:99\r\n'
                     ' \\ hub0port1: user.0: index=0,type=user,net=10.0.2.0,'
                     'restrict=off\r\n')
+    q.command('quit')
+
+
+@pytest.mark.parametrize('board,model', [('microvm', 'virtio-net-device'),
+                                         ('pc', 'virtio-net-pci')])
+def test_x86_nic_default_model(machine, board, model):
+    """-nic picks virtio-net-pci where there is PCI, else a virtio-mmio slot."""
+    x86 = machina.binary('x86_64')
+    if not os.path.exists(x86):
+        pytest.skip('machina-system-x86_64 is not built')
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        pytest.skip('needs /dev/kvm (the x86_64 machines run on KVM)')
+    m = machine('x86_64', '-M', board, '-S', '-nic', 'user,mac=52:54:00:00:86:01', qmp=True)
+    q = m.qmp()
+    text = q.command('human-monitor-command', **{'command-line': 'info network'})
+    assert text == ('%s.0: index=0,type=nic,model=%s,macaddr=52:54:00:00:86:01\r\n'
+                    ' \\ __org.qemu.nic0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
+                    % (model, model))
     q.command('quit')

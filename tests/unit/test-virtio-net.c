@@ -164,6 +164,7 @@ static void teardown(T *t)
 
 typedef struct FakeHost {
     NetClientState nc;
+    bool full;                   /* "not now" to every frame */
     unsigned got;
     uint8_t last[2048];
     size_t last_len;
@@ -173,6 +174,9 @@ static ssize_t host_receive(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     FakeHost *h = container_of(nc, FakeHost, nc);
 
+    if (h->full) {
+        return 0;
+    }
     h->got++;
     h->last_len = MIN(size, sizeof(h->last));
     memcpy(h->last, buf, h->last_len);
@@ -367,6 +371,13 @@ UNIT_TEST(virtio_net_receive_mergeable_buffers)
     net_teardown(&t, h);
 }
 
+static unsigned filter_events;
+
+static void count_filter_event(NetClientState *nc)
+{
+    filter_events++;
+}
+
 static uint8_t ctrl_cmd(T *t, const uint8_t *cmd, size_t len)
 {
     put(t, CTRLBUF, cmd, len);
@@ -396,7 +407,10 @@ UNIT_TEST(virtio_net_control_queue_filters)
     make_frame(frame, other, 1);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 1);
+    net_set_rx_filter_changed_hook(count_filter_event);
+    filter_events = 0;
     CHECK_EQ(ctrl_cmd(&t, promisc_off, sizeof(promisc_off)), VIRTIO_NET_OK);
+    CHECK_EQ(filter_events, 1u);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 1);          /* filtered out */
     make_frame(frame, guest_mac, 2);
@@ -409,6 +423,22 @@ UNIT_TEST(virtio_net_control_queue_filters)
     make_frame(frame, other, 3);
     qemu_send_packet(&h->nc, frame, 60);
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 3);
+    /* One event until someone asks; the query shows the driver's filter. */
+    CHECK_EQ(filter_events, 1u);
+    {
+        NetRxFilterInfo info;
+        NetClientState *nic = h->nc.peer;
+
+        CHECK(qemu_query_rx_filter(nic, &info, NULL));
+        CHECK(!info.promiscuous);
+        CHECK_EQ(info.n_unicast, 1u);
+        CHECK(!memcmp(info.unicast_table[0].a, other, 6));
+        CHECK(!memcmp(info.main_mac.a, guest_mac, 6));
+        CHECK(!qemu_query_rx_filter(&h->nc, &info, NULL));   /* not a NIC */
+    }
+    CHECK_EQ(ctrl_cmd(&t, table, sizeof(table)), VIRTIO_NET_OK);
+    CHECK_EQ(filter_events, 2u);
+    net_set_rx_filter_changed_hook(NULL);
     /* A table longer than its data, and an unknown class: ERR, no reset. */
     table[2] = 5;
     CHECK_EQ(ctrl_cmd(&t, table, sizeof(table)), VIRTIO_NET_ERR);
@@ -453,5 +483,74 @@ UNIT_TEST(virtio_net_malformed_buffers_need_reset)
     CHECK(!(rd(&t, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET));
     CHECK_EQ(l16(&t, USED(RXQ) + 2), 1);
     CHECK_EQ(address_space_ldl_le(&t.as, USED(RXQ) + 8, MEMTXATTRS_UNSPECIFIED, NULL), 0u);
+    net_teardown(&t, h);
+}
+
+UNIT_TEST(virtio_net_backend_full_pauses_transmit)
+{
+    T t;
+    FakeHost *h;
+    uint8_t hdr[12] = { 0 }, frame[60];
+
+    net_setup(&t, &h, "full0", V1);
+    make_frame(frame, guest_mac, 0x44);
+    put(&t, TXBUF, hdr, 12);
+    put(&t, TXBUF + 12, frame, 60);
+    for (int i = 0; i < 3; i++) {
+        desc(&t, TXQ, i, TXBUF, 72, 0, 0);
+    }
+    h->full = true;
+    submit(&t, TXQ, 0);
+    submit(&t, TXQ, 1);
+    submit(&t, TXQ, 2);
+    /* The first frame waits in the host's queue; the others stay in the ring. */
+    CHECK_EQ(l16(&t, USED(TXQ) + 2), 1);
+    CHECK_EQ(qemu_net_queue_len(h->nc.incoming_queue), 1u);
+    h->full = false;
+    CHECK(qemu_flush_queued_packets(&h->nc));
+    CHECK_EQ(h->got, 3u);
+    CHECK_EQ(l16(&t, USED(TXQ) + 2), 3);
+    /* Waiting again, then a reset: the stale frame is dropped, not sent. */
+    h->full = true;
+    submit(&t, TXQ, 0);
+    submit(&t, TXQ, 1);
+    CHECK_EQ(qemu_net_queue_len(h->nc.incoming_queue), 1u);
+    drv_init(&t, V1, 3);
+    CHECK_EQ(qemu_net_queue_len(h->nc.incoming_queue), 0u);
+    h->full = false;
+    qemu_flush_queued_packets(&h->nc);
+    CHECK_EQ(h->got, 3u);
+    /* Unplugged while a frame waits: the host's queue lets go of it. */
+    h->full = true;
+    desc(&t, TXQ, 0, TXBUF, 72, 0, 0);
+    submit(&t, TXQ, 0);
+    CHECK_EQ(qemu_net_queue_len(h->nc.incoming_queue), 1u);
+    teardown(&t);
+    CHECK_EQ(qemu_net_queue_len(h->nc.incoming_queue), 0u);
+    CHECK(h->nc.peer == NULL);
+    CHECK(h->nc.link_down == false);
+    qemu_del_net_client(&h->nc);
+}
+
+UNIT_TEST(virtio_net_control_oversized_and_unnegotiated)
+{
+    T t;
+    FakeHost *h;
+    static const uint8_t addr_set[] = { 1, 1, 2, 0, 0, 0, 0, 9 };
+
+    /* CTRL_VQ without CTRL_MAC_ADDR: ADDR_SET is refused. */
+    net_setup(&t, &h, "ctl1", V1 | F(VIRTIO_NET_F_CTRL_VQ));
+    CHECK_EQ(ctrl_cmd(&t, addr_set, sizeof(addr_set)), VIRTIO_NET_ERR);
+    /* A 100 KiB command is answered ERR without being copied. */
+    address_space_stb(&t.as, CTRLBUF + 0x100, 0xee, MEMTXATTRS_UNSPECIFIED, NULL);
+    desc(&t, CTRLQ, 0, 0, 100 * 1024, F_NEXT, 1);
+    desc(&t, CTRLQ, 1, CTRLBUF + 0x100, 1, F_WRITE, 0);
+    submit(&t, CTRLQ, 0);
+    CHECK_EQ(address_space_ldub(&t.as, CTRLBUF + 0x100, MEMTXATTRS_UNSPECIFIED, NULL),
+             VIRTIO_NET_ERR);
+    /* No writable ack byte: the request is malformed. */
+    desc(&t, CTRLQ, 0, CTRLBUF, 8, 0, 0);
+    submit(&t, CTRLQ, 0);
+    CHECK(rd(&t, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);
     net_teardown(&t, h);
 }
