@@ -154,11 +154,28 @@ def test_guestfwd_to_a_command(machine, linux):
     poweroff(m)
 
 
-def test_socket_netdev_links_two_machines(machine, linux):
-    port = free_port()
-    a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize('mode', ['stream', 'udp', 'mcast'])
+def test_socket_netdev_links_two_machines(machine, linux, mode):
+    if mode == 'stream':
+        port = free_port()
+        nd_a = 'socket,id=s,listen=127.0.0.1:%d' % port
+        nd_b = 'socket,id=s,connect=127.0.0.1:%d' % port
+    elif mode == 'udp':
+        pa, pb = free_udp_port(), free_udp_port()
+        nd_a = 'socket,id=s,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d' % (pb, pa)
+        nd_b = 'socket,id=s,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d' % (pa, pb)
+    else:
+        group = '239.77.%d.%d:%d' % (os.getpid() % 250, _seq[0] % 250, free_udp_port())
+        nd_a = nd_b = 'socket,id=s,mcast=%s,localaddr=127.0.0.1' % group
+    a = shell(machine, linux, '-netdev', nd_a,
               '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:01')
-    b = shell(machine, linux, '-netdev', 'socket,id=s,connect=127.0.0.1:%d' % port,
+    b = shell(machine, linux, '-netdev', nd_b,
               '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:02')
     for m, ip in ((a, '192.168.7.1'), (b, '192.168.7.2')):
         st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % ip)
