@@ -431,18 +431,24 @@ bool blk_set_loop(BlockBackend *blk, EventLoop *loop, Error **errp)
             return false;
         }
     }
-    bdrv_set_loop(blk->root, loop);
+    if (blk->root) {             /* no medium: nothing to move */
+        bdrv_set_loop(blk->root, loop);
+    }
     return true;
 }
 
 void blk_io_plug(BlockBackend *blk)
 {
-    bdrv_io_plug(blk->root);
+    if (blk->root) {
+        bdrv_io_plug(blk->root);
+    }
 }
 
 void blk_io_unplug(BlockBackend *blk)
 {
-    bdrv_io_unplug(blk->root);
+    if (blk->root) {
+        bdrv_io_unplug(blk->root);
+    }
 }
 
 void blk_drain_all_begin(void)

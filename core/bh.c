@@ -28,9 +28,16 @@ QEMUBH *qemu_bh_new_loop(EventLoop *loop, QEMUBHFunc *cb, void *opaque)
 
 void qemu_bh_schedule(QEMUBH *bh)
 {
+    /*
+     * Read the loop first: once scheduled is set, a loop running in another
+     * thread may run the BH at once, and a one-shot BH (the worker pool's)
+     * deletes itself there, so bh may be freed before we get to kick.
+     */
+    EventLoop *loop = bh->loop;
+
     /* Only the first scheduling kicks; the loop clears the flag before running. */
     if (__atomic_exchange_n(&bh->scheduled, 1, __ATOMIC_ACQ_REL) == 0) {
-        event_loop_kick_if_foreign(bh->loop);
+        event_loop_kick_if_foreign(loop);
     }
 }
 

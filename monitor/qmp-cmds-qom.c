@@ -197,10 +197,10 @@ static BusState *find_bus_of_type(BusState *bus, const char *bus_type)
 }
 
 /*
- * The machine is running, so device_add is a hotplug: QEMU's rules.
- * No bus here has a hotplug controller yet (PCI hotplug comes with PCI),
- * so a device that plugs into a bus is refused naming that bus; a bus-less
- * device must declare itself hotpluggable.
+ * The machine is running, so device_add is a hotplug: QEMU's rules.  A
+ * device that plugs into a bus needs a bus with a hotplug controller (pc's
+ * pci.0: ACPI PCI hotplug on the PIIX4 PM block); other buses refuse,
+ * naming the bus.  A bus-less device must declare itself hotpluggable.
  */
 static bool check_hotplug(DeviceClass *dc, const char *driver, const char *busname,
                           Error **errp)
@@ -221,7 +221,7 @@ static bool check_hotplug(DeviceClass *dc, const char *driver, const char *busna
             return false;
         }
     }
-    if (bus) {
+    if (bus && !bus->hotplug) {
         error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
         return false;
     }
@@ -276,7 +276,13 @@ QMP_HANDLER(qmp_device_add)
         g_ptr_array_add(values, s);
     }
     if (ok) {
-        qdev_device_add(driver, keys, values, errp);
+        DeviceState *dev = qdev_device_add(driver, keys, values, errp);
+        BusState *b = dev ? dev->parent_bus : NULL;
+
+        /* Realized on a bus with a controller: now tell the guest. */
+        if (b && b->hotplug && b->hotplug->plug) {
+            b->hotplug->plug(b->hotplug_opaque, dev);
+        }
     }
     g_ptr_array_unref(keys);
     g_ptr_array_unref(values);
@@ -292,6 +298,16 @@ QMP_HANDLER(qmp_device_del)
 
     if (!dev) {
         error_set_class(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found", id);
+        return NULL;
+    }
+    /* A PCI function's embedded virtio device may carry the same id: the
+     * user's device is the outermost one. */
+    while (OBJECT(dev)->parent && object_dynamic_cast(OBJECT(dev)->parent, TYPE_DEVICE)) {
+        dev = DEVICE(OBJECT(dev)->parent);
+    }
+    if (dev->parent_bus && dev->parent_bus->hotplug) {
+        /* Ask the guest; DEVICE_DELETED follows when it ejects the device. */
+        dev->parent_bus->hotplug->unplug_request(dev->parent_bus->hotplug_opaque, dev, errp);
         return NULL;
     }
     if (dev->parent_bus && dev->parent_bus->name) {
@@ -335,3 +351,22 @@ QMP_HANDLER(qmp_human_monitor_command)
     monitor_free(hmp);
     return ret;
 }
+
+/* A hotplug controller removed a device the guest ejected. */
+static void device_deleted_notify(const char *id, const char *path)
+{
+    json_object *data = json_object_new_object();
+
+    if (id) {
+        json_object_object_add(data, "device", json_object_new_string(id));
+    }
+    json_object_object_add(data, "path", json_object_new_string(path));
+    monitor_event_emit("DEVICE_DELETED", data);
+}
+
+static void qmp_qom_init(void)
+{
+    qdev_set_unplug_notify(device_deleted_notify);
+}
+
+type_init(qmp_qom_init)

@@ -194,6 +194,29 @@ static long cpu_thread_id(CPUState *cpu)
     return tid;
 }
 
+/*
+ * CpuInstanceProperties as QEMU's boards fill them: x86 places each CPU in
+ * the -smp topology (socket, core, thread, in APIC ID order); riscv virt
+ * gives each hart a core-id.
+ */
+static json_object *cpu_instance_props(CPUState *cpu)
+{
+    json_object *p = json_object_new_object();
+    unsigned idx = cpu->cpu_index;
+
+    if (!strcmp(monitor_target_arch(), "x86_64") && current_machine) {
+        const CpuTopology *t = &current_machine->smp;
+        unsigned threads = t->threads ? t->threads : 1, cores = t->cores ? t->cores : 1;
+
+        json_object_object_add(p, "socket-id", json_object_new_int(idx / (threads * cores)));
+        json_object_object_add(p, "core-id", json_object_new_int((idx / threads) % cores));
+        json_object_object_add(p, "thread-id", json_object_new_int(idx % threads));
+    } else {
+        json_object_object_add(p, "core-id", json_object_new_int(idx));
+    }
+    return p;
+}
+
 QMP_HANDLER(qmp_query_cpus_fast)
 {
     json_object *list = json_object_new_array();
@@ -209,6 +232,7 @@ QMP_HANDLER(qmp_query_cpus_fast)
         if (tid >= 0) {
             json_object_object_add(o, "thread-id", json_object_new_int64(tid));
         }
+        json_object_object_add(o, "props", cpu_instance_props(cpu));
         json_object_object_add(o, "target", json_object_new_string(monitor_target_arch()));
         json_object_array_add(list, o);
         g_free(path);

@@ -26,9 +26,14 @@ static const QmpMember command_info[] = { { "name", "str" }, END };
 static const QmpMember status_info[] = {
     { "running", "bool" }, { "singlestep", "bool" }, { "status", "RunState" }, END,
 };
+static const QmpMember cpu_instance_properties[] = {
+    { "node-id", "int", true }, { "socket-id", "int", true }, { "die-id", "int", true },
+    { "cluster-id", "int", true }, { "core-id", "int", true }, { "thread-id", "int", true },
+    END,
+};
 static const QmpMember cpu_info_fast[] = {
     { "cpu-index", "int" }, { "qom-path", "str" }, { "thread-id", "int", true },
-    { "target", "str" }, END,
+    { "props", "CpuInstanceProperties", true }, { "target", "str" }, END,
 };
 static const QmpMember machine_info[] = {
     { "name", "str" }, { "alias", "str", true }, { "is-default", "bool", true },
@@ -148,6 +153,7 @@ static const QmpTypeDef types[] = {
     { "VersionInfo", QMP_META_OBJECT, version_info },
     { "CommandInfo", QMP_META_OBJECT, command_info },
     { "StatusInfo", QMP_META_OBJECT, status_info },
+    { "CpuInstanceProperties", QMP_META_OBJECT, cpu_instance_properties },
     { "CpuInfoFast", QMP_META_OBJECT, cpu_info_fast },
     { "MachineInfo", QMP_META_OBJECT, machine_info },
     { "KvmInfo", QMP_META_OBJECT, kvm_info },

@@ -10,7 +10,7 @@ PKGS=(
     liburing-dev zlib1g-dev libzstd-dev
     # tests and peers used as oracles
     python3 python3-pytest socat device-tree-compiler qemu-system-misc
-    qemu-system-x86 qemu-utils gdb-multiarch
+    qemu-system-x86 qemu-utils gdb-multiarch acpica-tools
     # firmware and guest images
     opensbi u-boot-qemu gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     binutils-riscv64-linux-gnu linux-source-6.1 bc flex bison libelf-dev

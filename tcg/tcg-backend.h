@@ -77,8 +77,8 @@ bool tcg_backend_native_usable(void);
  */
 typedef enum TCGInlineFPOp {
     TCG_FP_ADD, TCG_FP_SUB, TCG_FP_MUL, TCG_FP_DIV, TCG_FP_SQRT,
-    TCG_FP_FROM_INT,        /* signed int_bits integer -> float */
-    TCG_FP_TO_INT,          /* float -> signed int_bits integer, sign-extended;
+    TCG_FP_FROM_INT,        /* int_bits integer -> float */
+    TCG_FP_TO_INT,          /* float -> int_bits integer, sign-extended;
                              * out of range or NaN is the helper's */
     /*
      * No rounding-mode argument: (env, a, b).  For two ordered (non-NaN)
@@ -93,6 +93,9 @@ typedef enum TCGInlineFPOp {
      * flags must not reach it later (the target overwrites it next).
      */
     TCG_FP_SYNC_FLAGS, TCG_FP_DISCARD_FLAGS,
+    /* (env, a, b, c, rm): the fused (+-a*b) +- c of IEEE 754 5.4.1 with one
+     * rounding, the product negated when fma_neg & 1, c when fma_neg & 2. */
+    TCG_FP_FMA,
 } TCGInlineFPOp;
 
 typedef struct TCGInlineFP {
@@ -104,8 +107,11 @@ typedef struct TCGInlineFP {
     int32_t dyn_rm_offset, flags_offset;
     uint32_t inexact_flag;
     uint8_t int_bits;           /* FROM_INT/TO_INT: 32 or 64 */
+    bool int_unsigned;          /* FROM_INT/TO_INT: the integer is unsigned (a TO_INT
+                                 * result of 32 bits is still sign-extended) */
     bool has_rm_trunc;          /* TO_INT: rm_trunc (static toward zero) also inline */
     uint32_t rm_trunc;
+    uint8_t fma_neg;            /* FMA: 1 = -(a*b), 2 = -c */
 } TCGInlineFP;
 
 /* Register d (kept by pointer: static storage).  Without a native back end

@@ -407,11 +407,39 @@ unsigned tb_flush_generation(void)
 
 /* ---- lookup and chaining ---- */
 
+/*
+ * Behind the jump caches, which every TLB flush clears (they are keyed by
+ * virtual pc), a per-thread cache keyed by the physical pc: the kernel's
+ * code keeps its physical address across address-space switches, so after
+ * a flush its blocks are found here without tb_lock and the hash table.
+ * Entries are checked like the hash table's key (pc, RAM page, flags,
+ * cflags) and for `invalid`; the whole cache goes at a full flush (the
+ * blocks' memory is reused), noticed through the flush generation.
+ */
+#define TB_PHYS_CACHE_BITS 12
+static __thread struct {
+    TranslationBlock *tb[1 << TB_PHYS_CACHE_BITS];
+    unsigned gen;
+} phys_cache;
+
+static TranslationBlock **phys_cache_slot(ram_addr_t page, vaddr pc, uint32_t flags)
+{
+    uint64_t h = ((page >> TARGET_PAGE_BITS) * 0x9E3779B97F4A7C15ULL) ^
+                 ((pc & ~TARGET_PAGE_MASK) >> 1) ^ ((uint64_t)flags << 7);
+    unsigned gen = __atomic_load_n(&flush_gen, __ATOMIC_ACQUIRE);
+
+    if (phys_cache.gen != gen) {
+        memset(phys_cache.tb, 0, sizeof(phys_cache.tb));
+        phys_cache.gen = gen;
+    }
+    return &phys_cache.tb[(h ^ (h >> 29)) & ((1u << TB_PHYS_CACHE_BITS) - 1)];
+}
+
 TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t flags, uint32_t cflags)
 {
     unsigned h = jmp_cache_hash(pc);
     TranslationBlock *tb = __atomic_load_n(&cpu->tb_jmp_cache[h], __ATOMIC_ACQUIRE);
-    TranslationBlock key;
+    TranslationBlock key, **slot;
 
     if (tb && tb->pc == pc && tb->flags == flags && tb->cflags == cflags &&
         !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
@@ -425,11 +453,17 @@ TranslationBlock *tb_lookup(CPUState *cpu, vaddr pc, uint32_t flags, uint32_t cf
     if (key.page_addr[0] == RAM_ADDR_INVALID) {
         return NULL;            /* code in MMIO is never cached */
     }
-    g_rec_mutex_lock(&tb_lock);
-    tb = g_hash_table_lookup(tb_htable, &key);
-    g_rec_mutex_unlock(&tb_lock);
-    if (!tb) {
-        return NULL;
+    slot = phys_cache_slot(key.page_addr[0], pc, flags);
+    tb = *slot;
+    if (!tb || tb->pc != pc || tb->page_addr[0] != key.page_addr[0] || tb->flags != flags ||
+        tb->cflags != cflags || __atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        g_rec_mutex_lock(&tb_lock);
+        tb = g_hash_table_lookup(tb_htable, &key);
+        g_rec_mutex_unlock(&tb_lock);
+        if (!tb) {
+            return NULL;
+        }
+        *slot = tb;
     }
     if (tb->page_addr[1] != RAM_ADDR_INVALID) {
         /* The second page must still be mapped to the same RAM. */

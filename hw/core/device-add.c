@@ -176,3 +176,29 @@ bool qdev_device_del(const char *id, Error **errp)
     object_unparent(OBJECT(dev));
     return true;
 }
+
+void qbus_set_hotplug_handler(BusState *bus, const HotplugOps *ops, void *opaque)
+{
+    bus->hotplug = ops;
+    bus->hotplug_opaque = opaque;
+}
+
+static QdevUnplugNotify *unplug_notify;
+
+void qdev_set_unplug_notify(QdevUnplugNotify *fn)
+{
+    unplug_notify = fn;
+}
+
+void qdev_unplug_complete(DeviceState *dev)
+{
+    char *id = g_strdup(dev->id);
+    char *path = object_get_canonical_path(OBJECT(dev));
+
+    object_unparent(OBJECT(dev));
+    if (unplug_notify) {
+        unplug_notify(id, path);
+    }
+    g_free(id);
+    g_free(path);
+}

@@ -73,12 +73,26 @@ typedef struct BusClass {
     int max_dev;
 } BusClass;
 
+/*
+ * A bus's hotplug controller (QEMU's HotplugHandler, reduced): plug tells
+ * the guest a device arrived (after realize); unplug_request asks the
+ * guest to let a device go.  The controller removes the device later, when
+ * the guest agrees, with qdev_unplug_complete().  A bus without one takes
+ * no devices while the machine runs.
+ */
+typedef struct HotplugOps {
+    void (*plug)(void *opaque, DeviceState *dev);
+    bool (*unplug_request)(void *opaque, DeviceState *dev, Error **errp);
+} HotplugOps;
+
 struct BusState {
     Object obj;
     DeviceState *parent;
     char *name;
     GPtrArray *children;        /* DeviceState*, in realize order */
     bool realized;
+    const HotplugOps *hotplug;  /* NULL: no hotplug controller */
+    void *hotplug_opaque;
 };
 
 #define DEVICE(obj) OBJECT_CHECK(DeviceState, (obj), TYPE_DEVICE)
@@ -153,6 +167,14 @@ DeviceState *qdev_device_add(const char *driver, GPtrArray *keys, GPtrArray *val
                              Error **errp);
 /* device_del: unrealize and remove a device the user added, by id. */
 bool qdev_device_del(const char *id, Error **errp);
+void qbus_set_hotplug_handler(BusState *bus, const HotplugOps *ops, void *opaque);
+/*
+ * A hotplug controller's guest agreed: remove dev now and tell whoever
+ * listens (QMP DEVICE_DELETED, with the id and path the device had).
+ */
+void qdev_unplug_complete(DeviceState *dev);
+typedef void QdevUnplugNotify(const char *id, const char *path);
+void qdev_set_unplug_notify(QdevUnplugNotify *fn);
 /* A bus by name anywhere in the tree, or by path to a bus; NULL if none. */
 BusState *qbus_find(const char *path);
 

@@ -59,6 +59,8 @@ void msix_notify(PCIDevice *d, unsigned v)
     msix_send(d, v);
 }
 
+static void msix_route_release(PCIDevice *d, unsigned v);
+
 /* Bring vector v's irqfd route in line with its table entry and masks. */
 static void msix_route_sync(PCIDevice *d, unsigned v)
 {
@@ -88,8 +90,13 @@ static void msix_route_sync(PCIDevice *d, unsigned v)
                           strerror(-r->virq));
             return;
         }
-    } else if (r->addr != addr || r->data != data) {
-        ops->update(d->bus->msi_opaque, r->virq, addr, data);
+    } else if ((r->addr != addr || r->data != data) &&
+               ops->update(d->bus->msi_opaque, r->virq, addr, data) < 0) {
+        /* A stale route must not fire: back to plain MSI writes. */
+        qemu_log_mask(LOG_UNIMP, "%s: MSI route of vector %u not updated; plain MSI "
+                      "writes instead\n", object_get_typename(OBJECT(d)), v);
+        msix_route_release(d, v);
+        return;
     }
     r->addr = addr;
     r->data = data;

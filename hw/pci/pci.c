@@ -348,7 +348,11 @@ static void pci_device_realize(DeviceState *dev, Error **errp)
         pc->exit(d);
     }
     if (err) {
+        /* Unplugged again: a later realize (another addr=) starts afresh. */
         bus->devices[d->devfn] = NULL;
+        g_clear_pointer(&d->config, g_free);
+        g_clear_pointer(&d->wmask, g_free);
+        g_clear_pointer(&d->w1cmask, g_free);
         error_propagate(errp, err);
     }
 }

@@ -703,6 +703,7 @@ static void virtio_blk_class_init(ObjectClass *oc, void *data)
     vdc->get_config = virtio_blk_get_config;
     vdc->set_config = virtio_blk_set_config;
     vdc->reset = virtio_blk_reset;
+    vdc->kick_in_main_loop = true;
 }
 
 static const TypeInfo virtio_blk_info = {

@@ -49,7 +49,9 @@ static EventLoop *notifier_loop(VirtIODevice *vdev)
 
 bool virtio_wants_host_notifiers(VirtIODevice *vdev, bool ioeventfd_prop)
 {
-    return vdev && (vdev->notify_loop || (ioeventfd_prop && memory_ioeventfd_offloaded()));
+    return vdev && (vdev->notify_loop ||
+                    (ioeventfd_prop && (memory_ioeventfd_offloaded() ||
+                                        VIRTIO_DEVICE_GET_CLASS(vdev)->kick_in_main_loop)));
 }
 
 void virtio_queue_kick_host_notifier(VirtIODevice *vdev, unsigned n)

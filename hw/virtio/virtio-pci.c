@@ -681,7 +681,9 @@ static void collect_prop(const Property *prop, void *opaque)
 {
     GArray *a = opaque;
     PropertyInfo *info;
-    Property f;
+    Property f = {
+        .name = prop->name, .desc = prop->desc, .link_type = prop->link_type,
+    };
 
     /* The PCI function's own: its slot, vectors and (qdev's) id. */
     if (!strcmp(prop->name, "addr") || !strcmp(prop->name, "vectors") ||
@@ -692,10 +694,7 @@ static void collect_prop(const Property *prop, void *opaque)
     info = g_memdup2(&prop_info_forward, sizeof(*info));
     info->type = prop->info->type;
     info->desc = prop->info->desc;
-    f = (Property){
-        .name = prop->name, .info = info, .desc = prop->desc,
-        .link_type = prop->link_type,
-    };
+    f.info = info;
     g_array_append_val(a, f);
 }
 

@@ -100,6 +100,14 @@ typedef struct VirtioDeviceClass {
     void (*reset)(VirtIODevice *vdev);
     /* Status written by the driver (after the core stored it). */
     void (*set_status)(VirtIODevice *vdev, uint8_t status);
+    /*
+     * The queue handlers need not run inside the guest's kick: with the
+     * transport's ioeventfd on, kicks go through host notifiers into the
+     * main loop under any accelerator, so the vCPU returns to the guest at
+     * once and the main thread does the device work meanwhile (as QEMU
+     * does for virtio-pci under TCG).
+     */
+    bool kick_in_main_loop;
 } VirtioDeviceClass;
 
 /*
@@ -225,7 +233,8 @@ int virtio_queue_host_notifier_fd(VirtIODevice *vdev, unsigned n);
 /*
  * Does the transport give ready queues host notifiers?  Always for a device
  * with a notify_loop; otherwise when the transport's ioeventfd property is
- * on and the accelerator completes the guest's write in the kernel.
+ * on and the accelerator completes the guest's write in the kernel, or the
+ * device asks for main-loop kicks (kick_in_main_loop).
  */
 bool virtio_wants_host_notifiers(VirtIODevice *vdev, bool ioeventfd_prop);
 /* Kick queue n's handler in its loop as if the guest had (after a drain). */

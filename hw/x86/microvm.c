@@ -7,7 +7,8 @@
  * The transports sit where QEMU's microvm puts them (0xfeb00000, 512 bytes
  * each) on IOAPIC pins 16-23; a Linux kernel learns of them from
  * "virtio_mmio.device=512@ADDR:GSI" on its command line, which we append
- * as QEMU does (Documentation/admin-guide/kernel-parameters.txt).
+ * as QEMU does (Documentation/admin-guide/kernel-parameters.txt), or, when
+ * it lacks VIRTIO_MMIO_CMDLINE_DEVICES, from the ACPI DSDT (acpi-microvm.c).
  */
 #include "core/osdep.h"
 #include "hw/x86/x86.h"
@@ -39,6 +40,11 @@ static void microvm_init_board(X86MachineState *x86ms)
                                i ? " " : "", base, MICROVM_VIRTIO_GSI + i);
     }
     x86ms->linux_cmdline_extra = g_string_free(cmd, false);
+    /* Kernels without VIRTIO_MMIO_CMDLINE_DEVICES find them in ACPI. */
+    if (MACHINE(x86ms)->kernel_filename) {
+        x86_acpi_microvm_build(x86ms, MICROVM_VIRTIO_COUNT, MICROVM_VIRTIO_BASE,
+                               MICROVM_VIRTIO_GSI);
+    }
 }
 
 static void microvm_class_init(ObjectClass *oc, void *data)

@@ -111,6 +111,12 @@ bool x86_pvh_load(X86MachineState *x86ms, const uint8_t *buf, size_t len,
  * 0x08 (code64), as the Linux boot protocol expects. */
 void x86_boot_gdt(X86MachineState *x86ms, hwaddr addr);
 
+/* acpi-microvm.c: RSDP/RSDT/XSDT, FADT (hardware-reduced), MADT and a DSDT
+ * with count virtio-mmio transports (LNRO0005) from base on GSIs gsi_base+,
+ * at 0xf0000 (direct kernel boot only: firmware brings its own). */
+void x86_acpi_microvm_build(X86MachineState *x86ms, unsigned count, hwaddr base,
+                            unsigned gsi_base);
+
 /* mptable.c: MP spec 1.4 tables describing the CPUs, IOAPIC and ISA IRQs. */
 void x86_mptable_build(X86MachineState *x86ms, hwaddr addr, hwaddr size);
 

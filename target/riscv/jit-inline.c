@@ -21,12 +21,26 @@
      .dyn_rm_offset = offsetof(CPURISCVState, frm),                        \
      .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX}
 
+/* Fused multiply-add (11.6): fmsub = a*b - c, fnmsub = -(a*b) + c,
+ * fnmadd = -(a*b) - c; one rounding, like IEEE 754 fusedMultiplyAdd. */
+#define F(fn, b, neg) {.helper = (const void *)(fn), .op = TCG_FP_FMA, .bits = (b),   \
+    .nan_boxed = true, .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,       \
+    .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),       \
+    .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,        \
+    .fma_neg = (neg)}
+
 /* Conversions (11.7): in range they are exact or inexact, never NaN. */
 #define C(fn, o, b, ib) {.helper = (const void *)(fn), .op = (o), .bits = (b),         \
     .nan_boxed = true, .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,      \
     .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),      \
     .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
     .int_bits = (ib), .has_rm_trunc = true, .rm_trunc = RISCV_FRM_RTZ}
+#define CU(fn, o, b, ib) {.helper = (const void *)(fn), .op = (o), .bits = (b),        \
+    .nan_boxed = true, .rm_nearest = RISCV_FRM_RNE, .rm_dynamic = RISCV_FRM_DYN,      \
+    .dyn_nearest = RISCV_FRM_RNE, .dyn_rm_offset = offsetof(CPURISCVState, frm),      \
+    .flags_offset = offsetof(CPURISCVState, fflags), .inexact_flag = FFLAG_NX,       \
+    .int_bits = (ib), .int_unsigned = true, .has_rm_trunc = true,                    \
+    .rm_trunc = RISCV_FRM_RTZ}
 
 /* Compares and min/max (11.6, 11.8): no rm; NaN inputs stay with the helper. */
 #define O(fn, o, b) {.helper = (const void *)(fn), .op = (o), .bits = (b),             \
@@ -45,12 +59,20 @@ static const TCGInlineFP riscv_inline_fp[] = {
     C(helper_fcvt_w_d, TCG_FP_TO_INT, 64, 32), C(helper_fcvt_l_d, TCG_FP_TO_INT, 64, 64),
     C(helper_fcvt_s_w, TCG_FP_FROM_INT, 32, 32), C(helper_fcvt_s_l, TCG_FP_FROM_INT, 32, 64),
     C(helper_fcvt_d_w, TCG_FP_FROM_INT, 64, 32), C(helper_fcvt_d_l, TCG_FP_FROM_INT, 64, 64),
+    CU(helper_fcvt_wu_s, TCG_FP_TO_INT, 32, 32), CU(helper_fcvt_lu_s, TCG_FP_TO_INT, 32, 64),
+    CU(helper_fcvt_wu_d, TCG_FP_TO_INT, 64, 32), CU(helper_fcvt_lu_d, TCG_FP_TO_INT, 64, 64),
+    CU(helper_fcvt_s_wu, TCG_FP_FROM_INT, 32, 32), CU(helper_fcvt_s_lu, TCG_FP_FROM_INT, 32, 64),
+    CU(helper_fcvt_d_wu, TCG_FP_FROM_INT, 64, 32), CU(helper_fcvt_d_lu, TCG_FP_FROM_INT, 64, 64),
     D(helper_fadd_s, TCG_FP_ADD, 32), D(helper_fsub_s, TCG_FP_SUB, 32),
     D(helper_fmul_s, TCG_FP_MUL, 32), D(helper_fdiv_s, TCG_FP_DIV, 32),
     D(helper_fsqrt_s, TCG_FP_SQRT, 32),
     D(helper_fadd_d, TCG_FP_ADD, 64), D(helper_fsub_d, TCG_FP_SUB, 64),
     D(helper_fmul_d, TCG_FP_MUL, 64), D(helper_fdiv_d, TCG_FP_DIV, 64),
     D(helper_fsqrt_d, TCG_FP_SQRT, 64),
+    F(helper_fmadd_s, 32, 0), F(helper_fmsub_s, 32, 2), F(helper_fnmsub_s, 32, 1),
+    F(helper_fnmadd_s, 32, 3),
+    F(helper_fmadd_d, 64, 0), F(helper_fmsub_d, 64, 2), F(helper_fnmsub_d, 64, 1),
+    F(helper_fnmadd_d, 64, 3),
 };
 
 /* fflags (11.2): the five IEEE 754 flags, accrued as IEEE 754 defines them

@@ -1,7 +1,7 @@
 /*
  * F and D extensions (unprivileged spec ch. 11, 12): decode and emit.
- * The arithmetic is in fpu_helper.c; loads, stores, moves, NaN boxing and
- * the double sign injections are inline.
+ * The arithmetic is in fpu_helper.c; loads, stores, moves, NaN boxing,
+ * sign injections and the FP CSRs are inline.
  *
  * mstatus.FS (privileged spec 3.1.6.6): with FS = Off every FP instruction
  * is illegal.  Any instruction that writes an f register or may set fflags
@@ -52,7 +52,6 @@ static const TCGHelperInfo info_fclass[2] = {
     TCG_HELPER(helper_fclass_s, 1, true, TCG_CALL_PURE),
     TCG_HELPER(helper_fclass_d, 1, true, TCG_CALL_PURE),
 };
-static const TCGHelperInfo info_fsgnj_s = TCG_HELPER(helper_fsgnj_s, 3, true, TCG_CALL_PURE);
 
 static void gen_mark_fs_dirty(DisasContext *ctx)
 {
@@ -150,6 +149,40 @@ static void gen_fsgnj_d(TCGv r, TCGv a, TCGv b, int mode)
     }
 }
 
+/* A single as read by an instruction (11.2): itself if NaN-boxed, else the
+ * canonical NaN; either way returned boxed. */
+static TCGv gen_unbox_s(TCGv x)
+{
+    TCGv hi = tcg_temp_new(), r = tcg_temp_new();
+
+    tcg_gen_shri(hi, x, 32);
+    tcg_gen_movcond(TCG_COND_EQ, r, hi, tcg_constant(0xffffffff), x,
+                    tcg_constant((int64_t)(RISCV_NANBOX_MASK | 0x7fc00000)));
+    return r;
+}
+
+/* fsgnj.s family inline (11.6): no helper call for fmv.s / fneg.s / fabs.s. */
+static void gen_fsgnj_s(TCGv r, TCGv a, TCGv b, bool same, int mode)
+{
+    TCGv ua = gen_unbox_s(a), ub = same ? ua : gen_unbox_s(b);
+    TCGv t = tcg_temp_new();
+
+    switch (mode) {
+    case 0:
+        tcg_gen_deposit(r, ub, ua, 0, 31);      /* ub's sign and box */
+        break;
+    case 1:
+        tcg_gen_not(t, ub);
+        tcg_gen_deposit(r, t, ua, 0, 31);
+        tcg_gen_ori(r, r, (int64_t)RISCV_NANBOX_MASK);
+        break;
+    default:
+        tcg_gen_andi(t, ub, 0x80000000);
+        tcg_gen_xor(r, ua, t);
+        break;
+    }
+}
+
 static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
 {
     int f7 = insn_funct7(insn), fmt = f7 & 3, op5 = f7 >> 2;
@@ -179,7 +212,7 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
             return false;
         }
         if (fmt == 0) {
-            tcg_gen_call3(&info_fsgnj_s, r, a, b, tcg_constant(rm));
+            gen_fsgnj_s(r, a, b, insn_rs1(insn) == rs2, rm);
         } else {
             gen_fsgnj_d(r, a, b, rm);
         }

@@ -225,6 +225,33 @@ void nat_gen_fp_fold(X86Emit *e)
     x_bind8(e, skip);
 }
 
+/* FMA3 (CPUID.1:ECX.FMA[bit 12], with the OS saving AVX state): the
+ * fused ops below need it; without it FMA stays with the helpers. */
+static bool host_has_fma(void)
+{
+    static int has = -1;
+
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx");
+    }
+    return has;
+}
+
+/*
+ * A VEX.128.66.0F38 instruction on XMM registers (SDM vol. 2 section
+ * 2.3): op reg, vvvv, rm with W selecting the double form.
+ *   C4 [~R ~X ~B 00010] [W ~vvvv 0 01] op [11 reg rm]
+ */
+static void x_vex_0f38_66(X86Emit *e, bool w, uint8_t op, int reg, int vvvv, int rm)
+{
+    x_b(e, 0xc4);
+    x_b(e, (uint8_t)(((reg & 8) ? 0 : 0x80) | 0x40 | ((rm & 8) ? 0 : 0x20) | 0x02));
+    x_b(e, (uint8_t)((w ? 0x80 : 0) | ((~vvvv & 15) << 3) | 0x01));
+    x_b(e, op);
+    x_b(e, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+}
+
 /* ---- host-FPU shadows (Gen.xshadow) ---- */
 
 #define XMM_FIRST_SHADOW 2      /* XMM0, XMM1: scratch */
@@ -482,13 +509,16 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     if (!op->nb_oargs) {
         return false;
     }
-    if (d->op >= TCG_FP_EQ) {
+    if (d->op >= TCG_FP_EQ && d->op <= TCG_FP_MAX) {
         return fp_inline_ordered(g, op, d, &sp);
     }
     if (d->flags_offset != native_fp_flags->offset) {
         return false;       /* its flags are not the ones folded lazily */
     }
-    nin = d->op >= TCG_FP_SQRT ? 1 : 2;
+    if (d->op == TCG_FP_FMA && !host_has_fma()) {
+        return false;
+    }
+    nin = d->op == TCG_FP_FMA ? 3 : d->op >= TCG_FP_SQRT ? 1 : 2;
     dbl = d->bits == 64;
     from_int = d->op == TCG_FP_FROM_INT;
     to_int = d->op == TCG_FP_TO_INT;
@@ -521,11 +551,45 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
     if (!from_int) {
         fp_check_boxed(g, op, &sp, d, (int)nin);
     }
-    if (from_int) {
+    if (d->op == TCG_FP_FMA) {
+        /* xd = c; xd = (+-a*b) +- xd: vf[n]m{add,sub}231s[sd] xd, a, b */
+        static const uint8_t vfm231[4] = {0xb9, 0xbd, 0xbb, 0xbf};
+        int xa = xs_find(g, (int)op->args[first + 1], d->bits);
+        int xb = xs_find(g, (int)op->args[first + 2], d->bits);
+        int xc = xs_find(g, (int)op->args[first + 3], d->bits);
+
+        if (xa < 0) {
+            x_rr(e, MOVX(dbl), 0, sp.in[0]);
+            xa = 0;
+        }
+        if (xb < 0) {
+            x_rr(e, MOVX(dbl), 1, sp.in[1]);
+            xb = 1;
+        }
+        xd = xs_alloc(g, xa, xb);
+        if (xc < 0) {
+            x_rr(e, MOVX(dbl), xd, sp.in[2]);
+        } else if (xc != xd) {
+            x_rr(e, MOVAPS, xd, xc);
+        }
+        x_vex_0f38_66(e, dbl, vfm231[d->fma_neg & 3], xd, xa, xb);
+    } else if (from_int) {
+        int src = sp.in[0];
+
+        if (d->int_unsigned && d->int_bits == 32) {
+            /* A 32-bit unsigned value is a non-negative 64-bit one. */
+            x_rr(e, OP_MOV_GvEv, R11, src);                 /* mov r11d: zero-extends */
+            src = R11;
+            ifl = OPC_W;
+        } else if (d->int_unsigned) {
+            /* 2^63 and above: the helper (no signed 64-bit form holds them). */
+            x_rr(e, OPC_W | OP_TEST_EvGv, src, src);
+            fp_jump(&sp, x_jcc32(e, CC_S));
+        }
         /* xorps (no false dependency on the old value); cvtsi2s[sd] xd, r32/r64 */
         xd = xs_alloc(g, -1, -1);
         x_rr(e, XORPS, xd, xd);
-        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, sp.in[0]);
+        x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | 0x2a | ifl, xd, src);
     } else {
         int x0 = xs_find(g, (int)op->args[first + 1], d->bits);
         int x1 = nin == 2 ? xs_find(g, (int)op->args[first + 2], d->bits) : -1;
@@ -538,7 +602,27 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
             x_rr(e, MOVX(dbl), 1, sp.in[1]);
             x1 = 1;
         }
-        if (to_int) {
+        if (to_int && d->int_unsigned) {
+            /*
+             * Unsigned: only 0 <= x < bound, where the signed 64-bit
+             * conversion gives the result and no flag but inexact (others,
+             * and -0, take the helper before the host can raise IE, so the
+             * target's flags stay exact: out of range is NV alone).  bound:
+             * 2^63; for 32 bits 2^32, or 2^32 - 1/2 for a double rounded to
+             * nearest (a float below 2^32 is at most 2^32 - 256).
+             */
+            uint64_t bound = d->int_bits == 64 ? (dbl ? 0x43e0000000000000ULL : 0x5f000000)
+                           : !dbl ? 0x4f800000
+                           : trunc ? 0x41f0000000000000ULL : 0x41effffffff00000ULL;
+            x_rr(e, (dbl ? OPC_W : 0) | OP_TEST_EvGv, sp.in[0], sp.in[0]);  /* sign bit */
+            fp_jump(&sp, x_jcc32(e, CC_S));
+            x_movi(e, R11, bound);
+            x_rr(e, MOVX(dbl), 1, R11);
+            x_rr(e, (dbl ? OPC_66 : 0) | OPC_0F | 0x2e, x0, 1);     /* ucomis[sd] x, bound */
+            fp_jump(&sp, x_jcc32(e, CC_P));                         /* NaN */
+            fp_jump(&sp, x_jcc32(e, CC_AE));
+            x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | OPC_W, R11, x0);
+        } else if (to_int) {
             /* cvt[t]s[sd]2si r11, x0 */
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | (trunc ? 0x2c : 0x2d) | ifl, R11, x0);
         } else {
@@ -548,7 +632,11 @@ bool nat_gen_fp_inline(Gen *g, const TCGOp *op, const TCGHelperInfo *h)
             x_rr(e, (dbl ? OPC_F2 : OPC_F3) | OPC_0F | sse_op[d->op], xd, nin == 2 ? x1 : xd);
         }
     }
-    if (to_int) {
+    if (to_int && d->int_unsigned) {
+        /* In range by the checks above; a 32-bit result is sign-extended
+         * like every W result (RV64, 11.7). */
+        x_rr(e, d->int_bits == 64 ? OPC_W | OP_MOV_GvEv : OPC_W | OP_MOVSXD, rd, R11);
+    } else if (to_int) {
         /* NaN and out-of-range inputs give the integer indefinite value
          * (INT_MIN: the only value for which "cmp r, 1" overflows); a true
          * INT_MIN takes the helper too, which gives the same answer. */

@@ -6,6 +6,7 @@
 #include "tcg/x86_64/native-gen.h"
 
 static void emit_lookup_call(Gen *g);
+static bool fuse_env_test(Gen *g, const TCGOp *op);
 static void emit_jmp_cache_probe(Gen *g, unsigned pct, uint32_t flags);
 
 void nat_gen_op(Gen *g, const TCGOp *op)
@@ -40,6 +41,15 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         if (cond == TCG_COND_ALWAYS) {
             nat_bb_end(g);
             nat_add_fixup(g, x_jmp32(e), c[1]);
+            break;
+        }
+        if (g->fused_temp >= 0 && (unsigned)g->fused_temp == (unsigned)a[0]) {
+            /* ld32 t, env, ofs; brcond t, 0, eq|ne: cmp dword [env + ofs], 0 */
+            nat_bb_end(g);
+            x_rm(e, OP_GRP1_EvIb, ARITH_CMP, RBP, -1, g->fused_ofs);
+            x_b(e, 0);
+            nat_add_fixup(g, x_jcc32(e, nat_x86_cond(cond)), c[1]);
+            g->fused_temp = -1;
             break;
         }
         co = nat_cmp_prepare(g, (unsigned)a[0], (unsigned)a[1], cond);
@@ -88,8 +98,14 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         nat_gen_movcond(g, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2], (unsigned)a[3],
                     (unsigned)a[4], (TCGCond)c[0]);
         break;
+    case INDEX_op_ld32u: case INDEX_op_ld32s:
+        if (fuse_env_test(g, op)) {
+            break;              /* becomes the next brcond's memory compare */
+        }
+        nat_gen_ldst(g, op);
+        break;
     case INDEX_op_ld8u: case INDEX_op_ld8s: case INDEX_op_ld16u: case INDEX_op_ld16s:
-    case INDEX_op_ld32u: case INDEX_op_ld32s: case INDEX_op_ld:
+    case INDEX_op_ld:
     case INDEX_op_st8: case INDEX_op_st16: case INDEX_op_st32: case INDEX_op_st:
         nat_gen_ldst(g, op);
         break;
@@ -128,6 +144,42 @@ void nat_gen_op(Gen *g, const TCGOp *op)
     default:
         g_assert_not_reached();
     }
+}
+
+/*
+ * "ld32 t, env, ofs; brcond t, 0, eq|ne" with t used by nothing else (the
+ * exit_request test every block starts with): no register, no load; the
+ * brcond compares the env field with 0 itself.  Not when a global cached
+ * in a register overlaps the field (its home may be stale).
+ */
+static bool fuse_env_test(Gen *g, const TCGOp *op)
+{
+    const TCGOp *next;
+    unsigned t = (unsigned)op->args[0];
+    int64_t ofs = (int64_t)op->args[2], v;
+
+    if (op->args[1] != 0 || !nat_is_tb(g, t) || g->cur + 1 >= (int)g->s->nb_ops ||
+        !fits_i32(ofs) || g->last_use[t] != g->cur + 1) {
+        return false;
+    }
+    next = &g->s->ops[g->cur + 1];
+    if (next->opc != INDEX_op_brcond || next->args[0] != t ||
+        !nat_is_const(g, (unsigned)next->args[1], &v) || v != 0 ||
+        ((TCGCond)next->args[2] != TCG_COND_EQ && (TCGCond)next->args[2] != TCG_COND_NE)) {
+        return false;
+    }
+    for (int r = 0; r < 16; r++) {
+        int gt = g->reg_temp[r];
+        if (gt >= 0 && nat_is_global(g, gt)) {
+            int64_t go = g->s->temps[gt].mem_offset;
+            if (ofs < go + 8 && go < ofs + 4) {
+                return false;
+            }
+        }
+    }
+    g->fused_temp = (int)t;
+    g->fused_ofs = (int32_t)ofs;
+    return true;
 }
 
 /*
@@ -285,7 +337,7 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb};
+    Gen g = {.s = s, .tb = tb, .fused_temp = -1};
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;

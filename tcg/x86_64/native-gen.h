@@ -20,7 +20,7 @@ extern const int nat_call_args[6];
 
 typedef enum SlowKind { SLOW_LD, SLOW_ST, SLOW_FP } SlowKind;
 
-#define SLOW_MAX_JUMPS 4
+#define SLOW_MAX_JUMPS 6
 
 typedef struct SlowPath {
     SlowKind kind;
@@ -37,7 +37,7 @@ typedef struct SlowPath {
     int32_t sync_ofs[16];
     /* SLOW_FP: call fn(env, in[0], [in[1],] rm) */
     const void *fn;
-    int nin, in[2];
+    int nin, in[3];
     int64_t rm;
     int xmm_result;                 /* SLOW_FP: also leave the result in this XMM (-1: none) */
     unsigned xmm_save;              /* SLOW_FP: shadow XMMs live across the call */
@@ -72,6 +72,10 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    /* A ld32 from env folded into the next brcond (fuse_env_test): the
+     * temp it would have defined (-1: none) and the field's offset. */
+    int fused_temp;
+    int32_t fused_ofs;
     /*
      * Host-FPU shadows: XMM2-XMM15 keep copies of inline FP results (and
      * of the temps moved from them), in their low `bits` bits, so a later

@@ -49,7 +49,7 @@ def need_binary():
 def kernel():
     """Build the test kernel into the cache (keyed by its sources)."""
     srcs = [os.path.join(GUEST, f) for f in ('boot.S', 'kernel.c', 'kernel.h', 'virtio.c',
-                                             'primes.h', 'link.ld', 'Makefile')]
+                                             'hotplug.c', 'primes.h', 'link.ld', 'Makefile')]
     out = cache_dir(*srcs)
     r = run(['make', '-s', '-C', GUEST, 'O=' + out], timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -448,3 +448,30 @@ def test_nographic_with_qmp_leaves_stdio_to_the_serial_port(machine, board):
     chardevs = {c['label']: c['filename'] for c in q.command('query-chardev')}
     assert chardevs['serial0'] == 'stdio'
     assert not any(f.startswith('mux') for f in chardevs.values())
+
+
+@pytest.mark.skipif(not shutil.which('qemu-system-x86_64'),
+                    reason='no qemu-system-x86_64 to compare with')
+def test_query_cpus_fast_props_match_qemu(tmp_path):
+    """query-cpus-fast places each CPU in the -smp topology as QEMU does."""
+    if not os.path.exists(binary('x86_64')):
+        pytest.skip('machina-system-x86_64 is not built')
+    args = ['-M', 'pc', '-S', '-display', 'none', '-nodefaults',
+            '-smp', '4,sockets=2,cores=1,threads=2']
+    got = []
+    for prog in ('qemu-system-x86_64', binary('x86_64')):
+        path = str(tmp_path / 'cpus.sock')
+        p = subprocess.Popen([prog] + args + ['-qmp', 'unix:%s,server=on,wait=off' % path],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            q = QMPClient(path, alive=p)
+            cpus = q.command('query-cpus-fast')
+            got.append([(c['cpu-index'], c['props'], c['target']) for c in cpus])
+            assert all(c['thread-id'] > 0 for c in cpus)
+            q.close()
+        finally:
+            p.kill()
+            p.wait()
+    assert got[0] == got[1]
+    assert got[1][3][1] == {'socket-id': 1, 'core-id': 0, 'thread-id': 1}

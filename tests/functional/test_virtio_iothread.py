@@ -1,5 +1,6 @@
 """virtio-blk with iothread=ID on the riscv virt machine (virtio-mmio and
-virtio-pci): Linux reads an image the host wrote and writes data the host
+virtio-pci), and without (kicks through the main loop, or with ioeventfd=off
+inside the register write): Linux reads an image the host wrote and writes data the host
 sees; the requests really run in the iothread (its thread wakes up once per
 request, the main-loop disk beside it leaves it asleep); stop/cont, reset
 and quit with requests in flight; a wrong iothread id is a one-line error."""
@@ -47,13 +48,19 @@ def task_stat(pid, tid):
         return ctxt, f.read().strip()
 
 
-@pytest.mark.parametrize('dev,aio', [('virtio-blk-device', 'io_uring'),
-                                     ('virtio-blk-pci', 'threads')])
-def test_iothread_disk_reads_and_writes(machine, linux, tmp_path, dev, aio):
+@pytest.mark.parametrize('dev,aio,extra', [
+    ('virtio-blk-device', 'io_uring', ',iothread=io1'),
+    ('virtio-blk-pci', 'threads', ',iothread=io1'),
+    # No iothread: kicks go to the main loop (ioeventfd=on, the default) ...
+    ('virtio-blk-pci', 'io_uring', ''),
+    # ... or, with ioeventfd=off, are served inside the vCPU's register write.
+    ('virtio-blk-pci', 'io_uring', ',ioeventfd=off'),
+])
+def test_iothread_disk_reads_and_writes(machine, linux, tmp_path, dev, aio, extra):
     path, md5 = make_image(tmp_path, 'disk.img')
     m = boot(machine, linux, '-object', 'iothread,id=io1',
              '-drive', 'file=%s,format=raw,if=none,id=d0,aio=%s,cache=none' % (path, aio),
-             '-device', '%s,drive=d0,iothread=io1,serial=IOT-1' % dev)
+             '-device', '%s,drive=d0,id=blk0,serial=IOT-1%s' % (dev, extra))
     rc, out = sh(m, 'cat /sys/block/vda/serial; md5sum /dev/vda')
     assert rc == 0 and 'IOT-1' in out and md5 in out
     rc, _ = sh(m, "printf 'machina-iothread-write-0123456789' | "
@@ -67,6 +74,15 @@ def test_iothread_disk_reads_and_writes(machine, linux, tmp_path, dev, aio):
     rc, out = sh(m, 'blkbench -w -R -q 4 -n 512 -s 1 /dev/vda && '
                     'blkbench -q 4 /dev/vda')
     assert rc == 0 and out.count('BLKBENCH') == 2, out
+    # Which way the kicks came: eventfds (iothread, or the main loop with
+    # ioeventfd on), or register writes served in the vCPU (ioeventfd=off).
+    q = m.qmp()
+    kicks = {k: int(q.command('qom-get', path='/machine/peripheral/blk0', property='x-' + k))
+             for k in ('kicks-exit', 'kicks-ioeventfd')}
+    if 'ioeventfd=off' in extra:
+        assert kicks['kicks-exit'] > 100 and kicks['kicks-ioeventfd'] == 0, kicks
+    else:
+        assert kicks['kicks-ioeventfd'] > 100 and kicks['kicks-exit'] == 0, kicks
     poweroff(m)
 
 
@@ -159,3 +175,17 @@ def test_iothread_bad_id(tmp_path):
         assert p.returncode == 1, p.stderr
         lines = p.stderr.strip().splitlines()
         assert len(lines) == 1 and 'iothread' in lines[0] and msg in lines[0], p.stderr
+
+
+def test_iothread_in_use_cannot_be_deleted(machine, tmp_path):
+    path, _ = make_image(tmp_path, 'disk.img', mib=1)
+    machina_bin()
+    m = machine('riscv64', '-M', 'virt', '-bios', 'none', '-S', '-object', 'iothread,id=io1',
+                '-drive', 'file=%s,format=raw,if=none,id=d0,aio=io_uring' % path,
+                '-device', 'virtio-blk-pci,drive=d0,iothread=io1', qmp=True)
+    q = m.qmp()
+    r = q.cmd('object-del', {'id': 'io1'})
+    assert r['error']['desc'] == "object 'io1' is in use, can not be deleted"
+    assert [t['id'] for t in q.command('query-iothreads')] == ['io1']
+    q.command('quit')
+    assert m.wait(timeout=30) == 0

@@ -281,11 +281,15 @@ static uint64_t fp_value(void)
         0x43e0000000000000ULL, 0xc3e0000000000000ULL, 0x41e0000000000000ULL,
         0x41dfffffffc00000ULL, 0xc1e0000000200000ULL, 0x3fe0000000000000ULL,
         0x4330000000000001ULL,
+        /* unsigned limits: 2^32 - 1, 2^32 - 1/2, 2^32 - 1/4, 2^32, below 2^64, 2^64 */
+        0x41efffffffe00000ULL, 0x41effffffff00000ULL, 0x41effffffff80000ULL,
+        0x41f0000000000000ULL, 0x43efffffffffffffULL, 0x43f0000000000000ULL,
     };
     static const uint32_t spool[] = {
         0, 0x80000000, 0x3f800000, 0xbfc00000, 0x7f800000, 0xff800000, 0x7fc00000,
         0x7fa00000, 0xffc00001, 1, 0x007fffff, 0x00800000, 0x7f7fffff, 0x5f000000,
         0xdf000000, 0x4f000000, 0xcf000000, 0x3f000000, 0x4b000001,
+        0x4f7fffff, 0x4f800000, 0x5f7fffff, 0x5f800000,    /* unsigned limits */
     };
     switch (rn(8)) {
     case 0: case 1: return dpool[rn(ARRAY_SIZE(dpool))];

@@ -271,6 +271,7 @@ typedef struct FakeRoutes {
     uint64_t addr;
     uint32_t data;
     int live_fd;                    /* the attached irqfd, -1: none */
+    bool fail_update;               /* the controller refuses the next update */
 } FakeRoutes;
 
 static int fake_add(void *opaque, uint64_t addr, uint32_t data)
@@ -288,6 +289,10 @@ static int fake_update(void *opaque, int virq, uint64_t addr, uint32_t data)
     FakeRoutes *f = opaque;
 
     f->updates++;
+    if (f->fail_update) {
+        f->fail_update = false;
+        return -EINVAL;
+    }
     f->addr = addr;
     f->data = data;
     return 0;
@@ -368,10 +373,20 @@ UNIT_TEST(pci_msix_irqfd_route_follows_table_and_masks)
     cfg_wr(&t, d, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
     CHECK(msix_vector_irqfd_active(t.pd, 0));
     CHECK_EQ(f.adds, 1);                              /* one route all along */
+    /* A route the controller will not update must not fire stale: the
+     * irqfd detaches and the route goes; the next change tries afresh. */
+    f.fail_update = true;
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x63, a, NULL);
+    CHECK(!msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.releases, 1);
+    address_space_stl_le(&t.mmio_as, BAR1_ADDR + 8, 0x64, a, NULL);
+    CHECK(msix_vector_irqfd_active(t.pd, 0));
+    CHECK_EQ(f.adds, 2);
+    CHECK_EQ(f.data, 0x64);
     /* Withdrawn: detached and released. */
     CHECK(msix_vector_set_irqfd(t.pd, 0, -1));
     CHECK(!msix_vector_irqfd_active(t.pd, 0));
-    CHECK_EQ(f.releases, 1);
+    CHECK_EQ(f.releases, 2);
     CHECK_EQ(f.attaches, f.detaches);
     /* Without routes on the bus, no irqfd. */
     pci_bus_set_msi_ops(t.h->bus, NULL, NULL);

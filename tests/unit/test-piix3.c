@@ -14,6 +14,8 @@
 #define CFG(devfn, reg) (0x80000000u | ((devfn) << 8) | (reg))
 
 static int level[ISA_NUM_IRQS];
+/* The ISA lines live as long as the ISA bus that holds them: the program. */
+static qemu_irq *lines;
 
 static void isa_line(void *opaque, int n, int lvl)
 {
@@ -33,12 +35,12 @@ static PCIDevice *plug(PCIBus *bus, const char *addr)
 UNIT_TEST(piix3_routes_intx_through_pirqs)
 {
     Error *err = NULL;
-    qemu_irq *lines = qemu_allocate_irqs(isa_line, NULL, ISA_NUM_IRQS);
     DeviceState *host = qdev_new(TYPE_PC_PCI_HOST), *p3;
     PCPCIHostState *h;
     PCIBus *bus;
     PCIDevice *s2, *s3, *s6;
 
+    lines = qemu_allocate_irqs(isa_line, NULL, ISA_NUM_IRQS);
     isa_bus_set_irqs(lines, ISA_NUM_IRQS);
     CHECK(qdev_realize(host, NULL, &err));
     h = PC_PCI_HOST(host);
@@ -51,6 +53,8 @@ UNIT_TEST(piix3_routes_intx_through_pirqs)
     CHECK(err && strstr(error_get_pretty(err), "01.0"));
     error_free(err);
     err = NULL;
+    object_unref(OBJECT(p3));
+    p3 = qdev_new(TYPE_PIIX3);
     CHECK(object_property_parse(OBJECT(p3), "addr", "01.0", &err));
     CHECK(qdev_realize(p3, BUS(bus), &err));
     CHECK_EQ(pc_pci_config_read(h, CFG(PIIX3_DEVFN, 0), 4), 0x70008086);
@@ -97,4 +101,9 @@ UNIT_TEST(piix3_routes_intx_through_pirqs)
     /* Interrupt Disable in the function's command register lowers it. */
     pc_pci_config_write(h, CFG(s6->devfn, PCI_COMMAND), PCI_COMMAND_INTX_DISABLE, 2);
     CHECK_EQ(level[5], 0);
+    isa_bus_set_irqs(NULL, 0);
+    for (int i = 0; i < ISA_NUM_IRQS; i++) {
+        qemu_free_irq(lines[i]);
+    }
+    g_free(lines);
 }

@@ -616,6 +616,46 @@ UNIT_TEST(native_jump_cache_probe_hits_and_misses)
     tcg_runtime = saved;
 }
 
+/*
+ * "ld32 t, env, ofs; brcond t, 0, ne|eq" (every block's exit_request test)
+ * is one compare with memory: both outcomes, both conditions, and a field
+ * that a global cached in a register overlaps (must see its new value).
+ */
+static void build_env_test(void *opaque)
+{
+    int k = *(const int *)opaque;
+    TCGv t = tcg_temp_new();
+    TCGLabel *l = gen_new_label();
+
+    tcg_gen_insn_start(0x5000, 0);
+    if (k == 2) {
+        tcg_gen_movi(R[4], 1);                      /* r4 dirty in a register */
+    }
+    tcg_gen_ld32s(t, tcg_env, k == 2 ? offsetof(FakeEnv, r) + 4 * 8
+                                     : offsetof(FakeEnv, out) + 9 * 8);
+    tcg_gen_brcondi(k == 1 ? TCG_COND_EQ : TCG_COND_NE, t, 0, l);
+    tcg_gen_movi(R[0], 10);
+    tcg_gen_exit_tb(NULL, 0);
+    gen_set_label(l);
+    tcg_gen_movi(R[0], 20);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(native_env_field_test_fused_into_branch)
+{
+    for (int k = 0; k < 3; k++) {
+        for (uint64_t v = 0; v < 2; v++) {
+            FakeEnv env = {0};
+            bool taken;
+
+            env.out[9] = v ? 1 : 0xffffffff00000000ULL;   /* ld32: the low half decides */
+            run(build_env_test, &k, &env, true);
+            taken = k == 1 ? v == 0 : k == 2 ? true : v != 0;
+            CHECK_EQ(env.r[0], taken ? 20 : 10);
+        }
+    }
+}
+
 /* The code buffer is never writable and executable at once (W^X). */
 UNIT_TEST(native_code_buffer_is_w_xor_x)
 {

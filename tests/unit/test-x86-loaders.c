@@ -411,3 +411,78 @@ UNIT_TEST(mptable_lists_cpus_and_ioapic)
     CHECK_EQ(*(uint16_t *)((uint8_t *)blob_at(x, 0x400)->data + 0xe), 0x9f00);
     object_unref(OBJECT(x));
 }
+
+/* The PCI INTx entries of pc's MP table (bus 1 "PCI"): slot << 2 | pin lands
+ * on the IOAPIC pin of the ISA IRQ its PIIX3 PIRQ is routed to. */
+static unsigned mp_pci_entries(const uint8_t *cfg, uint8_t pins[32][4], uint16_t *flags)
+{
+    unsigned n = 0, count = *(const uint16_t *)(cfg + 34);
+    const uint8_t *e = cfg + 44;
+
+    for (unsigned i = 0; i < count; i++) {
+        if (e[0] == 0) {
+            e += 20;
+            continue;
+        }
+        if (e[0] == 3 && e[4] == 1) {
+            pins[e[5] >> 2][e[5] & 3] = e[7];
+            *flags = *(const uint16_t *)(e + 2);
+            n++;
+        }
+        e += 8;
+    }
+    return n;
+}
+
+UNIT_TEST(mptable_pci_intx_entries)
+{
+    for (unsigned ncpu = 1; ncpu <= 128; ncpu += 127) {
+        X86MachineState *x = machine_new(64 * MiB);
+        MachineState *ms = MACHINE(x);
+        X86CPU *cpus = g_new0(X86CPU, ncpu);
+        uint8_t pins[32][4] = { { 0 } };
+        uint16_t flags = 0;
+        const uint8_t *cfg;
+        unsigned n;
+
+        ms->smp.cpus = ncpu;
+        x->cpus = g_new(X86CPU *, ncpu);
+        for (unsigned i = 0; i < ncpu; i++) {
+            cpus[i].apic_id = i;
+            x->cpus[i] = &cpus[i];
+        }
+        x->pci_intx_routed = true;
+        x86_mptable_build(x, 0x9f000, 0x1000);
+        cfg = blob_at(x, 0x9f000)->data;
+        CHECK_EQ(sum8(cfg, *(uint16_t *)(cfg + 4)), 0);
+        /* The table stays below the floating pointer in the last KiB. */
+        CHECK(*(uint16_t *)(cfg + 4) <= 0xc00);
+        n = mp_pci_entries(cfg, pins, &flags);
+        /* 1 CPU: slots 2-31, four pins each; 128 CPUs: as many as fit. */
+        if (ncpu == 1) {
+            CHECK_EQ(n, 120);
+        } else {
+            CHECK(n > 0 && n < 120 && n % 4 == 0);
+        }
+        CHECK_EQ(flags, 0x0d);                 /* level, active high */
+        CHECK_EQ(pins[2][0], 10);              /* INTA# of slot 2: PIRQB -> 10 */
+        CHECK_EQ(pins[2][1], 11);              /* INTB#: PIRQC -> 11 */
+        CHECK_EQ(pins[3][0], 11);              /* PIRQC */
+        CHECK_EQ(pins[4][0], 11);              /* PIRQD */
+        CHECK_EQ(pins[5][0], 10);              /* PIRQA */
+        /* A "PCI   " bus entry with id 1 next to ISA's 0. */
+        {
+            const uint8_t *e = cfg + 44 + 20 * ncpu;
+
+            CHECK_EQ(e[0], 1);
+            CHECK(!memcmp(e + 2, "ISA   ", 6));
+            CHECK_EQ(e[8], 1);
+            CHECK_EQ(e[9], 1);
+            CHECK(!memcmp(e + 10, "PCI   ", 6));
+        }
+        g_free(x->cpus);
+        x->cpus = NULL;
+        g_free(cpus);
+        object_unref(OBJECT(x));
+    }
+}

@@ -19,7 +19,8 @@
  *   ring3  a prime count in user mode, result by a UD2 "system call"
  *   reset  (cmdline "reset") i8042 reset; CMOS byte 0x7e tells the boots apart
  * With "bench", a longer ring-3 prime count is timed (bench/kvm-ring3.sh).
- * With "ticker" on the command line it then prints "tick N" at 10 Hz forever.
+ * With "ticker" on the command line it then prints "tick N" at 10 Hz forever;
+ * with "hotplug" it serves ACPI PCI hotplug events instead (hotplug.c).
  * Ends with "ALL TESTS PASSED" and isa-debug-exit 0 (exit status 1), or
  * "TESTS FAILED" and isa-debug-exit 1 (status 3).
  */
@@ -44,6 +45,7 @@ extern void isr_0(void), isr_3(void), isr_6(void), isr_8(void), isr_13(void),
     isr_0x60(void), isr_0x61(void), isr_0x62(void), isr_0x63(void), isr_0x64(void),
     isr_0x65(void);
 void enter_user(void (*fn)(void), void *stack);
+void hotplug_main(void);
 
 struct frame {
     uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
@@ -584,6 +586,9 @@ void kmain(void)
     }
     if (has_arg("ticker")) {
         ticker();
+    }
+    if (has_arg("hotplug")) {
+        hotplug_main();
     }
     if (has_arg("hold")) {
         /* Stay up (interrupts off) so the host can look at device state. */

@@ -9,6 +9,11 @@
  *   virtio        run these checks (after the others)
  *   virtio-intx   on PCI, leave MSI-X off and take INTx through the PIIX3
  *                 PIRQ the MP table names for the slot
+ *   virtio-acpi   find microvm's transports in the ACPI DSDT ("LNRO0005"
+ *                 devices, as a kernel without VIRTIO_MMIO_CMDLINE_DEVICES
+ *                 does) instead of the command line
+ *   virtio-bench  then time 200 interrupt-driven virtio-rng requests
+ *                 (bench/kvm-virtio.sh): a kick and an interrupt each
  *
  * Checks printed:
  *   virtio-blk-rw    write a pattern to sector 1, read it back
@@ -384,6 +389,21 @@ static void test_rng(struct vdev *d)
     check("virtio-rng", n > 1 && same < (unsigned)n - 1, NULL);
 }
 
+/* One request = one kick + one interrupt: the round trip the fast paths
+ * (ioeventfd, irqfd) shorten.  TSC cycles, for bench/kvm-virtio.sh. */
+static void bench_rng(struct vdev *d)
+{
+    struct vring_desc c = { (uint64_t)rng_buf, 8, VRING_DESC_F_WRITE, 0 };
+    unsigned n = 200, done = 0;
+    uint64_t t0 = rdtsc();
+
+    while (done < n && vq_run(d, &c, 1, 1) > 0) {
+        done++;
+    }
+    kprintf("virtio-bench: %s requests=%u cycles_per_request=%lu\n", d->pci ? "pci" : "mmio",
+            done, (rdtsc() - t0) / (done ? done : 1));
+}
+
 /* --------------------------------------------------------- MSI-X */
 
 static void msix_entry(struct vdev *d, unsigned v, unsigned vector, int masked)
@@ -641,6 +661,90 @@ static int mmio_from_cmdline(unsigned k, uint64_t *base, unsigned *gsi)
     return 0;
 }
 
+/* ---------------------------------------------------------- ACPI */
+
+static int acpi_sum_ok(const uint8_t *p, unsigned n)
+{
+    uint8_t sum = 0;
+
+    while (n--) {
+        sum += *p++;
+    }
+    return sum == 0;
+}
+
+/* RSDP in the BIOS area (ACPI 6.4 §5.2.5.1), then the XSDT's FADT, DSDT. */
+static const uint8_t *acpi_dsdt(unsigned *len)
+{
+    const uint8_t *rsdp = 0, *xsdt, *t;
+
+    for (uint64_t a = 0xe0000; a < 0x100000 && !rsdp; a += 16) {
+        const uint8_t *p = (const uint8_t *)a;
+
+        if (*(const uint64_t *)p == 0x2052545020445352ull && acpi_sum_ok(p, 20)) {
+            rsdp = p;                       /* "RSD PTR " */
+        }
+    }
+    if (!rsdp || rsdp[15] < 2 || !acpi_sum_ok(rsdp, 36)) {
+        return 0;
+    }
+    xsdt = (const uint8_t *)*(const uint64_t *)(rsdp + 24);
+    if (!acpi_sum_ok(xsdt, *(const uint32_t *)(xsdt + 4))) {
+        return 0;
+    }
+    for (unsigned off = 36; off < *(const uint32_t *)(xsdt + 4); off += 8) {
+        t = (const uint8_t *)*(const uint64_t *)(xsdt + off);
+        if (*(const uint32_t *)t == 0x50434146u) {        /* "FACP" */
+            const uint8_t *d = (const uint8_t *)*(const uint64_t *)(t + 140);
+
+            if (!(*(const uint32_t *)(t + 112) & (1u << 20)) ||
+                *(const uint32_t *)d != 0x54445344u ||      /* "DSDT" */
+                !acpi_sum_ok(d, *(const uint32_t *)(d + 4))) {
+                return 0;
+            }
+            *len = *(const uint32_t *)(d + 4);
+            return d;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The k-th "LNRO0005" device's registers and GSI: not an AML interpreter,
+ * a scan for the _HID string and the Memory32Fixed (0x86) and Extended
+ * Interrupt (0x89) descriptors of the _CRS buffer that follows it.
+ */
+static int mmio_from_acpi(unsigned k, uint64_t *base, unsigned *gsi)
+{
+    unsigned len = 0, found = 0;
+    const uint8_t *d = acpi_dsdt(&len);
+
+    for (unsigned i = 36; d && i + 8 < len; i++) {
+        const uint8_t *p = d + i;
+        int have = 0;
+
+        if (p[0] != 'L' || p[1] != 'N' || p[2] != 'R' || p[3] != 'O' || p[4] != '0' ||
+            p[5] != '0' || p[6] != '0' || p[7] != '5' || found++ != k) {
+            continue;
+        }
+        for (unsigned j = i + 8; j + 9 <= len && have != 3; j++) {
+            if (j + 12 <= len && d[j] == 0x86 && d[j + 1] == 0x09 && d[j + 2] == 0 &&
+                !(have & 1)) {
+                *base = *(const uint32_t *)(d + j + 4);
+                have |= 1;
+                j += 11;
+            } else if (d[j] == 0x89 && d[j + 1] == 0x06 && d[j + 2] == 0 && d[j + 4] == 1 &&
+                       !(have & 2)) {
+                *gsi = *(const uint32_t *)(d + j + 5);
+                have |= 2;
+                j += 8;
+            }
+        }
+        return have == 3;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------- main */
 
 static void add_device(unsigned id, struct vdev *proto)
@@ -657,11 +761,12 @@ void virtio_tests(void)
 {
     int use_msix = !has_arg("virtio-intx");
     unsigned irqs_expected = 0, irqs = 0;
-    uint64_t base;
-    unsigned gsi;
+    uint64_t base = 0;
+    unsigned gsi = 0;
 
-    /* microvm: the transports the command line announces. */
-    for (unsigned k = 0; ndevs < 2 && mmio_from_cmdline(k, &base, &gsi); k++) {
+    /* microvm: the transports the command line (or ACPI) announces. */
+    for (unsigned k = 0; ndevs < 2 && (has_arg("virtio-acpi") ? mmio_from_acpi(k, &base, &gsi)
+                                       : mmio_from_cmdline(k, &base, &gsi)); k++) {
         unsigned id = mmio_read(base + MMIO_DEVICE_ID);
         struct vdev p = { .base = base, .line = gsi };
 
@@ -670,7 +775,8 @@ void virtio_tests(void)
             continue;
         }
         add_device(id, &p);
-        kprintf("%s: virtio-mmio at %lx, gsi %u\n", devs[ndevs].name, base, gsi);
+        kprintf("%s: virtio-mmio at %lx, gsi %u (from %s)\n", devs[ndevs].name, base, gsi,
+                has_arg("virtio-acpi") ? "ACPI" : "the command line");
         line_route(gsi, 0);
         ndevs++;
     }
@@ -713,6 +819,10 @@ void virtio_tests(void)
         }
         if (d->msix && d->name[7] == 'r') {
             test_msix_mask(d);
+        }
+        if (d->name[7] == 'r' && has_arg("virtio-bench")) {
+            bench_rng(d);
+            d->requests = d->irqs;          /* counted apart from the checks */
         }
         irqs_expected += d->requests;
         irqs += d->irqs;
