@@ -195,6 +195,38 @@ def test_socket_netdev_links_two_machines(machine, linux, mode):
     poweroff(b)
 
 
+def test_socket_interoperates_with_qemu(machine, linux):
+    """QEMU's framing on the wire: Machina listens, qemu-system-riscv64 connects."""
+    qemu = shutil.which('qemu-system-riscv64')
+    if not qemu:
+        pytest.skip('needs qemu-system-riscv64 as the peer')
+    port = free_port()
+    a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
+              '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:01')
+    b = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-global', 'virtio-mmio.force-legacy=false',
+                '-netdev', 'socket,id=s,connect=127.0.0.1:%d' % port,
+                '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:02',
+                binary_path=qemu)
+    b.wait_for('MACHINA-INIT-READY', timeout=600)
+    b.wait_for('machina:/# ', timeout=60)
+    for m, ip in ((a, '192.168.8.1'), (b, '192.168.8.2')):
+        st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % ip)
+        assert st == 0, out
+    a.send('nc -l -p 7000 < /dev/null > /tmp/in &\n')
+    sh(a, 'sleep 1; true')
+    st, out = sh(b, 'dd if=/dev/urandom of=/tmp/out bs=1k count=100 2>/dev/null; '
+                    'md5sum /tmp/out; nc 192.168.8.1 7000 < /tmp/out', timeout=300)
+    assert st == 0, out
+    md5 = re.search(r'([0-9a-f]{32})', out).group(1)
+    st, out = sh(a, 'wait; md5sum /tmp/in', timeout=300)
+    assert md5 in out
+    st, out = sh(a, 'ping -c 2 192.168.8.2')
+    assert st == 0 and '2 packets received' in out
+    poweroff(a)
+
+
 def tap_skip_reason():
     if not os.path.exists('/dev/net/tun'):
         return 'needs /dev/net/tun'
