@@ -237,13 +237,19 @@ def tap_skip_reason():
     return None
 
 
-def test_tap_host_and_guest_talk(machine, linux):
+def test_tap_host_and_guest_talk(machine, linux, tmp_path):
     reason = tap_skip_reason()
     if reason:
         pytest.skip(reason)
     ifname = 'mtap%d' % (os.getpid() % 100000)
+    # The downscript runs at exit with the interface name.
+    marker = os.path.join(str(tmp_path), 'down')
+    down = os.path.join(str(tmp_path), 'down.sh')
+    with open(down, 'w') as f:
+        f.write('#!/bin/sh\necho "$1" > %s\n' % marker)
+    os.chmod(down, 0o755)
     m = shell(machine, linux, '-netdev',
-              'tap,id=t0,ifname=%s,script=no,downscript=no' % ifname,
+              'tap,id=t0,ifname=%s,script=no,downscript=%s' % (ifname, down),
               '-device', 'virtio-net-pci,netdev=t0')
     subnet = 10 + os.getpid() % 200
     host_ip, guest_ip = '192.168.%d.1' % subnet, '192.168.%d.2' % subnet
@@ -271,6 +277,8 @@ def test_tap_host_and_guest_talk(machine, linux):
     srv.close()
     assert got.startswith(b'Linux version')
     poweroff(m)
+    with open(marker) as f:
+        assert f.read().strip() == ifname
 
 
 def test_info_network_and_set_link(machine, linux):
