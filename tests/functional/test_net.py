@@ -117,6 +117,28 @@ def test_user_dhcp_and_wget(machine, linux, http_server, model):
     poweroff(m)
 
 
+@pytest.mark.parametrize('restrict', ['on', 'off'])
+def test_user_net_and_restrict(machine, linux, http_server, restrict):
+    port, md5 = http_server
+    m = shell(machine, linux, '-netdev', 'user,id=n0,net=10.9.0.0/24,restrict=' + restrict,
+              '-device', 'virtio-net-device,netdev=n0')
+    # DHCP still answers in a restricted network, from the net= range.
+    st, out = sh(m, 'ifconfig eth0 up && udhcpc -i eth0 -n -q -t 5 -s /bin/true 2>&1')
+    assert st == 0, out
+    assert 'lease of 10.9.0.15 obtained' in out
+    st, out = sh(m, 'ifconfig eth0 10.9.0.15 netmask 255.255.255.0 up && '
+                    'route add default gw 10.9.0.2')
+    assert st == 0, out
+    # restrict=on: nothing leaves for the host; off: the host answers.
+    st, out = sh(m, 'wget -q -T 3 -O /tmp/f http://10.9.0.2:%d/data && md5sum /tmp/f'
+                 % port, timeout=120)
+    if restrict == 'on':
+        assert st != 0
+    else:
+        assert st == 0 and md5 in out, out
+    poweroff(m)
+
+
 def test_hostfwd_tcp_both_ways(machine, linux):
     hport = free_port()
     m = shell(machine, linux, '-nic',
