@@ -72,6 +72,7 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    int64_t epi_pos;        /* the block's one copy of the epilogue, -1: none yet */
     /* A ld32 from env folded into the next brcond (fuse_env_test): the
      * temp it would have defined (-1: none) and the field's offset. */
     int fused_temp;

@@ -268,9 +268,26 @@ void nat_forget_all(Gen *g)
 
 /* ---- pieces of code ---- */
 
+/*
+ * Leave generated code with RAX as the result.  The block's first exit
+ * carries the epilogue; later ones jump back to it (exits are cold once
+ * chained, and a boot writes ~30k blocks: the bytes count).
+ */
 void nat_emit_epilogue(Gen *g)
 {
     X86Emit *e = &g->e;
+
+    if (g->epi_pos >= 0) {
+        int64_t d = g->epi_pos - (int64_t)(e->pos + 2);
+        if (fits_i8(d)) {
+            x_b(e, 0xeb);                   /* jmp rel8 */
+            x_b(e, (uint8_t)d);
+        } else {
+            x_bind(e, x_jmp32(e), (size_t)g->epi_pos);
+        }
+        return;
+    }
+    g->epi_pos = (int64_t)e->pos;
 
     x_arith_ri(e, ARITH_ADD, RSP, NATIVE_FRAME_BYTES + 8);
     x_pop(e, R15);
