@@ -561,8 +561,14 @@ static void virtio_blk_drained_end(void *opaque)
     }
     s->quiesced = false;
     for (unsigned i = 0; i < s->conf.num_queues; i++) {
-        /* In the iothread's case, this forwards the kick to its loop. */
-        virtio_queue_notify(vdev, i);
+        if (virtio_queue_host_notifier_fd(vdev, i) >= 0) {
+            /* The handler runs where kicks run: the iothread or main loop. */
+            virtio_queue_kick_host_notifier(vdev, i);
+        } else if (!s->loop) {
+            /* Kicks served in the register write (ioeventfd=off): here. */
+            virtio_blk_handle_output(vdev, virtio_get_queue(vdev, i));
+        }
+        /* An iothread's queue without a notifier is not ready: nothing queued. */
     }
 }
 

@@ -129,6 +129,7 @@ int nat_alloc_reg(Gen *g);
 int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
+bool nat_dest_in_place(Gen *g, unsigned d, unsigned a, int ra);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
 int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);

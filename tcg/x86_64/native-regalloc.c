@@ -207,13 +207,19 @@ int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra)
     return nat_alloc_reg(g);
 }
 
-/* A register for d = f(a, ...) computed in place: a's own when a dies here. */
-int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra)
+/* May d = f(a, ...) be computed in a's register ra (d is a, or a dies here)? */
+bool nat_dest_in_place(Gen *g, unsigned d, unsigned a, int ra)
 {
     int64_t v;
 
-    if (ra != RBP && (a == d || ((nat_is_tb(g, a) || nat_is_const(g, a, &v)) &&
-                                 g->last_use[a] <= g->cur))) {
+    return ra != RBP && (a == d || ((nat_is_tb(g, a) || nat_is_const(g, a, &v)) &&
+                                    g->last_use[a] <= g->cur));
+}
+
+/* A register for d = f(a, ...) computed in place: a's own when a dies here. */
+int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra)
+{
+    if (nat_dest_in_place(g, d, a, ra)) {
         return ra;
     }
     {
