@@ -24,6 +24,15 @@ void monitor_register_virt_to_phys(MonitorVirtToPhys *fn)
     virt_to_phys = fn;
 }
 
+bool monitor_virt_to_phys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp)
+{
+    if (!virt_to_phys) {
+        error_setg(errp, "this target cannot translate virtual addresses");
+        return false;
+    }
+    return virt_to_phys(cpu, va, pa, errp);
+}
+
 void monitor_register_get_reg(MonitorGetReg *fn)
 {
     get_reg = fn;

@@ -187,6 +187,8 @@ long monitor_thread_id(const char *name);
 typedef struct CPUState CPUState;
 typedef bool MonitorVirtToPhys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp);
 void monitor_register_virt_to_phys(MonitorVirtToPhys *fn);
+/* The registered hook (the gdbstub's memory access uses it too). */
+bool monitor_virt_to_phys(CPUState *cpu, uint64_t va, uint64_t *pa, Error **errp);
 /* Guest memory for the monitor: physical, or virtual as cpu sees it. */
 bool monitor_read_memory(CPUState *cpu, bool is_phys, uint64_t addr, uint8_t *buf,
                          size_t len, Error **errp);

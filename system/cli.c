@@ -12,7 +12,7 @@ typedef enum CliIndex {
     CLI_MACHINE, CLI_MEM, CLI_SMP, CLI_CPU, CLI_ACCEL, CLI_ENABLE_KVM,
     CLI_KERNEL, CLI_INITRD, CLI_APPEND, CLI_BIOS, CLI_DTB, CLI_CHARDEV,
     CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
-    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_NO_REBOOT,
+    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_PAUSED, CLI_GDB, CLI_GDB_DEFAULT, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
     CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
     CLI_NETDEV, CLI_NIC, CLI_NET,
@@ -75,6 +75,9 @@ static const CliOption cli_options[] = {
     { "d", true, CLI_LOG, "ITEM[,...]", "debug log items (-d help lists them)" },
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
+    { "gdb", true, CLI_GDB, "DEV", "gdbstub on DEV (tcp::PORT, tcp:HOST:PORT, unix:PATH, "
+      "chardev:ID, none)" },
+    { "s", false, CLI_GDB_DEFAULT, NULL, "shorthand for -gdb tcp::1234" },
     { "no-reboot", false, CLI_NO_REBOOT, NULL, "exit instead of rebooting" },
     { "no-shutdown", false, CLI_NO_SHUTDOWN, NULL,
       "stop (not exit) when the guest powers off" },
@@ -153,6 +156,7 @@ void cli_config_free(CliConfig *cfg)
     cli_arg_free(cfg->smp);
     cli_arg_free(cfg->cpu);
     cli_arg_free(cfg->log_items);
+    cli_arg_free(cfg->gdb);
     g_free(cfg->help_arg);
     g_free(cfg->kernel);
     g_free(cfg->initrd);
@@ -471,6 +475,12 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         return true;
     case CLI_PAUSED:
         cfg->start_paused = true;
+        return true;
+    case CLI_GDB:
+        set_arg(&cfg->gdb, cli_arg_new(o, value));
+        return true;
+    case CLI_GDB_DEFAULT:
+        set_arg(&cfg->gdb, cli_arg_new(cli_find("gdb"), "tcp::1234"));
         return true;
     case CLI_NO_REBOOT:
         cfg->no_reboot = true;

@@ -29,6 +29,7 @@ static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_RUNNING] = "running",
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
+    [RUN_STATE_DEBUG] = "debug",
 };
 
 RunState runstate_get(void)

@@ -3,6 +3,7 @@
  *
  *   prelaunch --vm_start--> running <--vm_stop/vm_start--> paused
  *                               \--guest poweroff with -no-shutdown--> shutdown
+ *                               \--gdbstub stop (breakpoint, step, Ctrl-C)--> debug
  *
  * vm_stop/vm_start stop and restart the virtual clock and the vCPUs; they
  * are what QMP "stop"/"cont" will call.  Everything here runs in the main
@@ -19,6 +20,7 @@ typedef enum RunState {
     RUN_STATE_RUNNING,
     RUN_STATE_PAUSED,          /* stopped by the user (stop, -S then cont) */
     RUN_STATE_SHUTDOWN,        /* guest powered off and -no-shutdown */
+    RUN_STATE_DEBUG,           /* stopped by the gdbstub (breakpoint, step, Ctrl-C) */
     RUN_STATE__MAX
 } RunState;
 
@@ -28,7 +30,7 @@ const char *runstate_name(RunState state);      /* QMP names: "running", ... */
 
 /* Start (or continue) the VM: virtual clock on, vCPUs resumed.  No-op if running. */
 void vm_start(void);
-/* Stop the VM into state (PAUSED or SHUTDOWN): vCPUs parked, clock stopped. */
+/* Stop the VM into state (PAUSED, SHUTDOWN or DEBUG): vCPUs parked, clock stopped. */
 void vm_stop(RunState state);
 
 /* How the main loop treats guest power-off and reset requests. */

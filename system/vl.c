@@ -16,6 +16,7 @@
 #include "accel/accel.h"
 #include "accel/tcg/cpu.h"
 #include "chardev/char.h"
+#include "gdbstub/gdbstub.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev.h"
 #include "monitor/monitor.h"
@@ -832,6 +833,36 @@ static int machina_exit(int status)
     return status;
 }
 
+/* What the gdbstub may do to the run state (see gdbstub.h). */
+static void gdb_vm_stop(void)
+{
+    RunState st = runstate_get();
+
+    /* A powered-off guest kept by -no-shutdown stays "shutdown". */
+    if (st != RUN_STATE_SHUTDOWN) {
+        vm_stop(RUN_STATE_DEBUG);
+    }
+}
+
+static void gdb_vm_cont(void)
+{
+    if (runstate_get() != RUN_STATE_SHUTDOWN) {
+        vm_start();
+    }
+}
+
+static void gdb_vm_quit(void)
+{
+    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
+}
+
+static const GdbVMOps gdb_vm_ops = {
+    .stop = gdb_vm_stop,
+    .cont = gdb_vm_cont,
+    .is_running = runstate_is_running,
+    .quit = gdb_vm_quit,
+};
+
 int machina_main(int argc, char **argv)
 {
     CliConfig *cfg = cli_config_new();
@@ -883,6 +914,10 @@ int machina_main(int argc, char **argv)
         goto fail;
     }
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (cfg->gdb && !gdbserver_start(cfg->gdb->value, &gdb_vm_ops, &err)) {
+        cli_error_prepend(&err, cfg->gdb);
+        goto fail;
+    }
     if (!cfg->start_paused) {
         vm_start();
     }

@@ -94,6 +94,11 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
     /* The CPU's own state only: no BQL (see TCGCPUOps). */
     cpu->tcg_ops->do_interrupt(cpu);
     cpu->exception_index = EXCP_NONE;
+    if (unlikely(cpu->singlestep_enabled)) {
+        /* A step that trapped stops at the first instruction of the handler. */
+        *ret = EXCP_DEBUG;
+        return true;
+    }
     return false;
 }
 
@@ -201,6 +206,11 @@ static int cpu_exec_loop(CPUState *cpu)
                 tb_add_jump(last_tb, tb_exit, tb);
             }
             cpu_exec_tb(cpu, tb, &last_tb, &tb_exit);
+            if (unlikely(cpu->singlestep_enabled)) {
+                /* One instruction done (CF_SINGLE_STEP blocks never chain). */
+                cpu->exception_index = EXCP_DEBUG;
+                break;
+            }
         }
     }
     return ret;
@@ -235,4 +245,71 @@ int cpu_exec(CPUState *cpu)
     ret = cpu_exec_loop(cpu);
     current_cpu = NULL;
     return ret;
+}
+
+/* ------------------------------------------------------------ debug */
+
+static GArray *breakpoints;         /* vaddr; changed only with the vCPUs paused */
+static void (*debug_handler)(CPUState *cpu);
+
+bool cpu_breakpoint_test(vaddr pc)
+{
+    if (!breakpoints) {
+        return false;
+    }
+    for (guint i = 0; i < breakpoints->len; i++) {
+        if (g_array_index(breakpoints, vaddr, i) == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cpu_breakpoint_insert(vaddr pc)
+{
+    if (cpu_breakpoint_test(pc)) {
+        return false;
+    }
+    if (!breakpoints) {
+        breakpoints = g_array_new(false, false, sizeof(vaddr));
+    }
+    g_array_append_val(breakpoints, pc);
+    /* Blocks translated before may run past pc: translate them again. */
+    tb_flush(NULL);
+    return true;
+}
+
+bool cpu_breakpoint_remove(vaddr pc)
+{
+    if (!breakpoints) {
+        return false;
+    }
+    for (guint i = 0; i < breakpoints->len; i++) {
+        if (g_array_index(breakpoints, vaddr, i) == pc) {
+            g_array_remove_index_fast(breakpoints, i);
+            tb_flush(NULL);
+            return true;
+        }
+    }
+    return false;
+}
+
+void cpu_breakpoint_remove_all(void)
+{
+    if (breakpoints && breakpoints->len) {
+        g_array_set_size(breakpoints, 0);
+        tb_flush(NULL);
+    }
+}
+
+void cpu_set_debug_handler(void (*fn)(CPUState *cpu))
+{
+    debug_handler = fn;
+}
+
+void cpu_handle_debug_exit(CPUState *cpu)
+{
+    if (debug_handler) {
+        debug_handler(cpu);
+    }
 }

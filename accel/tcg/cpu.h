@@ -287,6 +287,25 @@ void probe_write(CPUState *cpu, vaddr addr, int size, int mmu_idx, uintptr_t ra)
 uint32_t cpu_ldl_code(CPUState *cpu, vaddr addr);
 uint16_t cpu_lduw_code(CPUState *cpu, vaddr addr);
 
+/*
+ * Debug breakpoints (the gdbstub's Z0/Z1), shared by all CPUs.  The
+ * translator ends a block before a breakpoint pc and translates a block
+ * that starts at one as "raise EXCP_DEBUG" (unless single-stepping, which
+ * executes the instruction).  Insert and remove only while the vCPUs are
+ * paused: they flush the translations so that no block spans a change.
+ */
+bool cpu_breakpoint_insert(vaddr pc);      /* false: already there */
+bool cpu_breakpoint_remove(vaddr pc);      /* false: none there */
+void cpu_breakpoint_remove_all(void);
+bool cpu_breakpoint_test(vaddr pc);
+/*
+ * Who handles a CPU that left cpu_exec with EXCP_DEBUG.  The vCPU thread
+ * calls fn with the BQL held after parking every CPU; fn must not block
+ * (the gdbstub schedules a bottom half that stops the VM).
+ */
+void cpu_set_debug_handler(void (*fn)(CPUState *cpu));
+void cpu_handle_debug_exit(CPUState *cpu);
+
 /* Invalidate translated code. */
 void tb_flush(CPUState *cpu);                              /* everything */
 void tb_invalidate_phys_range(ram_addr_t start, ram_addr_t end);

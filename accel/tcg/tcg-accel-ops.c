@@ -172,8 +172,13 @@ static void *rr_cpu_thread_fn(void *arg)
             rr_current_cpu = NULL;
             ran = true;
             if (r == EXCP_DEBUG) {
-                /* The gdbstub (a later issue) takes over: park this CPU. */
-                cpu->stopped = true;
+                /* All-stop debugging: every CPU parks, the gdbstub takes over. */
+                CPUState *c;
+                CPU_FOREACH(c) {
+                    c->stopped = true;
+                }
+                cpu_handle_debug_exit(cpu);
+                break;
             }
             if (any_stop_requested()) {
                 break;

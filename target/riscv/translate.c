@@ -222,6 +222,19 @@ void riscv_translate_code(CPUState *cs, TranslationBlock *tb, int max_insns)
 
     for (;;) {
         ctx.pc = ctx.pc_next;
+        if (!(tb->cflags & CF_SINGLE_STEP) && cpu_breakpoint_test(ctx.pc)) {
+            if (count > 0) {
+                /* A block ends before a debug breakpoint ... */
+                ctx.is_jmp = DISAS_TOO_MANY;
+                break;
+            }
+            /* ... and the block at one stops for the debugger (gdbstub). */
+            tcg_gen_insn_start(ctx.pc, 0);
+            count++;
+            gen_exception(&ctx, EXCP_DEBUG);
+            ctx.pc_next = ctx.pc + 2;   /* tb->size: cover the breakpoint pc */
+            break;
+        }
         tcg_gen_insn_start(ctx.pc, 0);
         count++;
         translate_one(&ctx, cs);

@@ -1,0 +1,168 @@
+/*
+ * The gdbstub's view of a riscv64 hart: register numbers and the target
+ * description gdb reads with qXfer:features:read (GDB manual, "RISC-V
+ * Features": org.gnu.gdb.riscv.cpu with x0..x31 and pc, org.gnu.gdb.riscv.fpu
+ * with f0..f31, fflags, frm, fcsr).
+ *
+ * Numbers: 0..31 x0..x31, 32 pc (the 'g' packet), 33..64 f0..f31,
+ * 65 fflags, 66 frm, 67 fcsr.  All little-endian (RV64 is LE).
+ */
+#include "core/osdep.h"
+#include "core/object.h"
+#include "accel/tcg/cpu.h"
+#include "target/riscv/cpu.h"
+#include "gdbstub/gdbstub.h"
+
+#define REG_PC 32
+#define REG_F0 33
+#define REG_FFLAGS 65
+#define REG_FRM 66
+#define REG_FCSR 67
+#define NUM_REGS 68
+
+static const char *const xreg_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0", "a1", "a2",
+    "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+    "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static const char *const freg_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+static char *target_xml;
+
+static const char *riscv_gdb_xml(const char *annex)
+{
+    if (strcmp(annex, "target.xml") != 0) {
+        return NULL;
+    }
+    if (!target_xml) {
+        GString *x = g_string_new("<?xml version=\"1.0\"?>\n"
+                                  "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+                                  "<target>\n<architecture>riscv:rv64</architecture>\n"
+                                  "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
+
+        for (int i = 0; i < 32; i++) {
+            g_string_append_printf(x, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%d\" "
+                                   "type=\"%s\"/>\n", xreg_names[i], i,
+                                   i == 1 ? "code_ptr" : i == 2 || i == 8 ? "data_ptr"
+                                   : "int");
+        }
+        g_string_append_printf(x, "<reg name=\"pc\" bitsize=\"64\" regnum=\"%d\" "
+                               "type=\"code_ptr\"/>\n</feature>\n", REG_PC);
+        g_string_append(x, "<feature name=\"org.gnu.gdb.riscv.fpu\">\n"
+                        "<union id=\"riscv_double\"><field name=\"float\" type=\"ieee_single\"/>"
+                        "<field name=\"double\" type=\"ieee_double\"/></union>\n");
+        for (int i = 0; i < 32; i++) {
+            g_string_append_printf(x, "<reg name=\"%s\" bitsize=\"64\" regnum=\"%d\" "
+                                   "type=\"riscv_double\"/>\n", freg_names[i], REG_F0 + i);
+        }
+        g_string_append_printf(x, "<reg name=\"fflags\" bitsize=\"32\" regnum=\"%d\" "
+                               "type=\"int\"/>\n<reg name=\"frm\" bitsize=\"32\" "
+                               "regnum=\"%d\" type=\"int\"/>\n<reg name=\"fcsr\" "
+                               "bitsize=\"32\" regnum=\"%d\" type=\"int\"/>\n"
+                               "</feature>\n</target>\n", REG_FFLAGS, REG_FRM, REG_FCSR);
+        target_xml = g_string_free(x, false);
+    }
+    return target_xml;
+}
+
+static size_t riscv_gdb_register_size(int n)
+{
+    if (n < 0 || n >= NUM_REGS) {
+        return 0;
+    }
+    return n >= REG_FFLAGS ? 4 : 8;
+}
+
+static void put_le(GByteArray *buf, uint64_t v, size_t size)
+{
+    for (size_t i = 0; i < size; i++) {
+        uint8_t b = (uint8_t)(v >> (8 * i));
+        g_byte_array_append(buf, &b, 1);
+    }
+}
+
+static uint64_t get_le(const uint8_t *buf, size_t size)
+{
+    uint64_t v = 0;
+
+    for (size_t i = 0; i < size; i++) {
+        v |= (uint64_t)buf[i] << (8 * i);
+    }
+    return v;
+}
+
+static bool riscv_gdb_read_register(CPUState *cs, GByteArray *buf, int n)
+{
+    CPURISCVState *env = cs->env_ptr;
+    size_t size = riscv_gdb_register_size(n);
+    uint64_t v;
+
+    if (!size) {
+        return false;
+    }
+    if (n < 32) {
+        v = n ? env->gpr[n] : 0;
+    } else if (n == REG_PC) {
+        v = env->pc;
+    } else if (n < REG_FFLAGS) {
+        v = env->fpr[n - REG_F0];
+    } else if (n == REG_FFLAGS) {
+        v = env->fflags;
+    } else if (n == REG_FRM) {
+        v = env->frm;
+    } else {
+        /* Unprivileged spec 13.2: fcsr = frm[7:5] | fflags[4:0]. */
+        v = (uint64_t)env->frm << 5 | env->fflags;
+    }
+    put_le(buf, v, size);
+    return true;
+}
+
+static bool riscv_gdb_write_register(CPUState *cs, const uint8_t *buf, size_t len, int n)
+{
+    CPURISCVState *env = cs->env_ptr;
+    size_t size = riscv_gdb_register_size(n);
+    uint64_t v;
+
+    if (!size || len != size) {
+        return false;
+    }
+    v = get_le(buf, size);
+    if (n < 32) {
+        if (n) {
+            env->gpr[n] = v;    /* x0 stays zero */
+        }
+    } else if (n == REG_PC) {
+        env->pc = v;
+    } else if (n < REG_FFLAGS) {
+        env->fpr[n - REG_F0] = v;
+    } else if (n == REG_FFLAGS) {
+        env->fflags = v & 0x1f;
+    } else if (n == REG_FRM) {
+        env->frm = v & 7;
+    } else {
+        env->fflags = v & 0x1f;
+        env->frm = (v >> 5) & 7;
+    }
+    return true;
+}
+
+static const GdbTargetOps riscv_gdb_ops = {
+    .g_regs = REG_PC + 1,
+    .num_regs = NUM_REGS,
+    .read_register = riscv_gdb_read_register,
+    .write_register = riscv_gdb_write_register,
+    .register_size = riscv_gdb_register_size,
+    .xml = riscv_gdb_xml,
+};
+
+static void riscv_gdb_init(void)
+{
+    gdb_register_target(&riscv_gdb_ops);
+}
+type_init(riscv_gdb_init)
