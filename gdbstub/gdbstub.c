@@ -656,9 +656,7 @@ static void gdb_detach(GDBState *s)
     cpu_breakpoint_remove_all();
     clear_single_step();
     s->waiting = false;
-    if (!s->vm->is_running()) {
-        s->vm->cont();
-    }
+    s->vm->cont();
 }
 
 static void handle_packet(GDBState *s, const char *pkt, size_t len)
@@ -860,23 +858,25 @@ static void gdb_chr_event(void *opaque, QEMUChrEvent event)
 
     switch (event) {
     case CHR_EVENT_OPENED:
-        /* A new debugger: the guest stops for it, as with QEMU. */
+        /* A new debugger: a running guest stops for it, as with QEMU
+         * (one that never started, -S, stays "prelaunch"). */
         s->connected = true;
         s->no_ack = false;
         s->rs = RS_IDLE;
         s->waiting = false;
         s->g_cpu = s->c_cpu = first_cpu;
-        s->vm->stop();
+        if (s->vm->is_running()) {
+            s->vm->stop();
+        }
         break;
     case CHR_EVENT_CLOSED:
         /* The debugger went away: forget its breakpoints and let the guest run. */
         s->connected = false;
-        if (s->vm->is_running() || s->waiting) {
-            cpu_breakpoint_remove_all();
-            clear_single_step();
-            s->waiting = false;
-        } else {
-            gdb_detach(s);
+        cpu_breakpoint_remove_all();
+        clear_single_step();
+        s->waiting = false;
+        if (s->vm->is_debug()) {
+            s->vm->cont();      /* a guest stopped by gdb only (not -S or "stop") */
         }
         break;
     default:

@@ -36,6 +36,7 @@ typedef struct GdbVMOps {
     void (*stop)(void);         /* into the "debug" run state */
     void (*cont)(void);         /* run the guest */
     bool (*is_running)(void);
+    bool (*is_debug)(void);     /* in the "debug" state (stopped by the gdbstub) */
     void (*quit)(void);         /* 'k': end the emulator */
 } GdbVMOps;
 

@@ -851,6 +851,11 @@ static void gdb_vm_cont(void)
     }
 }
 
+static bool gdb_vm_is_debug(void)
+{
+    return runstate_get() == RUN_STATE_DEBUG;
+}
+
 static void gdb_vm_quit(void)
 {
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_UI);
@@ -860,6 +865,7 @@ static const GdbVMOps gdb_vm_ops = {
     .stop = gdb_vm_stop,
     .cont = gdb_vm_cont,
     .is_running = runstate_is_running,
+    .is_debug = gdb_vm_is_debug,
     .quit = gdb_vm_quit,
 };
 
