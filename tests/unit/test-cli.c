@@ -81,6 +81,26 @@ UNIT_TEST(cli_collects_monitors)
     cli_config_free(cfg);
 }
 
+UNIT_TEST(cli_gdb_options)
+{
+    CliConfig *cfg = parse(NULL, "-gdb", "unix:/tmp/g.sock,server=on", NULL);
+
+    CHECK(cfg != NULL);
+    CHECK_STREQ(cfg->gdb->opt, "-gdb");
+    CHECK_STREQ(cfg->gdb->value, "unix:/tmp/g.sock,server=on");
+    cli_config_free(cfg);
+    /* -s is -gdb tcp::1234; the last one wins */
+    cfg = parse(NULL, "-gdb", "tcp::4321", "-s", NULL);
+    CHECK(cfg != NULL);
+    CHECK_STREQ(cfg->gdb->opt, "-gdb");
+    CHECK_STREQ(cfg->gdb->value, "tcp::1234");
+    cli_config_free(cfg);
+    cfg = parse(NULL, NULL);
+    CHECK(cfg != NULL && cfg->gdb == NULL);
+    cli_config_free(cfg);
+    FAILS_WITH("-gdb: requires an argument", "-gdb");
+}
+
 UNIT_TEST(cli_memory_sizes)
 {
     CliConfig *cfg = parse(NULL, "-m", "512", NULL);
