@@ -96,6 +96,17 @@ def test_detach_lets_the_program_finish(elf):
         assert 'gdb_value=7' in m.output
 
 
+def test_hardware_breakpoint_and_delete(elf):
+    """hbreak (Z1) stops like break; after delete (z1) the guest runs to the end."""
+    with guest(elf) as m:
+        out = gdb(elf, m.gdb_path, 'hbreak gdb_marker', 'continue', 'info registers pc',
+                  'delete', 'break test_exit', 'continue', 'info registers pc', 'detach')
+        pcs = reg(out, 'pc')
+        assert pcs == [symbol(elf, 'gdb_marker'), symbol(elf, 'test_exit')], out
+        assert m.wait(30) == 0, m.output + m.stderr
+        assert 'gdb_value=7' in m.output
+
+
 def test_stepi_advances_by_one_instruction(elf):
     with guest(elf) as m:
         out = gdb(elf, m.gdb_path, 'break main', 'continue', 'info registers pc',
