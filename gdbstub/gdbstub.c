@@ -331,7 +331,7 @@ static void handle_read_reg(GDBState *s, const char *p)
     GByteArray *reg;
     GString *out;
 
-    if (e == p || *e || n < 0 || n >= target_ops->num_regs) {
+    if (e == p || *e || n < 0 || n >= target_ops->num_regs()) {
         put_packet(s, "E14");
         return;
     }
@@ -354,7 +354,7 @@ static void handle_write_reg(GDBState *s, const char *p)
     size_t hexlen;
     g_autofree uint8_t *buf = NULL;
 
-    if (e == p || *e != '=' || n < 0 || n >= target_ops->num_regs) {
+    if (e == p || *e != '=' || n < 0 || n >= target_ops->num_regs()) {
         put_packet(s, "E14");
         return;
     }

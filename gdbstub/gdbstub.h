@@ -18,8 +18,9 @@ typedef struct CPUState CPUState;
 typedef struct GdbTargetOps {
     /* Registers in the 'g' packet: numbers 0 .. g_regs - 1. */
     int g_regs;
-    /* All register numbers: 0 .. num_regs - 1 ('p'/'P'). */
-    int num_regs;
+    /* All register numbers: 0 .. num_regs() - 1 ('p'/'P'); may grow once
+     * the target description has been built. */
+    int (*num_regs)(void);
     /* Append register n (target byte order) to buf; false: no such register. */
     bool (*read_register)(CPUState *cpu, GByteArray *buf, int n);
     /* Set register n from len bytes; false: no such register or bad size. */

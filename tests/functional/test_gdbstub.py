@@ -120,6 +120,16 @@ def test_stepi_advances_by_one_instruction(elf):
         assert pcs[2] - pcs[1] in (2, 4), out
 
 
+def test_csr_write_takes_effect(elf):
+    """mscratch written by gdb reads back through the hart's CSR path."""
+    with guest(elf) as m:
+        out = gdb(elf, m.gdb_path, 'set var $mscratch = 0x1234abcd',
+                  'info registers mscratch', 'info registers misa')
+        assert reg(out, 'mscratch') == [0x1234abcd], out
+        misa = reg(out, 'misa')
+        assert misa and misa[0] >> 62 == 2, out     # MXL = 2: RV64
+
+
 def test_register_write_takes_effect(elf):
     """Writing the pc ('P') moves the guest: jumping over main's stores."""
     with guest(elf) as m:
@@ -132,10 +142,14 @@ def test_register_write_takes_effect(elf):
 
 def test_info_threads_smp2(elf):
     with guest(elf, '-smp', '2') as m:
-        out = gdb(elf, m.gdb_path, 'info threads', 'thread 2', 'info registers pc')
+        out = gdb(elf, m.gdb_path, 'info threads', 'thread 2', 'info registers pc',
+                  'info registers mhartid', 'info registers priv')
         assert re.search(r'^\*?\s+1\s+Thread 1\b', out, re.M), out
         assert re.search(r'^\*?\s+2\s+Thread 2\b', out, re.M), out
         assert reg(out, 'pc') == [RESET_VECTOR], out
+        # the csr feature: thread 2 is hart 1, in M-mode (priv 3) after reset
+        assert reg(out, 'mhartid') == [1], out
+        assert re.search(r'^priv\s+0x3\b', out, re.M), out
 
 
 def test_kill_ends_the_emulator(elf):
@@ -255,6 +269,7 @@ def test_rsp_framing(elf):
                     break
             assert xml.startswith('<?xml') and xml.rstrip().endswith('</target>')
             assert 'org.gnu.gdb.riscv.cpu' in xml and 'org.gnu.gdb.riscv.fpu' in xml
+            assert 'org.gnu.gdb.riscv.csr' in xml and 'name="mstatus"' in xml
             assert r.cmd('qXfer:features:read:nosuch.xml:0,100').startswith('E')
             assert r.cmd('qfThreadInfo') == 'm1'
             assert r.cmd('qsThreadInfo') == 'l'
