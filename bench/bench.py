@@ -137,7 +137,15 @@ def main():
     ap.add_argument('--only', choices=['boot', 'cpu'])
     ap.add_argument('--timeout', type=int, default=900)
     ap.add_argument('--results', default=os.path.join(HERE, 'results'))
+    ap.add_argument('--parts', default=os.environ.get('BENCH_PARTS', ''),
+                    help='comma-separated CPU parts to run (default: all)')
     args = ap.parse_args()
+    parts = [p for p in args.parts.split(',') if p] or PARTS
+    bad = [p for p in parts if p not in PARTS]
+    if bad:
+        ap.error('--parts: unknown part %s (parts: %s)' % (bad[0], ','.join(PARTS)))
+    # The workload reads BENCH_PARTS; as init, from the kernel command line.
+    only_parts = '' if parts == PARTS else ' BENCH_PARTS=' + ','.join(parts)
 
     guest = machina.linux_guest(build=True)
     tmp = tempfile.mkdtemp(prefix='machina-bench-')
@@ -170,13 +178,15 @@ def main():
                 boot.setdefault(e.name, []).append(t)
                 log('run %d boot %s %.2fs' % (i + 1, e.name, t))
         if args.only in (None, 'cpu'):
-            r = subprocess.run([host_bin], capture_output=True, text=True, check=True)
+            r = subprocess.run([host_bin], capture_output=True, text=True, check=True,
+                               env=dict(os.environ, BENCH_PARTS=','.join(parts)))
             for p, (t, s) in parse_parts(r.stdout).items():
                 cpu['native'][p].append(t)
                 sums.setdefault(p, s)
             for e in emus:
                 _, text = run_guest(e, guest['kernel'], initrd,
-                                    'console=ttyS0 rdinit=/bench', 'BENCH-DONE', args.timeout)
+                                    'console=ttyS0 rdinit=/bench' + only_parts, 'BENCH-DONE',
+                                    args.timeout)
                 for p, (t, s) in parse_parts(text).items():
                     cpu[e.name][p].append(t)
                     if sums.get(p) != s:
@@ -212,7 +222,7 @@ def main():
         if q:
             hdr += ' %10s' % 'qemu/nat'
         lines.append(hdr)
-        for p in PARTS:
+        for p in parts:
             nat = cmed['native'].get(p)
             row = '%-8s %9.3f' % (p, nat or 0)
             for n in names:
@@ -236,7 +246,7 @@ def main():
         # gnuplot data: one row per part, slowdown vs native per emulator.
         with open(base + '.dat', 'w') as f:
             f.write('# part ' + ' '.join(names) + '\n')
-            for p in PARTS:
+            for p in parts:
                 nat = cmed['native'].get(p)
                 f.write(p + ' ' + ' '.join('%.3f' % (cmed[n].get(p, 0) / nat if nat else 0)
                                            for n in names) + '\n')

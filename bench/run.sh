@@ -3,6 +3,7 @@
 # of make check).  Usage: bench/run.sh [BUILD_DIR] [bench.py options]
 #   BENCH_RUNS=N        runs per measurement (median; default 5)
 #   BENCH_BACKENDS=a,b  Machina TCG back ends to compare (default interp,native)
+#   BENCH_PARTS=a,b     only these CPU parts (also --parts; default all)
 # Results: bench/results/bench-<date>.{txt,dat,png}.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

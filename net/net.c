@@ -173,6 +173,23 @@ void net_cleanup(void)
     }
 }
 
+void net_exit(void)
+{
+    GList *l = clients;
+
+    while (l) {
+        NetClientState *nc = l->data;
+
+        /* Deleting may unlink others (nothing but nc itself today): restart. */
+        if (nc->info->type != NET_CLIENT_DRIVER_NIC) {
+            qemu_del_net_client(nc);
+            l = clients;
+            continue;
+        }
+        l = l->next;
+    }
+}
+
 NetClientState *qemu_find_netdev(const char *id)
 {
     for (GList *l = clients; l; l = l->next) {

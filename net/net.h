@@ -174,8 +174,14 @@ NetClientState *netdev_claim(const char *id, const char *who, Error **errp);
 void netdev_print_types(FILE *f);
 /* `info network`, in QEMU's layout; g_free the result. */
 char *net_info_network(void);
-/* Remove every client (exit). */
+/* Remove every client. */
 void net_cleanup(void);
+/*
+ * At exit: remove the backends (tap's downscript runs, sockets close, slirp
+ * lets go of its forwarded ports).  NICs stay, unpeered: their devices
+ * still point at them.
+ */
+void net_exit(void);
 
 /*
  * Backends register one constructor per type (net_register_backend from a

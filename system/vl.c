@@ -825,6 +825,8 @@ static int machina_exit(int status)
         vm_stop(RUN_STATE_PAUSED);
     }
     monitor_cleanup();
+    /* Network backends: tap's downscript, forwarded ports released. */
+    net_exit();
     qemu_chr_cleanup();
     qemu_log_flush();
     return status;

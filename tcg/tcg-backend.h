@@ -68,12 +68,13 @@ bool tcg_backend_native_usable(void);
  * result of one basic operation whenever (1) the rounding mode is
  * round-to-nearest-even (the rm argument is rm_nearest, or rm_dynamic and
  * the uint32 at env + dyn_rm_offset is dyn_nearest), (2) the inputs are
- * valid encodings (singles: NaN-boxed in 64 bits when nan_boxed), (3) the
- * host raises no exception but inexact and (4) the result is not a NaN;
- * then the only other effect of the helper is to OR inexact_flag into the
- * uint32 at env + flags_offset when the result is inexact.  In every other
- * case generated code calls the helper, which stays authoritative.
- * Arguments: env first, then the operands, then rm.
+ * valid encodings (singles: NaN-boxed in 64 bits when nan_boxed) and (3)
+ * the result is not a NaN (for TO_INT: the integer is in range); then the
+ * only other effect of the helper is to accrue the IEEE 754 flags of the
+ * operation into the uint32 at env + flags_offset, the word registered
+ * with tcg_inline_fp_flags_register (inexact_flag names its inexact bit).
+ * In every other case generated code calls the helper, which stays
+ * authoritative.  Arguments: env first, then the operands, then rm.
  */
 typedef enum TCGInlineFPOp {
     TCG_FP_ADD, TCG_FP_SUB, TCG_FP_MUL, TCG_FP_DIV, TCG_FP_SQRT,

@@ -40,6 +40,8 @@ typedef struct VirtIONet {
     bool tx_waiting;             /* the backend queued a frame: wait for it */
     QEMUBH *tx_bh;
     uint8_t *tx_buf;
+    VirtQueueElement **rx_elems; /* the buffers of the frame being received */
+    size_t *rx_lens;
     uint16_t status;             /* config status (LINK_UP) */
 
     /* Receive filter (§5.1.6.5.1-2): the driver's wishes. */
@@ -141,8 +143,8 @@ static ssize_t vnet_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     if (virtio_queue_empty(s->rx_vq)) {
         return 0;
     }
-    elems = g_new(VirtQueueElement *, max);
-    lens = g_new(size_t, max);
+    elems = s->rx_elems;
+    lens = s->rx_lens;
     /* flags 0 and GSO_NONE: the frame is whole and its checksums are done. */
     while (off < total) {
         VirtQueueElement *e;
@@ -164,8 +166,6 @@ static ssize_t vnet_receive(NetClientState *nc, const uint8_t *buf, size_t size)
                 virtqueue_unpop(s->rx_vq, elems[--n]);
                 virtqueue_element_free(elems[n]);
             }
-            g_free(elems);
-            g_free(lens);
             return 0;
         }
         if (e->out_num || !e->in_num) {
@@ -195,8 +195,6 @@ static ssize_t vnet_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     }
     virtqueue_flush(s->rx_vq, n);
     virtio_notify(vdev, s->rx_vq);
-    g_free(elems);
-    g_free(lens);
     return size;
 
 drop:
@@ -209,8 +207,6 @@ drop:
         virtqueue_flush(s->rx_vq, n);
         virtio_notify(vdev, s->rx_vq);
     }
-    g_free(elems);
-    g_free(lens);
     return size;
 }
 
@@ -586,6 +582,8 @@ static void vnet_realize(VirtIODevice *vdev, Error **errp)
     s->status = VIRTIO_NET_S_LINK_UP;
     s->promisc = true;
     s->tx_buf = g_malloc(VNET_MAX_FRAME);
+    s->rx_elems = g_new(VirtQueueElement *, VIRTQUEUE_MAX_SIZE);
+    s->rx_lens = g_new(size_t, VIRTQUEUE_MAX_SIZE);
     s->tx_bh = qemu_bh_new(vnet_tx_bh, s);
     virtio_init(vdev, VIRTIO_ID_NET, VIRTIO_NET_CFG_SIZE);
     s->rx_vq = virtio_add_queue(vdev, s->rx_queue_size, vnet_handle_rx);
@@ -605,6 +603,8 @@ static void vnet_unrealize(VirtIODevice *vdev)
     s->netdev = NULL;
     qemu_bh_delete(s->tx_bh);
     g_free(s->tx_buf);
+    g_free(s->rx_elems);
+    g_free(s->rx_lens);
 }
 
 static const Property virtio_net_props[] = {

@@ -259,6 +259,7 @@ static void riscv_get_tb_cpu_state(CPUState *cs, vaddr *pc, uint32_t *flags)
     f |= (env->mstatus & MSTATUS_TVM) ? 1u << TB_FLAGS_TVM : 0;
     f |= (env->mstatus & MSTATUS_TW) ? 1u << TB_FLAGS_TW : 0;
     f |= (env->mstatus & MSTATUS_TSR) ? 1u << TB_FLAGS_TSR : 0;
+    f |= env->frm == 0 ? 1u << TB_FLAGS_FRM_RNE : 0;       /* RNE (11.2) */
     *flags = f;
 }
 

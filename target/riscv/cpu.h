@@ -143,6 +143,7 @@ static inline CPUState *env_cpu_riscv(CPURISCVState *env)
 #define TB_FLAGS_TVM 7               /* sfence.vma/satp trap in S */
 #define TB_FLAGS_TW 8
 #define TB_FLAGS_TSR 9
+#define TB_FLAGS_FRM_RNE 10          /* frm = RNE: dynamic rounding is RNE */
 
 /*
  * Interface for machines.  The CPU is a device with GPIO inputs numbered by

@@ -1,13 +1,16 @@
 /*
  * Which RISC-V FP helpers a native JIT back end may run on the host FPU
- * (tcg-backend.h, TCGInlineFP).  fadd/fsub/fmul/fdiv/fsqrt in S and D
- * and the signed conversions fcvt.{w,l}.{s,d}, fcvt.{s,d}.{w,l}, plus
- * feq/flt/fle and fmin/fmax for ordered inputs
- * compute the IEEE 754 result (unprivileged spec 11.3, 11.6), so under
- * RNE (static, or dyn with frm = RNE), with no exception but inexact and a
- * non-NaN result, they only add NX to fflags (11.2).  NaN results
- * (canonical NaN, 11.3), other exceptions, badly NaN-boxed singles (11.2)
- * and the other rounding modes stay with the helpers in fpu_helper.c.
+ * (tcg-backend.h, TCGInlineFP).  fadd/fsub/fmul/fdiv/fsqrt and the fused
+ * multiply-adds in S and D, the conversions fcvt.{w,wu,l,lu}.{s,d} and
+ * fcvt.{s,d}.{w,wu,l,lu}, plus feq/flt/fle and fmin/fmax for ordered
+ * inputs compute the IEEE 754 result (unprivileged spec 11.3, 11.6, 11.7),
+ * so under RNE (static, or dyn with frm = RNE) with a non-NaN result (an
+ * in-range integer) they only accrue the IEEE flags of the operation into
+ * fflags (11.2), which the back end may do lazily (riscv_fflags below).
+ * NaN results (canonical NaN, 11.3), saturating conversions (table 11.4),
+ * badly NaN-boxed singles (11.2) and the other rounding modes stay with
+ * the helpers in fpu_helper.c; fflags reads and writes go through the
+ * sync/discard markers.
  */
 #include "target/riscv/cpu.h"
 #include "target/riscv/helper.h"

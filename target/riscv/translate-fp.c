@@ -11,7 +11,7 @@
  * Rounding modes: rm 5 and 6 are reserved (illegal at translation); rm 7
  * uses frm, whose validity is checked at run time before the first
  * dynamic-rm instruction of the block (frm only changes through CSR writes,
- * which end the block).
+ * which end the block), or, when the TB flags say frm = RNE, is RNE.
  */
 #include "target/riscv/translate-internal.h"
 
@@ -71,7 +71,7 @@ static bool gen_check_rm(DisasContext *ctx, int rm)
     if (rm == 5 || rm == 6) {
         return false;
     }
-    if (rm == RISCV_FRM_DYN && !ctx->frm_checked) {
+    if (rm == RISCV_FRM_DYN && !ctx->frm_checked && !(ctx->flags & (1u << TB_FLAGS_FRM_RNE))) {
         TCGv frm = tcg_temp_new();
         TCGLabel *ok = gen_new_label();
         tcg_gen_ld32u(frm, tcg_env, offsetof(CPURISCVState, frm));
@@ -82,6 +82,17 @@ static bool gen_check_rm(DisasContext *ctx, int rm)
         ctx->frm_checked = true;
     }
     return true;
+}
+
+/* The rm argument for a helper: dyn is RNE for the whole block when the TB
+ * flags say frm = RNE (frm writes end the block), which lets a native back
+ * end skip its run-time frm test. */
+static TCGv fp_rm(DisasContext *ctx, int rm)
+{
+    if (rm == RISCV_FRM_DYN && (ctx->flags & (1u << TB_FLAGS_FRM_RNE))) {
+        rm = RISCV_FRM_RNE;
+    }
+    return tcg_constant(rm);
 }
 
 static bool fmt_ok(DisasContext *ctx, int fmt)
@@ -123,7 +134,7 @@ static bool gen_fma(DisasContext *ctx, uint32_t insn)
         return false;
     }
     tcg_gen_call5(&info_fma[fmt][kind], r, tcg_env, cpu_fpr[insn_rs1(insn)],
-                  cpu_fpr[insn_rs2(insn)], cpu_fpr[insn_rs3(insn)], tcg_constant(rm));
+                  cpu_fpr[insn_rs2(insn)], cpu_fpr[insn_rs3(insn)], fp_rm(ctx, rm));
     gen_mark_fs_dirty(ctx);
     tcg_gen_mov(cpu_fpr[insn_rd(insn)], r);
     return true;
@@ -199,13 +210,13 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
         if (!gen_check_rm(ctx, rm)) {
             return false;
         }
-        tcg_gen_call4(&info_arith[fmt][op5], r, tcg_env, a, b, tcg_constant(rm));
+        tcg_gen_call4(&info_arith[fmt][op5], r, tcg_env, a, b, fp_rm(ctx, rm));
         break;
     case 0x0b:                                     /* fsqrt */
         if (rs2 != 0 || !gen_check_rm(ctx, rm)) {
             return false;
         }
-        tcg_gen_call3(&info_sqrt[fmt], r, tcg_env, a, tcg_constant(rm));
+        tcg_gen_call3(&info_sqrt[fmt], r, tcg_env, a, fp_rm(ctx, rm));
         break;
     case 0x04:                                     /* fsgnj[n|x] */
         if (rm > 2) {
@@ -228,7 +239,7 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
             return false;
         }
         tcg_gen_call3(fmt == 0 ? &info_fcvt_s_d : &info_fcvt_d_s, r, tcg_env, a,
-                      tcg_constant(rm));
+                      fp_rm(ctx, rm));
         break;
     case 0x14:                                     /* fle flt feq */
         if (rm > 2) {
@@ -241,7 +252,7 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
         if (rs2 > 3 || !gen_check_rm(ctx, rm)) {
             return false;
         }
-        tcg_gen_call3(&info_to_int[fmt][rs2], r, tcg_env, a, tcg_constant(rm));
+        tcg_gen_call3(&info_to_int[fmt][rs2], r, tcg_env, a, fp_rm(ctx, rm));
         to_gpr = true;
         break;
     case 0x1a:                                     /* fcvt.fmt.{w,wu,l,lu} */
@@ -249,7 +260,7 @@ static bool gen_op_fp(DisasContext *ctx, uint32_t insn)
             return false;
         }
         tcg_gen_call3(&info_from_int[fmt][rs2], r, tcg_env,
-                      get_gpr(ctx, insn_rs1(insn)), tcg_constant(rm));
+                      get_gpr(ctx, insn_rs1(insn)), fp_rm(ctx, rm));
         break;
     case 0x1c:                                     /* fmv.x.{w,d}, fclass */
         if (rs2 != 0 || rm > 1) {
@@ -296,11 +307,11 @@ static const TCGHelperInfo info_fflags_discard =
  * fflags (0x001), frm (0x002), fcsr (0x003) (11.2) with the F extension
  * and mstatus.FS != Off known from the TB flags: legal at every privilege
  * (privileged spec 3.1.6.6), so inline loads and stores with no trap, and
- * no translation state changes, so unlike other CSR writes they do not end
- * the block (compiled FP code brackets quiet compares with frflags /
- * fsflags).  fflags goes through the sync/discard markers (helper.h) for
- * a back end that keeps flags pending; a write of frm makes the next
- * dynamic-rm instruction check frm again.
+ * fflags is no translation state, so unlike other CSR writes its accesses
+ * do not end the block (compiled FP code brackets quiet compares with
+ * frflags / fsflags); frm and fcsr writes do (TB_FLAGS_FRM_RNE).  fflags
+ * goes through the sync/discard markers (helper.h) for a back end that
+ * keeps flags pending.
  */
 bool gen_fp_csr(DisasContext *ctx, uint32_t insn)
 {
@@ -349,10 +360,12 @@ bool gen_fp_csr(DisasContext *ctx, uint32_t insn)
             tcg_gen_st32(fl, tcg_env, offsetof(CPURISCVState, fflags));
         }
         if (csr != 1) {
+            /* frm is part of the TB flags (TB_FLAGS_FRM_RNE): end the block. */
             TCGv rm = tcg_temp_new();
             tcg_gen_extract(rm, val, csr == 3 ? 5 : 0, 3);
             tcg_gen_st32(rm, tcg_env, offsetof(CPURISCVState, frm));
             ctx->frm_checked = false;
+            ctx->is_jmp = DISAS_EXIT;
         }
         gen_mark_fs_dirty(ctx);     /* a write makes the FP state Dirty */
     }

@@ -177,10 +177,12 @@ void nat_emit_slow_path(Gen *g, const SlowPath *sp)
  * Flags are lazy (tcg-backend.h, TCGInlineFPFlags).  Invariant: every
  * status flag set in MXCSR inside generated code belongs in the guest's
  * accrued flags (already ORed in or not yet), so folding them in is
- * idempotent and needs no clearing.  native_exec enters with none and
- * folds on the way out; before every call into C (helpers, slow paths)
- * nat_gen_fp_fold ORs them in, since the C code may read the guest flags,
- * raise, or use the FPU; after it, flags it left behind are cleared.  An
+ * idempotent and needs no clearing.  The prologue enters with none (it
+ * keeps a clean copy of MXCSR in the frame pad, NATIVE_MXCSR_CLEAN) and
+ * native_exec folds them on the way out; before every call into C
+ * (helpers, slow paths) nat_gen_fp_fold ORs them in, since the C code may
+ * read the guest flags, raise, or use the FPU; after it one ldmxcsr of the
+ * clean copy drops whatever the C code left behind.  An
  * inline op therefore costs no MXCSR access: the host's IE/ZE/OE/UE/PE
  * are the IEEE 754 flags of the operation, which RISC-V accrues
  * unchanged (unprivileged spec 11.2; both detect tininess after rounding).

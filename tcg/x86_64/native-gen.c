@@ -337,7 +337,7 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb, .fused_temp = -1};
+    Gen g = {.s = s, .tb = tb, .fused_temp = -1, .epi_pos = -1};
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;

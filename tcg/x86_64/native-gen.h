@@ -72,6 +72,7 @@ typedef struct Gen {
     GArray *slow;           /* SlowPath */
     GArray *insns;          /* NativeInsn */
     size_t jmp_ofs[2];
+    int64_t epi_pos;        /* the block's one copy of the epilogue, -1: none yet */
     /* A ld32 from env folded into the next brcond (fuse_env_test): the
      * temp it would have defined (-1: none) and the field's offset. */
     int fused_temp;
@@ -129,6 +130,7 @@ int nat_alloc_reg(Gen *g);
 int nat_in_reg(Gen *g, unsigned t);
 void nat_set_out(Gen *g, unsigned t, int r);
 void nat_reserve(Gen *g, int r);
+bool nat_dest_in_place(Gen *g, unsigned d, unsigned a, int ra);
 int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra);
 int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra);
 void nat_sync_globals(Gen *g);

@@ -58,6 +58,20 @@ void nat_gen_arith(Gen *g, TCGOpcode opc, unsigned d, unsigned a, unsigned b)
         b = t;
     }
     ra = nat_in_reg(g, a);
+    if (opc == INDEX_op_add && !nat_dest_in_place(g, d, a, ra)) {
+        /* d = a + b into a third register: lea, not mov + add. */
+        int rb = -1;
+        int32_t disp = 0;
+        if (nat_is_const(g, b, &v) && fits_i32(v)) {
+            disp = (int32_t)v;
+        } else {
+            rb = nat_in_reg(g, b);
+        }
+        rd = nat_alloc_reg(g);
+        x_rm(&g->e, OPC_W | OP_LEA, rd, ra, rb, disp);
+        nat_set_out(g, d, rd);
+        return;
+    }
     if (nat_is_const(g, b, &v) && fits_i32(v)) {
         rd = nat_dest_from(g, d, a, ra);
         if (mul) {

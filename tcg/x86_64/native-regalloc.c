@@ -207,13 +207,19 @@ int nat_dest_reuse(Gen *g, unsigned d, unsigned a, int ra)
     return nat_alloc_reg(g);
 }
 
-/* A register for d = f(a, ...) computed in place: a's own when a dies here. */
-int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra)
+/* May d = f(a, ...) be computed in a's register ra (d is a, or a dies here)? */
+bool nat_dest_in_place(Gen *g, unsigned d, unsigned a, int ra)
 {
     int64_t v;
 
-    if (ra != RBP && (a == d || ((nat_is_tb(g, a) || nat_is_const(g, a, &v)) &&
-                                 g->last_use[a] <= g->cur))) {
+    return ra != RBP && (a == d || ((nat_is_tb(g, a) || nat_is_const(g, a, &v)) &&
+                                    g->last_use[a] <= g->cur));
+}
+
+/* A register for d = f(a, ...) computed in place: a's own when a dies here. */
+int nat_dest_from(Gen *g, unsigned d, unsigned a, int ra)
+{
+    if (nat_dest_in_place(g, d, a, ra)) {
         return ra;
     }
     {
@@ -262,9 +268,26 @@ void nat_forget_all(Gen *g)
 
 /* ---- pieces of code ---- */
 
+/*
+ * Leave generated code with RAX as the result.  The block's first exit
+ * carries the epilogue; later ones jump back to it (exits are cold once
+ * chained, and a boot writes ~30k blocks: the bytes count).
+ */
 void nat_emit_epilogue(Gen *g)
 {
     X86Emit *e = &g->e;
+
+    if (g->epi_pos >= 0) {
+        int64_t d = g->epi_pos - (int64_t)(e->pos + 2);
+        if (fits_i8(d)) {
+            x_b(e, 0xeb);                   /* jmp rel8 */
+            x_b(e, (uint8_t)d);
+        } else {
+            x_bind(e, x_jmp32(e), (size_t)g->epi_pos);
+        }
+        return;
+    }
+    g->epi_pos = (int64_t)e->pos;
 
     x_arith_ri(e, ARITH_ADD, RSP, NATIVE_FRAME_BYTES + 8);
     x_pop(e, R15);

@@ -20,7 +20,7 @@ static GOnce prologue_once = G_ONCE_INIT;
  * save the callee-saved registers (SysV ABI), env to RBP, reserve the
  * spill frame keeping RSP 16-byte aligned for helper calls, and jump to
  * the block.  6 pushes + the return address = 56 bytes; + FRAME + 8 = a
- * multiple of 16.  Blocks leave through an inline copy of the epilogue.
+ * multiple of 16.  Blocks leave through their own copy of the epilogue.
  */
 static gpointer prologue_build(gpointer unused)
 {

@@ -13,7 +13,7 @@
  * callee-saved registers pushed, env in RBP, NATIVE_FRAME_SLOTS 8-byte
  * spill slots at [RSP], RSP 16-byte aligned so helpers can be called
  * directly.  Chained blocks jump block to block in that frame; every exit
- * runs the epilogue inline and returns (tb | n) in RAX.
+ * runs the block's inline copy of the epilogue and returns (tb | n) in RAX.
  */
 #ifndef TCG_X86_64_NATIVE_H
 #define TCG_X86_64_NATIVE_H

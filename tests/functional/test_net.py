@@ -117,6 +117,28 @@ def test_user_dhcp_and_wget(machine, linux, http_server, model):
     poweroff(m)
 
 
+@pytest.mark.parametrize('restrict', ['on', 'off'])
+def test_user_net_and_restrict(machine, linux, http_server, restrict):
+    port, md5 = http_server
+    m = shell(machine, linux, '-netdev', 'user,id=n0,net=10.9.0.0/24,restrict=' + restrict,
+              '-device', 'virtio-net-device,netdev=n0')
+    # DHCP still answers in a restricted network, from the net= range.
+    st, out = sh(m, 'ifconfig eth0 up && udhcpc -i eth0 -n -q -t 5 -s /bin/true 2>&1')
+    assert st == 0, out
+    assert 'lease of 10.9.0.15 obtained' in out
+    st, out = sh(m, 'ifconfig eth0 10.9.0.15 netmask 255.255.255.0 up && '
+                    'route add default gw 10.9.0.2')
+    assert st == 0, out
+    # restrict=on: nothing leaves for the host; off: the host answers.
+    st, out = sh(m, 'wget -q -T 3 -O /tmp/f http://10.9.0.2:%d/data && md5sum /tmp/f'
+                 % port, timeout=120)
+    if restrict == 'on':
+        assert st != 0
+    else:
+        assert st == 0 and md5 in out, out
+    poweroff(m)
+
+
 def test_hostfwd_tcp_both_ways(machine, linux):
     hport = free_port()
     m = shell(machine, linux, '-nic',
@@ -154,11 +176,28 @@ def test_guestfwd_to_a_command(machine, linux):
     poweroff(m)
 
 
-def test_socket_netdev_links_two_machines(machine, linux):
-    port = free_port()
-    a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize('mode', ['stream', 'udp', 'mcast'])
+def test_socket_netdev_links_two_machines(machine, linux, mode):
+    if mode == 'stream':
+        port = free_port()
+        nd_a = 'socket,id=s,listen=127.0.0.1:%d' % port
+        nd_b = 'socket,id=s,connect=127.0.0.1:%d' % port
+    elif mode == 'udp':
+        pa, pb = free_udp_port(), free_udp_port()
+        nd_a = 'socket,id=s,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d' % (pb, pa)
+        nd_b = 'socket,id=s,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d' % (pa, pb)
+    else:
+        group = '239.77.%d.%d:%d' % (os.getpid() % 250, _seq[0] % 250, free_udp_port())
+        nd_a = nd_b = 'socket,id=s,mcast=%s,localaddr=127.0.0.1' % group
+    a = shell(machine, linux, '-netdev', nd_a,
               '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:01')
-    b = shell(machine, linux, '-netdev', 'socket,id=s,connect=127.0.0.1:%d' % port,
+    b = shell(machine, linux, '-netdev', nd_b,
               '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:02')
     for m, ip in ((a, '192.168.7.1'), (b, '192.168.7.2')):
         st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % ip)
@@ -178,6 +217,38 @@ def test_socket_netdev_links_two_machines(machine, linux):
     poweroff(b)
 
 
+def test_socket_interoperates_with_qemu(machine, linux):
+    """QEMU's framing on the wire: Machina listens, qemu-system-riscv64 connects."""
+    qemu = shutil.which('qemu-system-riscv64')
+    if not qemu:
+        pytest.skip('needs qemu-system-riscv64 as the peer')
+    port = free_port()
+    a = shell(machine, linux, '-netdev', 'socket,id=s,listen=127.0.0.1:%d' % port,
+              '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:01')
+    b = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
+                '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
+                '-global', 'virtio-mmio.force-legacy=false',
+                '-netdev', 'socket,id=s,connect=127.0.0.1:%d' % port,
+                '-device', 'virtio-net-device,netdev=s,mac=52:54:00:00:00:02',
+                binary_path=qemu)
+    b.wait_for('MACHINA-INIT-READY', timeout=600)
+    b.wait_for('machina:/# ', timeout=60)
+    for m, ip in ((a, '192.168.8.1'), (b, '192.168.8.2')):
+        st, out = sh(m, 'ifconfig eth0 %s netmask 255.255.255.0 up' % ip)
+        assert st == 0, out
+    a.send('nc -l -p 7000 < /dev/null > /tmp/in &\n')
+    sh(a, 'sleep 1; true')
+    st, out = sh(b, 'dd if=/dev/urandom of=/tmp/out bs=1k count=100 2>/dev/null; '
+                    'md5sum /tmp/out; nc 192.168.8.1 7000 < /tmp/out', timeout=300)
+    assert st == 0, out
+    md5 = re.search(r'([0-9a-f]{32})', out).group(1)
+    st, out = sh(a, 'wait; md5sum /tmp/in', timeout=300)
+    assert md5 in out
+    st, out = sh(a, 'ping -c 2 192.168.8.2')
+    assert st == 0 and '2 packets received' in out
+    poweroff(a)
+
+
 def tap_skip_reason():
     if not os.path.exists('/dev/net/tun'):
         return 'needs /dev/net/tun'
@@ -188,13 +259,19 @@ def tap_skip_reason():
     return None
 
 
-def test_tap_host_and_guest_talk(machine, linux):
+def test_tap_host_and_guest_talk(machine, linux, tmp_path):
     reason = tap_skip_reason()
     if reason:
         pytest.skip(reason)
     ifname = 'mtap%d' % (os.getpid() % 100000)
+    # The downscript runs at exit with the interface name.
+    marker = os.path.join(str(tmp_path), 'down')
+    down = os.path.join(str(tmp_path), 'down.sh')
+    with open(down, 'w') as f:
+        f.write('#!/bin/sh\necho "$1" > %s\n' % marker)
+    os.chmod(down, 0o755)
     m = shell(machine, linux, '-netdev',
-              'tap,id=t0,ifname=%s,script=no,downscript=no' % ifname,
+              'tap,id=t0,ifname=%s,script=no,downscript=%s' % (ifname, down),
               '-device', 'virtio-net-pci,netdev=t0')
     subnet = 10 + os.getpid() % 200
     host_ip, guest_ip = '192.168.%d.1' % subnet, '192.168.%d.2' % subnet
@@ -222,6 +299,8 @@ def test_tap_host_and_guest_talk(machine, linux):
     srv.close()
     assert got.startswith(b'Linux version')
     poweroff(m)
+    with open(marker) as f:
+        assert f.read().strip() == ifname
 
 
 def test_info_network_and_set_link(machine, linux):

@@ -17,12 +17,16 @@ from test_virtio import linux, image, sh, poweroff  # noqa: F401 (fixtures)
 
 # ------------------------------------------------------------ blockstats
 
-def test_blockstats_count_guest_io(machine, linux, image):  # noqa: F811
+@pytest.mark.parametrize('iothread', [False, True], ids=['main-loop', 'iothread'])
+def test_blockstats_count_guest_io(machine, linux, image, iothread):  # noqa: F811
+    """Completions in the main loop or in an iothread count the same."""
     path, _ = image
+    extra = ['-object', 'iothread,id=io0'] if iothread else []
+    dev = 'virtio-blk-device,drive=d0,id=vd0' + (',iothread=io0' if iothread else '')
     m = machine('riscv64', '-M', 'virt', '-m', '256', '-kernel', linux['kernel'],
                 '-initrd', linux['initrd'], '-append', 'console=ttyS0 machina.run=shell',
-                '-drive', 'file=%s,format=raw,if=none,id=d0' % path,
-                '-device', 'virtio-blk-device,drive=d0,id=vd0', qmp=True)
+                '-drive', 'file=%s,format=raw,if=none,id=d0' % path, *extra,
+                '-device', dev, qmp=True)
     m.wait_for('machina:/# ', timeout=600)
     q = m.qmp()
     before = q.command('query-blockstats')

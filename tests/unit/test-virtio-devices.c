@@ -13,157 +13,7 @@
 
 #include <fcntl.h>
 
-#define RAM_SIZE (256 * KiB)
-#define QSIZE 16
-#define DESC(q) (0x1000 + (q) * 0x1000)
-#define AVAIL(q) (0x8000 + (q) * 0x1000)
-#define USED(q) (0x10000 + (q) * 0x1000)
-#define BUF 0x20000
-
-#define F_NEXT 1
-#define F_WRITE 2
-
-typedef struct T {
-    MemoryRegion root, ram;
-    AddressSpace as;
-    DeviceState *proxy, *dev;
-    VirtIODevice *vdev;
-    MemoryRegion *regs;
-    qemu_irq irq;
-    int level;
-    uint16_t avail_idx[4];
-} T;
-
-static void irq_level(void *opaque, int n, int level)
-{
-    ((T *)opaque)->level = level;
-}
-
-static uint32_t rd(T *t, hwaddr reg)
-{
-    uint64_t v = 0;
-
-    memory_region_dispatch_read(t->regs, reg, &v, 4, MEMTXATTRS_UNSPECIFIED);
-    return v;
-}
-
-static void wr(T *t, hwaddr reg, uint32_t v)
-{
-    memory_region_dispatch_write(t->regs, reg, v, 4, MEMTXATTRS_UNSPECIFIED);
-}
-
-static void put(T *t, hwaddr a, const void *p, size_t n)
-{
-    address_space_write(&t->as, a, MEMTXATTRS_UNSPECIFIED, p, n);
-}
-
-static void get(T *t, hwaddr a, void *p, size_t n)
-{
-    address_space_read(&t->as, a, MEMTXATTRS_UNSPECIFIED, p, n);
-}
-
-static uint16_t l16(T *t, hwaddr a)
-{
-    return address_space_lduw_le(&t->as, a, MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
-static void desc(T *t, unsigned q, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
-                 uint16_t next)
-{
-    hwaddr d = DESC(q) + 16 * i;
-
-    address_space_stq_le(&t->as, d, addr, MEMTXATTRS_UNSPECIFIED, NULL);
-    address_space_stl_le(&t->as, d + 8, len, MEMTXATTRS_UNSPECIFIED, NULL);
-    address_space_stw_le(&t->as, d + 12, flags, MEMTXATTRS_UNSPECIFIED, NULL);
-    address_space_stw_le(&t->as, d + 14, next, MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
-static void submit(T *t, unsigned q, uint16_t head)
-{
-    address_space_stw_le(&t->as, AVAIL(q) + 4 + 2 * (t->avail_idx[q] % QSIZE), head,
-                         MEMTXATTRS_UNSPECIFIED, NULL);
-    t->avail_idx[q]++;
-    address_space_stw_le(&t->as, AVAIL(q) + 2, t->avail_idx[q], MEMTXATTRS_UNSPECIFIED,
-                         NULL);
-    wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, q);
-}
-
-/* Wait (running the main loop: the block layer completes there) for used idx. */
-static bool wait_used(T *t, unsigned q, uint16_t want)
-{
-    for (int i = 0; i < 2000 && l16(t, USED(q) + 2) != want; i++) {
-        event_loop_run_once(main_loop_get(), true);
-    }
-    return l16(t, USED(q) + 2) == want;
-}
-
-static void drv_init(T *t, uint64_t features, unsigned nq)
-{
-    wr(t, VIRTIO_MMIO_STATUS, 0);
-    memset(t->avail_idx, 0, sizeof(t->avail_idx));
-    wr(t, VIRTIO_MMIO_STATUS, 3);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)features);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    wr(t, VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-    wr(t, VIRTIO_MMIO_STATUS, 0xb);
-    CHECK(rd(t, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
-    for (unsigned q = 0; q < nq; q++) {
-        uint8_t zero[0x1000] = { 0 };
-
-        put(t, DESC(q), zero, sizeof(zero));
-        put(t, AVAIL(q), zero, sizeof(zero));
-        put(t, USED(q), zero, sizeof(zero));
-        wr(t, VIRTIO_MMIO_QUEUE_SEL, q);
-        wr(t, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-        wr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, DESC(q));
-        wr(t, VIRTIO_MMIO_QUEUE_AVAIL_LOW, AVAIL(q));
-        wr(t, VIRTIO_MMIO_QUEUE_USED_LOW, USED(q));
-        wr(t, VIRTIO_MMIO_QUEUE_READY, 1);
-    }
-    wr(t, VIRTIO_MMIO_STATUS, 0xf);
-}
-
-static void setup(T *t, const char *type, const char *prop, const char *val)
-{
-    Error *err = NULL;
-
-    memset(t, 0, sizeof(*t));
-    memory_region_init(&t->root, NULL, "vdev-test-root", UINT64_MAX);
-    CHECK(memory_region_init_ram(&t->ram, NULL, "vdev-test-ram", RAM_SIZE, &err));
-    memory_region_add_subregion(&t->root, 0, &t->ram);
-    address_space_init(&t->as, &t->root, "vdev-test");
-    t->proxy = qdev_new(TYPE_VIRTIO_MMIO);
-    CHECK(qdev_realize(t->proxy, NULL, &err));
-    t->irq = qemu_allocate_irq(irq_level, t, 0);
-    sysbus_connect_irq(SYS_BUS_DEVICE(t->proxy), 0, t->irq);
-    t->regs = sysbus_mmio_get_region(SYS_BUS_DEVICE(t->proxy), 0);
-    t->dev = qdev_new(type);
-    t->vdev = VIRTIO_DEVICE(t->dev);
-    t->vdev->dma_as = &t->as;
-    if (prop) {
-        if (!object_property_parse(OBJECT(t->dev), prop, val, &err)) {
-            unit_fail(__FILE__, __LINE__, "%s", error_get_pretty(err));
-        }
-    }
-    if (!qdev_realize(t->dev, VIRTIO_MMIO(t->proxy)->bus, &err)) {
-        unit_fail(__FILE__, __LINE__, "realize: %s", error_get_pretty(err));
-    }
-}
-
-static void teardown(T *t)
-{
-    /* The device first, as device_del would take it off its slot. */
-    object_unparent(OBJECT(t->dev));
-    object_unparent(OBJECT(t->proxy));
-    object_unref(OBJECT(t->proxy));
-    object_unref(OBJECT(t->dev));
-    qemu_free_irq(t->irq);
-    address_space_destroy(&t->as);
-    memory_region_del_subregion(&t->root, &t->ram);
-    memory_region_finalize(&t->ram);
-    memory_region_finalize(&t->root);
-}
+#include "tests/unit/virtio-mmio-driver.h"
 
 /* virtio-blk */
 
@@ -218,7 +68,7 @@ UNIT_TEST(virtio_blk_requests)
     opts = g_strdup_printf("file=%s,format=raw,if=none,id=vblk0", path);
     blk = drive_new(opts, &iface, &err);
     CHECK(blk);
-    setup(&t, "virtio-blk-device", "drive", "vblk0");
+    setup(&t, "virtio-blk-device", "drive", "vblk0", NULL);
     drv_init(&t, V1, 1);
     CHECK_EQ(rd(&t, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
     CHECK_EQ(rd(&t, VIRTIO_MMIO_CONFIG), 128);             /* capacity in sectors */
@@ -289,7 +139,7 @@ UNIT_TEST(virtio_blk_get_id_and_block_size)
     blk = drive_new(opts, &iface, &err);
     CHECK(blk);
     memset(&t, 0, sizeof(t));
-    setup(&t, "virtio-blk-device", "drive", "vblk1");
+    setup(&t, "virtio-blk-device", "drive", "vblk1", NULL);
     drv_init(&t, V1, 1);
     /* No serial: 20 zero bytes. */
     blk_req(&t, 8, 0, 20, false);
@@ -299,7 +149,7 @@ UNIT_TEST(virtio_blk_get_id_and_block_size)
     CHECK_EQ(id[0], 0);
     teardown(&t);
 
-    setup(&t, "virtio-blk-device", "drive", "vblk1");
+    setup(&t, "virtio-blk-device", "drive", "vblk1", NULL);
     CHECK(object_property_get_uint(OBJECT(t.dev), "logical_block_size", NULL) == 512);
     teardown(&t);
     blk_unref(blk);
@@ -337,7 +187,7 @@ UNIT_TEST(virtio_blk_discard_and_write_zeroes)
     opts = g_strdup_printf("file=%s,format=raw,if=none,id=vblk2,discard=unmap", path);
     blk = drive_new(opts, &iface, &err);
     CHECK(blk);
-    setup(&t, "virtio-blk-device", "drive", "vblk2");
+    setup(&t, "virtio-blk-device", "drive", "vblk2", NULL);
     wr(&t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
     CHECK(rd(&t, VIRTIO_MMIO_DEVICE_FEATURES) & (1u << 13));     /* DISCARD */
     CHECK(rd(&t, VIRTIO_MMIO_DEVICE_FEATURES) & (1u << 14));     /* WRITE_ZEROES */
@@ -383,7 +233,7 @@ UNIT_TEST(virtio_balloon_target_inflate_stats)
     uint8_t pfns[8], page[4096], stats[20];
     uint64_t ram_size = 256 * MiB;
 
-    setup(&t, TYPE_VIRTIO_BALLOON, NULL, NULL);
+    setup(&t, TYPE_VIRTIO_BALLOON, NULL);
     b = VIRTIO_BALLOON(t.dev);
     CHECK(virtio_balloon_get() == b);
     drv_init(&t, V1 | (1ULL << 1), 3);                      /* STATS_VQ */
