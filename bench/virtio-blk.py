@@ -49,7 +49,7 @@ def blkbench(m, args, n):
     """Run blkbench in the guest; its result line as a dict."""
     m.send('blkbench %s /dev/vda; echo T@@%d$((0))@@\n' % (args, n))
     got = m.wait_for(re.compile(r'(BLKBENCH [^\r\n]*|blkbench: [^\r\n]*)(?s:.*?)T@@%d0@@' % n),
-                     timeout=900)
+                     timeout=300)
     if not got.group(1).startswith('BLKBENCH'):
         raise RuntimeError('guest: ' + got.group(1))
     return dict(kv.split('=') for kv in got.group(1).split()[1:])
@@ -118,7 +118,13 @@ def main():
             runs = {name: [] for name, _ in engines}
             for _ in range(opts.runs):
                 for name, exe in engines:
-                    r = one_run(exe, img, transport, io, opts.ops)
+                    try:
+                        r = one_run(exe, img, transport, io, opts.ops)
+                    except machina.MachineError as e:
+                        # A stuck run is reported and left out of the medians.
+                        print('%s %s iothread=%s: run failed: %s'
+                              % (name, transport, io, str(e).splitlines()[0]), file=sys.stderr)
+                        r = None
                     if r:
                         runs[name].append(r)
             res = {name: {label: statistics.median(r[label] for r in rs)

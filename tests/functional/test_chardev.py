@@ -251,10 +251,20 @@ def _tty_echo(spec):
     """chardev-echo with a pseudo-terminal as its stdin/stdout."""
     import pty
     import termios
+    import signal
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
+
+    def default_signals():
+        # A runner started in the background (nohup, a non-interactive
+        # shell's `&`) passes SIGHUP/SIGQUIT down as ignored; the program
+        # under test must see them as a terminal user's shell would give them.
+        for sig in (signal.SIGHUP, signal.SIGQUIT, signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+
     proc = subprocess.Popen([ECHO, spec], stdin=slave, stdout=slave,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=default_signals)
     return proc, master, slave, before
 
 
