@@ -666,6 +666,15 @@ static void handle_packet(GDBState *s, const char *pkt, size_t len)
     if (!s->g_cpu) {
         s->g_cpu = s->c_cpu = first_cpu;
     }
+    if (strchr("gGpPmMXZz", pkt[0]) && s->vm->is_running()) {
+        /*
+         * All-stop: gdb touches state only while the guest is stopped.  A
+         * client that does not would race with the vCPUs (and a breakpoint
+         * list change must not happen under a running translator): EBUSY.
+         */
+        put_packet(s, "E10");
+        return;
+    }
     switch (pkt[0]) {
     case '?':
         /* Why the target stopped: it is always a trap from gdb's view. */

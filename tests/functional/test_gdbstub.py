@@ -294,6 +294,9 @@ def test_ctrl_c_and_debug_runstate(elf):
             r.send('vCont;c')
             assert r.ack() == b'+'
             assert m.qmp().command('query-status')['status'] == 'running'
+            # state packets while running are refused (all-stop), not raced
+            r.send('Z0,80000000,2')
+            assert r.ack() == b'+' and r.packet() == 'E10'
             r.send_raw(b'\x03')
             assert r.packet() == 'T02thread:01;'
             st = m.qmp().command('query-status')
