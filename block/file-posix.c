@@ -453,24 +453,12 @@ static const BlockDriver bdrv_file = {
 };
 
 /* "host_device" is QEMU's name for the same driver on block devices. */
-static const BlockDriver bdrv_host_device = {
-    .format_name = "host_device",
-    .instance_size = sizeof(FileState),
-    .is_protocol = true,
-    .options = file_options,
-    .open = file_open,
-    .close = file_close,
-    .getlength = file_getlength,
-    .submit = file_submit,
-    .truncate = file_truncate,
-    .set_perm = file_set_perm,
-    .set_loop = file_set_loop,
-    .io_plug = file_io_plug,
-    .io_unplug = file_io_unplug,
-};
+static BlockDriver bdrv_host_device;
 
 static void __attribute__((constructor)) file_register(void)
 {
     bdrv_register(&bdrv_file);
+    bdrv_host_device = bdrv_file;
+    bdrv_host_device.format_name = "host_device";
     bdrv_register(&bdrv_host_device);
 }

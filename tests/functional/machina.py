@@ -406,6 +406,25 @@ def linux_guest(build=True, timeout=1800):
             'initrd': os.path.join(d, 'initramfs.cpio.gz'), 'checksum': checksum}
 
 
+def riscv64_binary_or_skip():
+    """machina-system-riscv64's path; skips the calling test if it is not built."""
+    import pytest
+    path = binary('riscv64')
+    if not os.path.exists(path):
+        pytest.skip('machina-system-riscv64 is not built')
+    return path
+
+
+def linux_guest_or_skip():
+    """linux_guest(build=True) for riscv64 tests; skips the calling test when
+    the emulator is not built or the cross toolchain is missing."""
+    import pytest
+    riscv64_binary_or_skip()
+    if not shutil.which('riscv64-linux-gnu-gcc'):
+        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
+    return linux_guest(build=True)
+
+
 def cache_dir(*recipe_files):
     """~/.cache/machina/<hash of the recipe files>/ for a test's own artefacts
     (created if missing)."""

@@ -29,10 +29,7 @@ def machina_bin():
 @pytest.fixture(scope='module')
 def linux():
     """Kernel Image + initramfs from tests/guest (built once, then cached)."""
-    machina_bin()
-    if not shutil.which('riscv64-linux-gnu-gcc'):
-        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
-    return machina.linux_guest(build=True)
+    return machina.linux_guest_or_skip()
 
 
 # ---------------------------------------------------------------- device tree

@@ -20,18 +20,12 @@ QEMU_IO = shutil.which('qemu-io')
 
 
 def machina_bin():
-    path = machina.binary('riscv64')
-    if not os.path.exists(path):
-        pytest.skip('machina-system-riscv64 is not built')
-    return path
+    return machina.riscv64_binary_or_skip()
 
 
 @pytest.fixture(scope='module')
 def linux():
-    machina_bin()
-    if not shutil.which('riscv64-linux-gnu-gcc'):
-        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
-    return machina.linux_guest(build=True)
+    return machina.linux_guest_or_skip()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ and quit with requests in flight; a wrong iothread id is a one-line error."""
 import hashlib
 import os
 import re
-import shutil
 
 import pytest
 
@@ -17,10 +16,7 @@ from test_virtio import machina_bin, sh, poweroff
 
 @pytest.fixture(scope='module')
 def linux():
-    machina_bin()
-    if not shutil.which('riscv64-linux-gnu-gcc'):
-        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
-    return machina.linux_guest(build=True)
+    return machina.linux_guest_or_skip()
 
 
 def make_image(tmp_path, name, mib=4):
