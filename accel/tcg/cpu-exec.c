@@ -194,6 +194,8 @@ typedef struct TierSlot {
 
 typedef struct TierCounts {
     unsigned gen;                   /* tb_flush_generation of the counts */
+    uint64_t blocks;                /* interp_block calls that ran (or faulted) */
+    uint64_t insns;                 /* instructions of those that returned */
     TierSlot slot[1 << TIER_BITS];
 } TierCounts;
 
@@ -207,6 +209,14 @@ void tcg_set_tier_threshold(unsigned n)
 unsigned tcg_get_tier_threshold(void)
 {
     return tier_threshold;
+}
+
+void tcg_tier_stats(CPUState *cpu, uint64_t *blocks, uint64_t *insns)
+{
+    const TierCounts *t = cpu->tier_counts;
+
+    *blocks = t ? t->blocks : 0;
+    *insns = t ? t->insns : 0;
 }
 
 /*
@@ -247,6 +257,7 @@ static TierSlot *tier_slot(CPUState *cpu, vaddr pc, uint32_t flags)
 static bool tier_try(CPUState *cpu, vaddr pc, uint32_t flags)
 {
     TierSlot *s = tier_slot(cpu, pc, flags);
+    TierCounts *t = cpu->tier_counts;
     int n;
 
     if (s->pc != pc || s->flags != flags || s->count == 0) {
@@ -258,11 +269,14 @@ static bool tier_try(CPUState *cpu, vaddr pc, uint32_t flags)
         return false;
     }
     s->count++;
+    t->blocks++;                /* before: the block may end in a fault */
     n = cpu->tcg_ops->interp_block(cpu, pc, flags);
     if (n == 0) {
+        t->blocks--;
         s->count = TCG_TIER_THRESHOLD_MAX;     /* left to the JIT from now on */
         return false;
     }
+    t->insns += (unsigned)n;
     return true;
 }
 

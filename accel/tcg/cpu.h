@@ -329,5 +329,8 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp);
 #define TCG_TIER_THRESHOLD_MAX 0x7fffffffu
 void tcg_set_tier_threshold(unsigned n);
 unsigned tcg_get_tier_threshold(void);
+/* Interpreter-tier statistics of cpu: blocks entered (including those
+ * that ended in a fault), instructions of the blocks that returned. */
+void tcg_tier_stats(CPUState *cpu, uint64_t *blocks, uint64_t *insns);
 
 #endif
