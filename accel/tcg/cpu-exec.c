@@ -253,21 +253,49 @@ static TierSlot *tier_slot(CPUState *cpu, vaddr pc, uint32_t flags)
     return &t->slot[h & ((1u << TIER_BITS) - 1)];
 }
 
-/* After a block-cache miss: one interpreted block, or false: translate. */
-static bool tier_try(CPUState *cpu, vaddr pc, uint32_t flags)
+/*
+ * A slot that names (pc, flags) with a count below the threshold is a
+ * block this vCPU looked up and did not find, and has not translated since
+ * (translating happens only once the count reached the threshold): the
+ * block cache need not be searched again until then.  So the miss path of
+ * an interpreted block is one probe of this table, instead of the jump
+ * cache, the physical-pc cache and the hash table under tb_lock, twice
+ * (once in the JIT's lookup helper, once in the loop).
+ */
+static inline bool tier_slot_cold(const TierSlot *s, vaddr pc, uint32_t flags)
 {
-    TierSlot *s = tier_slot(cpu, pc, flags);
-    TierCounts *t = cpu->tier_counts;
-    int n;
+    return s->pc == pc && s->flags == flags && s->count < tier_threshold;
+}
 
-    if (s->pc != pc || s->flags != flags || s->count == 0) {
+bool tcg_tier_skip_lookup(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    return tier_enabled(cpu, 0) && tier_slot_cold(tier_slot(cpu, pc, flags), pc, flags);
+}
+
+void tcg_tier_note_miss(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    TierSlot *s;
+
+    if (!tier_enabled(cpu, 0)) {
+        return;
+    }
+    s = tier_slot(cpu, pc, flags);
+    if (s->pc != pc || s->flags != flags) {
         s->pc = pc;
         s->flags = flags;
         s->count = 0;
     }
-    if (s->count >= tier_threshold) {
-        return false;
-    }
+}
+
+/*
+ * Interpret the block of slot s (cold: its count is below the threshold).
+ * false: the interpreter does not start there; it is translated from now on.
+ */
+static bool tier_run(CPUState *cpu, TierSlot *s, vaddr pc, uint32_t flags)
+{
+    TierCounts *t = cpu->tier_counts;
+    int n;
+
     s->count++;
     t->blocks++;                /* before: the block may end in a fault */
     n = cpu->tcg_ops->interp_block(cpu, pc, flags);
@@ -306,10 +334,25 @@ static int cpu_exec_loop(CPUState *cpu)
                 last_tb = NULL;
             }
             gen = tb_flush_generation();
-            tb = tb_lookup(cpu, pc, flags, cflags);
-            if (!tb && tier_enabled(cpu, cflags) && tier_try(cpu, pc, flags)) {
-                last_tb = NULL;         /* nothing to chain from */
-                continue;
+            if (tier_enabled(cpu, cflags)) {
+                TierSlot *s = tier_slot(cpu, pc, flags);
+                if (tier_slot_cold(s, pc, flags) && tier_run(cpu, s, pc, flags)) {
+                    last_tb = NULL;     /* nothing to chain from */
+                    continue;
+                }
+                tb = tb_lookup(cpu, pc, flags, cflags);
+                if (!tb && (s->pc != pc || s->flags != flags)) {
+                    /* First sight (or the slot was taken over): count it. */
+                    s->pc = pc;
+                    s->flags = flags;
+                    s->count = 0;
+                    if (tier_run(cpu, s, pc, flags)) {
+                        last_tb = NULL;
+                        continue;
+                    }
+                }
+            } else {
+                tb = tb_lookup(cpu, pc, flags, cflags);
             }
             if (!tb) {
                 tb = tb_gen_code(cpu, pc, flags, cflags);
