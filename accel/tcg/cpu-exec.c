@@ -308,6 +308,19 @@ static bool tier_run(CPUState *cpu, TierSlot *s, vaddr pc, uint32_t flags)
     return true;
 }
 
+/* The jump-cache half of tb_lookup (cflags 0): a hit needs no count. */
+static inline TranslationBlock *tb_jmp_cache_probe(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    TranslationBlock *tb =
+        __atomic_load_n(&cpu->tb_jmp_cache[tb_jmp_cache_hash(pc)], __ATOMIC_ACQUIRE);
+
+    if (tb && tb->pc == pc && tb->flags == flags && tb->cflags == 0 &&
+        !__atomic_load_n(&tb->invalid, __ATOMIC_ACQUIRE)) {
+        return tb;
+    }
+    return NULL;
+}
+
 static int cpu_exec_loop(CPUState *cpu)
 {
     int ret = EXCP_INTERRUPT;
@@ -321,6 +334,7 @@ static int cpu_exec_loop(CPUState *cpu)
             vaddr pc;
             uint32_t flags, cflags;
             unsigned gen;
+            bool tier;
 
             if (tb_flush_if_pending()) {
                 last_tb = NULL;
@@ -334,7 +348,10 @@ static int cpu_exec_loop(CPUState *cpu)
                 last_tb = NULL;
             }
             gen = tb_flush_generation();
-            if (tier_enabled(cpu, cflags)) {
+            tier = tier_enabled(cpu, cflags);
+            /* With the tier, a jump-cache hit (the common case) needs no count. */
+            tb = tier ? tb_jmp_cache_probe(cpu, pc, flags) : NULL;
+            if (!tb && tier) {
                 TierSlot *s = tier_slot(cpu, pc, flags);
                 if (tier_slot_cold(s, pc, flags) && tier_run(cpu, s, pc, flags)) {
                     last_tb = NULL;     /* nothing to chain from */
@@ -351,7 +368,7 @@ static int cpu_exec_loop(CPUState *cpu)
                         continue;
                     }
                 }
-            } else {
+            } else if (!tb) {
                 tb = tb_lookup(cpu, pc, flags, cflags);
             }
             if (!tb) {

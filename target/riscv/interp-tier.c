@@ -459,6 +459,28 @@ static bool zb_imm32(const RISCVCPUConfig *cfg, uint32_t insn, uint64_t a, uint6
     return false;
 }
 
+/*
+ * Expansions of 16-bit encodings by the translator's own expand_rvc,
+ * memoized: the boot's C instructions are a few thousand distinct
+ * halfwords executed over and over, and the expansion is a pure function
+ * of the halfword.  0 = not known yet, 1 = reserved (a real expansion is
+ * a 32-bit encoding, whose low bits are 11).  Races between vCPU threads
+ * are benign: both store the same value.
+ */
+static uint32_t rvc_memo[1u << 16];
+
+static inline bool tier_expand_rvc(uint16_t c, uint32_t *insn)
+{
+    uint32_t v = __atomic_load_n(&rvc_memo[c], __ATOMIC_RELAXED);
+
+    if (unlikely(v == 0)) {
+        v = expand_rvc(NULL, c, insn) ? *insn : 1;
+        __atomic_store_n(&rvc_memo[c], v, __ATOMIC_RELAXED);
+    }
+    *insn = v;
+    return v != 1;
+}
+
 /* Jump targets: misaligned only without C (translate-rvi.c target_misaligned). */
 static inline bool target_misaligned(const RISCVCPUConfig *cfg, uint64_t dest)
 {
@@ -508,7 +530,7 @@ int riscv_interp_block(CPUState *cs, vaddr pc_start, uint32_t flags)
         }
         lo = (uint32_t)host[off] | (uint32_t)host[off + 1] << 8;
         if ((lo & 3) != 3) {
-            if (!cfg->ext_c || !expand_rvc(NULL, (uint16_t)lo, &insn)) {
+            if (!cfg->ext_c || !tier_expand_rvc((uint16_t)lo, &insn)) {
                 break;
             }
             next = pc + 2;
