@@ -325,7 +325,7 @@ void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp);
  * -accel tcg,x-tier-threshold=N: a block is interpreted (interp_block) for
  * its first N executions and translated at the next; 0 turns the tier off.
  */
-#define TCG_TIER_THRESHOLD_DEFAULT 4
+#define TCG_TIER_THRESHOLD_DEFAULT 8
 #define TCG_TIER_THRESHOLD_MAX 0x7fffffffu
 void tcg_set_tier_threshold(unsigned n);
 unsigned tcg_get_tier_threshold(void);

@@ -28,6 +28,17 @@
 #define TIER_OFF 0
 #define TIER_ALL 0x10000000u
 
+/* li t0, 0x2000; csrs mstatus, t0; c.li a3, 7; c.sdsp a3, 0(sp); c.li a0, 5; c.fldsp fa0, 0(sp); c.li a1, 6; c.fsdsp fa0, 8(sp); c.ldsp a2, 8(sp); c.mv s0, sp; c.fld fa1, 8(s0); c.fsd fa1, 16(s0); c.ld a4, 16(s0); wfi */
+static const uint16_t code_rvc_fp[] = {
+    0x6289, 0xa073, 0x3002, 0x469d, 0xe036, 0x4515, 0x2502, 0x4599,
+    0xa42a, 0x6622, 0x840a, 0x240c, 0xa80c, 0x6818, 0x0073, 0x1050,
+};
+
+/* c.li a0, 1; c.li a1, 2; c.li a2, 3; .option push; .option norvc; addi a3, zero, 4; .option pop; wfi */
+static const uint16_t code_cross_page[] = {
+    0x4505, 0x4589, 0x460d, 0x0693, 0x0040, 0x0073, 0x1050,
+};
+
 /* csrr a2, mcause; csrr a3, mtval; csrr a4, mepc; wfi */
 static const uint16_t code_handler[] = {
     0x2673, 0x3420, 0x26f3, 0x3430, 0x2773, 0x3410, 0x0073, 0x1050,
@@ -166,6 +177,8 @@ static bool machine_init(void)
  * hart, with the given tier threshold.  paging: S-mode under Sv39 with
  * one identity gigapage for RAM, nothing else mapped.
  */
+static hwaddr code_at = CODE;               /* where run_prog loads and starts */
+
 static void run_prog(const uint16_t *code, size_t bytes, bool paging, unsigned tier,
                      Result *r)
 {
@@ -182,7 +195,8 @@ static void run_prog(const uint16_t *code, size_t bytes, bool paging, unsigned t
     }
     address_space_write(&as, RAM_BASE, MEMTXATTRS_UNSPECIFIED, code_handler,
                         sizeof(code_handler));
-    CHECK_EQ(address_space_write(&as, CODE, MEMTXATTRS_UNSPECIFIED, code, bytes), MEMTX_OK);
+    CHECK_EQ(address_space_write(&as, code_at, MEMTXATTRS_UNSPECIFIED, code, bytes),
+             MEMTX_OK);
     riscv_cpu_reset_env(cpu);
     CPU(cpu)->halted = false;
     memset(&dev, 0, sizeof(dev));
@@ -190,7 +204,7 @@ static void run_prog(const uint16_t *code, size_t bytes, bool paging, unsigned t
     env->gpr[2] = STACK;
     env->gpr[7] = DATA;
     env->gpr[11] = 0x5e5e;                  /* a1: must survive a faulting load */
-    env->pc = CODE;
+    env->pc = code_at;
     if (paging) {
         /* Privileged spec 4.4: a level-2 leaf maps a 1 GiB page. */
         root[2] = ((RAM_BASE >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
@@ -409,4 +423,40 @@ UNIT_TEST(tier_threshold_counts_executions)
     run_prog(code_x0, sizeof(code_x0), false, 0, &r);
     CHECK_EQ(r.tier_insns, 0);
     CHECK_EQ(r.tier_blocks, 0);
+}
+
+UNIT_TEST(tier_leaves_compressed_fp_loads_and_stores_to_the_jit)
+{
+    Result jit, t;
+
+    if (!machine_init()) {
+        return;
+    }
+    /* c.fldsp/c.fsdsp/c.fld/c.fsd between integer C instructions: the
+     * tier stops before each, the JIT runs it, the results agree. */
+    RUN_BOTH(rvc_fp, false, TIER_ALL);
+    CHECK_EQ(t.x[A0], 5);
+    CHECK_EQ(t.x[A1], 6);
+    CHECK_EQ(t.x[A2], 7);
+    CHECK_EQ(t.x[A4], 7);
+    CHECK_EQ(t.mcause, 0);                  /* no trap */
+}
+
+UNIT_TEST(tier_instruction_across_a_page_boundary)
+{
+    Result jit, t;
+
+    if (!machine_init()) {
+        return;
+    }
+    /* Three c.li, then addi a3 in the last two bytes of the page and the
+     * first two of the next: the tier stops before it, the JIT starts a
+     * block there. */
+    code_at = RAM_BASE + 0x1ff8;
+    RUN_BOTH(cross_page, false, TIER_ALL);
+    code_at = CODE;
+    CHECK_EQ(t.x[A0], 1);
+    CHECK_EQ(t.x[A3], 4);
+    CHECK_EQ(t.tier_insns, 3);
+    CHECK_EQ(t.pc, RAM_BASE + 0x1ff8 + sizeof(code_cross_page));
 }
