@@ -196,7 +196,7 @@ static void blk_report_error(VirtIOBlock *s, BlockErrorAction action, bool is_re
 {
     BlkError e = { action, is_read, err };
 
-    if (!bql_locked()) {
+    if (s->loop && !bql_locked()) {
         g_array_append_val(s->errors, e);
         qemu_bh_schedule(s->err_bh);
         return;

@@ -134,7 +134,8 @@ static void virtio_raise(VirtIODevice *vdev, uint8_t isr_bit, int queue, uint16_
     if (!vdev->transport || !vdev->transport->notify) {
         return;
     }
-    if (bql_locked()) {
+    if (bql_locked() || !vdev->notify_loop) {
+        /* Only a dataplane thread raises without the BQL. */
         vdev->transport->notify(vdev->transport_opaque, vector);
         return;
     }
