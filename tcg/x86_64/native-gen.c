@@ -442,16 +442,18 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     for (int n = 0; n < 2; n++) {
         h.jmp_ofs[n] = (uint32_t)g.jmp_ofs[n];
     }
-    while (g.e.pos & 7) {
-        x_b(&g.e, 0xcc);
-    }
     h.map_ofs = (uint32_t)g.e.pos;
     h.ninsns = g.insns->len;
-    for (unsigned i = 0; i < g.insns->len; i++) {
-        const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
-        const uint8_t *p = (const uint8_t *)in;
-        for (unsigned k = 0; k < sizeof(*in); k++) {
-            x_b(&g.e, p[k]);
+    {
+        NativeInsn prev = {.code_pos = 0, .data = {tb->pc, 0}};
+        for (unsigned i = 0; i < g.insns->len && !g.e.overflow; i++) {
+            const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
+            if (g.e.pos + NATIVE_MAP_ENTRY_MAX > g.e.size) {
+                g.e.overflow = true;
+                break;
+            }
+            g.e.pos += native_map_put(g.e.buf + g.e.pos, &prev, in);
+            prev = *in;
         }
     }
     if (g.too_many_slots) {

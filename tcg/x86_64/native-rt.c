@@ -137,14 +137,23 @@ static void native_set_jmp(TranslationBlock *tb, unsigned n, TranslationBlock *d
     __atomic_store_n(&tb->jmp_dest[n], dest, __ATOMIC_RELEASE);
 }
 
+static const uint8_t *map_start(const TranslationBlock *tb, NativeInsn *cur)
+{
+    const NativeHeader *h = native_header(tb);
+
+    *cur = (NativeInsn){.code_pos = 0, .data = {tb->pc, 0}};
+    return (const uint8_t *)tb->tc_ptr + h->map_ofs;
+}
+
 /* ra: a host address in the RX view (or the RW view) of tb's code. */
 static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t data[2])
 {
     const NativeHeader *h = native_header(tb);
     uintptr_t code = (uintptr_t)tb->tc_ptr + h->code_ofs;
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
     uintptr_t rw = ra, pos;
-    int lo = 0, hi = (int)h->ninsns - 1, found = -1;
+    NativeInsn cur;
+    const uint8_t *p = map_start(tb, &cur);
+    int found = -1;
 
     if (ra >= native_rx(tb->tc_ptr) && ra < native_rx((char *)tb->tc_ptr + tb->tc_size)) {
         rw = ra - (uintptr_t)tcg_code_rx_delta;
@@ -154,18 +163,19 @@ static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t d
         return -1;
     }
     pos = rw - 1 - code;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        if (in[mid].code_pos <= pos) {
-            found = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
+    /* The last entry starting at or before pos (entries ascend). */
+    for (unsigned i = 0; i < h->ninsns; i++) {
+        NativeInsn next = cur;
+        native_map_next(&p, &next);
+        if (next.code_pos > pos) {
+            break;
         }
+        cur = next;
+        found = (int)i;
     }
     if (found >= 0) {
-        data[0] = in[found].data[0];
-        data[1] = in[found].data[1];
+        data[0] = cur.data[0];
+        data[1] = cur.data[1];
     }
     return found;
 }
@@ -173,13 +183,17 @@ static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t d
 static bool native_insn_data(const TranslationBlock *tb, unsigned i, uint64_t data[2])
 {
     const NativeHeader *h = native_header(tb);
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    NativeInsn cur;
+    const uint8_t *p = map_start(tb, &cur);
 
     if (i >= h->ninsns) {
         return false;
     }
-    data[0] = in[i].data[0];
-    data[1] = in[i].data[1];
+    for (unsigned k = 0; k <= i; k++) {
+        native_map_next(&p, &cur);
+    }
+    data[0] = cur.data[0];
+    data[1] = cur.data[1];
     return true;
 }
 
@@ -187,7 +201,8 @@ static bool native_insn_data(const TranslationBlock *tb, unsigned i, uint64_t da
 static void native_dump(const TranslationBlock *tb, FILE *f)
 {
     const NativeHeader *h = native_header(tb);
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    NativeInsn cur;
+    const uint8_t *map = map_start(tb, &cur);
     const uint8_t *code = (const uint8_t *)tb->tc_ptr + h->code_ofs;
     size_t len = h->code_end - h->code_ofs;
     uint64_t addr = native_rx(code);
@@ -203,8 +218,16 @@ static void native_dump(const TranslationBlock *tb, FILE *f)
     count = cs_disasm(cs, code, len, addr, 0, &insn);
     for (size_t i = 0; i < count; i++) {
         uint64_t pos = insn[i].address - addr;
-        while (next < h->ninsns && in[next].code_pos <= pos) {
-            fprintf(f, "  -- guest pc 0x%016" PRIx64 "\n", in[next].data[0]);
+        while (next < h->ninsns) {
+            NativeInsn in = cur;
+            const uint8_t *p = map;
+            native_map_next(&p, &in);
+            if (in.code_pos > pos) {
+                break;
+            }
+            fprintf(f, "  -- guest pc 0x%016" PRIx64 "\n", in.data[0]);
+            cur = in;
+            map = p;
             next++;
         }
         fprintf(f, "  0x%016" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic,
