@@ -428,8 +428,18 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     nat_sync_globals(&g);
     x_movi(&g.e, RAX, 0);
     nat_emit_epilogue(&g);
+    /* Out of line: the FP slow paths (code), then the guest-memory stubs
+     * (calls and data: the dump walks them apart, from stubs_ofs). */
     for (unsigned i = 0; i < g.slow->len; i++) {
-        nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        if (g_array_index(g.slow, SlowPath, i).kind == SLOW_FP) {
+            nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        }
+    }
+    h.stubs_ofs = (uint32_t)g.e.pos;
+    for (unsigned i = 0; i < g.slow->len; i++) {
+        if (g_array_index(g.slow, SlowPath, i).kind != SLOW_FP) {
+            nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        }
     }
     for (unsigned i = 0; i < g.fixups->len; i += 2) {
         uint64_t at = g_array_index(g.fixups, uint64_t, i);

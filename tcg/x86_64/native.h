@@ -30,6 +30,7 @@ typedef struct NativeHeader {
     uint32_t jmp_ofs[2];     /* goto_tb n: offset of its rel32, 0 = none */
     uint32_t map_ofs;        /* the pc map (below), from tc_ptr */
     uint32_t ninsns;
+    uint32_t stubs_ofs;      /* guest-memory slow-path stubs, up to code_end */
 } NativeHeader;
 
 /*
@@ -137,7 +138,32 @@ extern uint8_t native_fp_flag_map[64];
 
 /* native-rt.c: called from generated code. */
 uintptr_t native_lookup(void *env);
-void native_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra,
-                    TranslationBlock *tb);
+
+/*
+ * Guest-memory slow paths.  A block's out-of-line stub for one access is
+ * a call of a shared thunk (in the code buffer's stub area, so a rel32
+ * call reaches it; else movabs rax + call rax) followed by a descriptor,
+ * data the thunk reads through its return address and never executes:
+ *
+ *   u8 addr_reg, u8 val_reg, u16 sync (registers holding dirty globals),
+ *   u32 oi, i32 resume (the fast path's resume point, from the
+ *   descriptor), [stores: u64 TranslationBlock *], then one i32 env offset
+ *   per bit of sync, lowest register first.
+ *
+ * The thunk saves all 16 registers in an array on the stack (so the stub
+ * spills nothing and the C code may use any register), calls
+ * native_{ld,st}_slow(env, regs, descriptor) and returns, with the
+ * registers reloaded (a load's result in regs[val_reg]), to the address
+ * that returns.  Stubs are ~17 bytes instead of ~100 of inline call setup.
+ */
+#define NATIVE_SLOW_DESC_LD 12
+#define NATIVE_SLOW_DESC_ST 20
+extern uintptr_t native_thunk_ld, native_thunk_st;    /* RX entry points */
+/* Build the thunks in the current code buffer's stub area (idempotent). */
+bool native_thunks_ensure(void);
+uintptr_t native_ld_slow(void *env, uint64_t *regs, const uint8_t *desc);
+uintptr_t native_st_slow(void *env, uint64_t *regs, const uint8_t *desc);
+/* Bytes of the descriptor at desc (store: a store thunk's). */
+size_t native_slow_desc_len(const uint8_t *desc, bool store);
 
 #endif
