@@ -108,7 +108,7 @@ uintptr_t native_lookup(void *env)
 
 /* ---- guest-memory slow paths (native.h) ---- */
 
-uintptr_t native_thunk_ld, native_thunk_st;
+uintptr_t native_thunk_ld, native_thunk_st, native_epilogue;
 static uint8_t *thunks_area;
 
 /* One thunk: the 16 registers in regs[] on the stack, the C call, back. */
@@ -156,6 +156,19 @@ bool native_thunks_ensure(void)
     }
     native_thunk_st = native_rx(e.buf + e.pos);
     thunk_build(&e, (const void *)native_st_slow);
+    while (e.pos & 15) {
+        x_b(&e, 0xcc);
+    }
+    /* The prologue's counterpart, shared by the blocks' exits. */
+    native_epilogue = native_rx(e.buf + e.pos);
+    x_arith_ri(&e, ARITH_ADD, RSP, NATIVE_FRAME_BYTES + 8);
+    x_pop(&e, R15);
+    x_pop(&e, R14);
+    x_pop(&e, R13);
+    x_pop(&e, R12);
+    x_pop(&e, RBX);
+    x_pop(&e, RBP);
+    x_b(&e, 0xc3);
     assert(!e.overflow);
     thunks_area = tcg_code_stub_area;
     return true;

@@ -159,6 +159,9 @@ uintptr_t native_lookup(void *env);
 #define NATIVE_SLOW_DESC_LD 12
 #define NATIVE_SLOW_DESC_ST 20
 extern uintptr_t native_thunk_ld, native_thunk_st;    /* RX entry points */
+/* The epilogue (RX), in the same stub area: blocks leave by jumping to it
+ * with their result in RAX. */
+extern uintptr_t native_epilogue;
 /* Build the thunks in the current code buffer's stub area (idempotent). */
 bool native_thunks_ensure(void);
 uintptr_t native_ld_slow(void *env, uint64_t *regs, const uint8_t *desc);
