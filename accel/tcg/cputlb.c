@@ -561,7 +561,7 @@ static TranslationBlock *rt_lookup_tb(void *env)
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &flags);
     tb = tb_lookup(cpu, pc, flags, cflags);
-    if (tb && qemu_loglevel_mask(CPU_LOG_EXEC)) {
+    if (tb && qemu_loglevel_mask(CPU_LOG_EXEC) && qemu_log_in_addr_range(tb->pc)) {
         qemu_log("Trace %d: %p [%016" PRIx64 "/%08x/%08x]\n", cpu->cpu_index, tb->tc_ptr,
                  (uint64_t)tb->pc, tb->flags, tb->cflags);
     }
