@@ -5,7 +5,10 @@
  * (tcg-op.h), so liveness is a real data-flow problem over the block's
  * control-flow graph: basic blocks start at labels and end after branches
  * and exits; live_out(b) = union of live_in(successors); iterate to a fixed
- * point (backward branches are rare, two rounds usually suffice).
+ * point (backward branches are rare, two rounds usually suffice).  Without
+ * a backward branch (nearly every block) one backward walk is exact and
+ * does everything (liveness_forward_only).  The optimizer leaves its
+ * removed ops as nops; the compaction at the end serves both passes.
  *
  * Globals are treated as always live (they are visible to helpers, to the
  * next block and to the exception path), so only ops whose outputs are all
