@@ -41,6 +41,14 @@ bool qemu_log_parse_items(const char *str, unsigned *mask, Error **errp);
 /* The "-d help" text: one item per line with its meaning. */
 void qemu_log_print_help(FILE *f);
 bool qemu_log_set_file(const char *path, Error **errp);
+/*
+ * -dfilter RANGE[,...]: per-address logs (in_asm, out_asm, op, op_opt,
+ * exec) only for blocks starting in one of the ranges.  A range is
+ * START+LEN, END-LEN (the LEN bytes ending at END) or START..END
+ * (inclusive), numbers in C syntax, as QEMU's -dfilter.  NULL clears.
+ */
+bool qemu_set_dfilter_ranges(const char *str, Error **errp);
+bool qemu_log_in_addr_range(uint64_t addr);
 void qemu_log_flush(void);
 
 #endif

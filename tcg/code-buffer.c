@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 ptrdiff_t tcg_code_rx_delta;
+uint8_t *tcg_code_stub_area;
 static bool buffer_mapped;
 
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
@@ -23,9 +24,11 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
 
     if (!executable) {
         tcg_code_rx_delta = 0;
+        tcg_code_stub_area = NULL;
         buffer_mapped = false;
         return g_malloc(size);
     }
+    size += TCG_CODE_STUB_AREA;
     fd = memfd_create("machina-jit", MFD_CLOEXEC);
     if (fd < 0) {
         error_setg_errno(errp, errno, "cannot create the JIT code buffer (memfd)");
@@ -48,6 +51,7 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
         return NULL;
     }
     tcg_code_rx_delta = (char *)rx - (char *)rw;
+    tcg_code_stub_area = (uint8_t *)rw + size - TCG_CODE_STUB_AREA;
     buffer_mapped = true;
     return rw;
 }
@@ -76,8 +80,10 @@ void tcg_code_buffer_free(void *buf, size_t size)
         return;
     }
     if (buffer_mapped) {
+        size += TCG_CODE_STUB_AREA;
         munmap((char *)buf + tcg_code_rx_delta, size);
         munmap(buf, size);
+        tcg_code_stub_area = NULL;
     } else {
         g_free(buf);
     }

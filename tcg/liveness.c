@@ -5,7 +5,10 @@
  * (tcg-op.h), so liveness is a real data-flow problem over the block's
  * control-flow graph: basic blocks start at labels and end after branches
  * and exits; live_out(b) = union of live_in(successors); iterate to a fixed
- * point (backward branches are rare, two rounds usually suffice).
+ * point (backward branches are rare, two rounds usually suffice).  Without
+ * a backward branch (nearly every block) one backward walk is exact and
+ * does everything (liveness_forward_only).  The optimizer leaves its
+ * removed ops as nops; the compaction at the end serves both passes.
  *
  * Globals are treated as always live (they are visible to helpers, to the
  * next block and to the exception path), so only ops whose outputs are all
@@ -68,13 +71,13 @@ static inline void bit_clear(uint64_t *set, unsigned i)
  * Walk op backwards from live (live-out of the op) to its live-in.
  * With remove, dead removable ops become nops.
  */
-static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
+static bool step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
 {
     unsigned g = s->nb_globals;
     unsigned nt = op->nb_oargs + op->nb_iargs;
 
     if (op->opc == INDEX_op_nop) {
-        return;
+        return true;
     }
     if (op_removable(op)) {
         bool dead = true;
@@ -88,7 +91,7 @@ static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
             if (remove) {
                 op->opc = INDEX_op_nop;
             }
-            return;
+            return true;
         }
     }
     for (unsigned a = 0; a < op->nb_oargs; a++) {
@@ -103,14 +106,56 @@ static void step_op(TCGContext *s, TCGOp *op, uint64_t *live, bool remove)
             bit_set(live, t - g);
         }
     }
+    return false;
 }
 
 /*
  * Backwards over the ops: `over` holds the globals that are written again
  * before anything may read them.  Anything that may look at env (or leave
  * the straight line) empties it; a removable op whose outputs are all in
- * it is dead.
+ * it is dead.  One op of that walk (op is not a nop).
  */
+static void overwritten_step(TCGContext *s, TCGOp *op, uint64_t *over, size_t over_bytes)
+{
+    unsigned g = s->nb_globals;
+    const TCGOpDef *def = &tcg_op_defs[op->opc];
+    unsigned nt = op->nb_oargs + op->nb_iargs;
+    bool dead;
+
+    if (op->opc == INDEX_op_insn_start || op->opc == INDEX_op_mb) {
+        return;
+    }
+    if (!op_removable(op) || op->opc == INDEX_op_call ||
+        (def->flags & (TCG_OPF_BB_END | TCG_OPF_SYNC_GLOBALS)) ||
+        op->opc == INDEX_op_set_label || op->opc == INDEX_op_brcond ||
+        op->opc == INDEX_op_br || tcg_op_is_host_mem(op->opc)) {
+        /* Uses env in ways not visible as arguments: all may be read. */
+        memset(over, 0, over_bytes);
+        return;
+    }
+    dead = true;
+    for (unsigned a = 0; a < op->nb_oargs; a++) {
+        unsigned t = op->args[a];
+        if (t == 0 || t >= g || !bit_test(over, t)) {
+            dead = false;
+        }
+    }
+    if (dead) {
+        op->opc = INDEX_op_nop;
+        return;
+    }
+    for (unsigned a = 0; a < op->nb_oargs; a++) {
+        if (op->args[a] < g) {
+            bit_set(over, op->args[a]);
+        }
+    }
+    for (unsigned a = op->nb_oargs; a < nt; a++) {
+        if (op->args[a] < g) {
+            bit_clear(over, op->args[a]);
+        }
+    }
+}
+
 static void drop_overwritten_globals(TCGContext *s)
 {
     unsigned g = s->nb_globals;
@@ -118,43 +163,8 @@ static void drop_overwritten_globals(TCGContext *s)
 
     memset(over, 0, sizeof(over));
     for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
-        TCGOp *op = &s->ops[i];
-        const TCGOpDef *def = &tcg_op_defs[op->opc];
-        unsigned nt = op->nb_oargs + op->nb_iargs;
-        bool dead;
-
-        if (op->opc == INDEX_op_nop || op->opc == INDEX_op_insn_start ||
-            op->opc == INDEX_op_mb) {
-            continue;
-        }
-        if (!op_removable(op) || op->opc == INDEX_op_call ||
-            (def->flags & (TCG_OPF_BB_END | TCG_OPF_SYNC_GLOBALS)) ||
-            op->opc == INDEX_op_set_label || op->opc == INDEX_op_brcond ||
-            op->opc == INDEX_op_br || tcg_op_is_host_mem(op->opc)) {
-            /* Uses env in ways not visible as arguments: all may be read. */
-            memset(over, 0, sizeof(over));
-            continue;
-        }
-        dead = true;
-        for (unsigned a = 0; a < op->nb_oargs; a++) {
-            unsigned t = op->args[a];
-            if (t == 0 || t >= g || !bit_test(over, t)) {
-                dead = false;
-            }
-        }
-        if (dead) {
-            op->opc = INDEX_op_nop;
-            continue;
-        }
-        for (unsigned a = 0; a < op->nb_oargs; a++) {
-            if (op->args[a] < g) {
-                bit_set(over, op->args[a]);
-            }
-        }
-        for (unsigned a = op->nb_oargs; a < nt; a++) {
-            if (op->args[a] < g) {
-                bit_clear(over, op->args[a]);
-            }
+        if (s->ops[i].opc != INDEX_op_nop) {
+            overwritten_step(s, &s->ops[i], over, sizeof(over));
         }
     }
 }
@@ -178,6 +188,56 @@ static void bb_walk(TCGContext *s, GArray *bbs, const BB *b, uint64_t *live, uns
     }
     for (int i = b->last; i >= (int)b->first; i--) {
         step_op(s, &s->ops[i], live, remove);
+    }
+}
+
+/*
+ * The usual case, a block whose branches all go forward: its control-flow
+ * graph is acyclic in op order (every successor of an op comes after it),
+ * so one backward walk sees each label's live-in before the branches to
+ * it, and that walk is exact.  It also drops the overwritten global stores
+ * on the way (the same rule as drop_overwritten_globals: the temp step
+ * first, then the global one, so both remove what the two passes would).
+ * label_live holds nw words per label.
+ */
+static void liveness_forward_only(TCGContext *s, uint64_t *live, uint64_t *label_live,
+                                  unsigned nw)
+{
+    unsigned g = s->nb_globals;
+    uint64_t over[(g + 63) / 64 + 1];
+
+    memset(over, 0, sizeof(over));
+    memset(live, 0, nw * sizeof(uint64_t));
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
+        TCGOp *op = &s->ops[i];
+        uint64_t *ll;
+
+        switch (op->opc) {
+        case INDEX_op_nop:
+            continue;
+        case INDEX_op_set_label:
+            memcpy(label_live + op->args[0] * nw, live, nw * sizeof(uint64_t));
+            break;
+        case INDEX_op_br:
+            memcpy(live, label_live + op->args[0] * nw, nw * sizeof(uint64_t));
+            break;
+        case INDEX_op_brcond:
+            ll = label_live + op->args[3] * nw;
+            for (unsigned w = 0; w < nw; w++) {
+                live[w] |= ll[w];
+            }
+            break;
+        case INDEX_op_exit_tb:
+        case INDEX_op_lookup_and_goto_ptr:
+        case INDEX_op_lookup_and_goto_pc:
+            memset(live, 0, nw * sizeof(uint64_t));
+            break;
+        default:
+            break;
+        }
+        if (!step_op(s, op, live, true)) {
+            overwritten_step(s, op, over, sizeof(over));
+        }
     }
 }
 
@@ -208,6 +268,32 @@ void tcg_liveness(TCGContext *s)
     }
     for (unsigned i = 0; i <= s->nb_labels; i++) {
         label_bb[i] = -1;
+    }
+    /* A branch to a label already placed goes backward (label_bb marks). */
+    {
+        bool backward = false;
+        for (unsigned i = 0; i < s->nb_ops && !backward; i++) {
+            const TCGOp *op = &s->ops[i];
+            if (op->opc == INDEX_op_set_label) {
+                label_bb[op->args[0]] = 0;
+            } else if (op->opc == INDEX_op_br) {
+                backward = label_bb[op->args[0]] == 0;
+            } else if (op->opc == INDEX_op_brcond) {
+                backward = label_bb[op->args[3]] == 0;
+            }
+        }
+        for (unsigned i = 0; i <= s->nb_labels; i++) {
+            label_bb[i] = -1;
+        }
+        if (!backward) {
+            if ((size_t)(s->nb_labels + 2) * nw > pool_cap) {
+                pool_cap = MAX((size_t)(s->nb_labels + 2) * nw, 2 * pool_cap);
+                pool = g_renew(uint64_t, pool, pool_cap);
+            }
+            liveness_forward_only(s, pool, pool + nw, nw);
+            tcg_compact_ops(s);
+            return;
+        }
     }
     /* Split into basic blocks. */
     for (unsigned i = 0; i < s->nb_ops;) {

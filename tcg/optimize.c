@@ -46,6 +46,10 @@ static __thread struct {
     unsigned *touched;
     uint8_t *is_touched;
     unsigned cap;
+    /* info[0, clean_n) is in its default state from the previous block
+     * (every pass ends by forgetting what it touched): the globals, which
+     * stay the same temps from block to block, need no initialisation. */
+    unsigned clean_n;
     int *label_refs;
     unsigned labels_cap;
 } opt_scratch;
@@ -343,7 +347,8 @@ static void label_unref(OptContext *c, TCGArg id)
 void tcg_optimize(TCGContext *s)
 {
     OptContext ctx = {.s = s, .info = opt_scratch.info, .touched = opt_scratch.touched,
-                      .is_touched = opt_scratch.is_touched};
+                      .is_touched = opt_scratch.is_touched,
+                      .info_n = MIN(opt_scratch.clean_n, s->nb_globals)};
     OptContext *c = &ctx;
     bool unreachable = false;
 
@@ -524,5 +529,8 @@ void tcg_optimize(TCGContext *s)
             s->ops[i].opc = INDEX_op_nop;
         }
     }
-    tcg_compact_ops(s);
+    reset_all(c);
+    opt_scratch.clean_n = s->nb_globals;
+    /* The nops stay: tcg_liveness, which always follows, skips them and
+     * compacts once for both passes. */
 }

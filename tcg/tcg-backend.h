@@ -144,6 +144,14 @@ void tcg_inline_fp_flags_register(const TCGInlineFPFlags *f);
  * delta of 0.
  */
 extern ptrdiff_t tcg_code_rx_delta;
+/*
+ * Executable buffers get TCG_CODE_STUB_AREA more bytes past `size`, which
+ * the block allocator never hands out: the back end keeps code shared by
+ * all blocks there (within rel32 reach of every block).  tcg_code_stub_area
+ * is its RW address (NULL for heap buffers).
+ */
+#define TCG_CODE_STUB_AREA 4096
+extern uint8_t *tcg_code_stub_area;
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp);
 void tcg_code_buffer_free(void *buf, size_t size);
 /* Map [rw, rw + len) of the buffer (both views) ahead of use; page aligned. */

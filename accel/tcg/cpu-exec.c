@@ -150,7 +150,7 @@ static void cpu_exec_tb(CPUState *cpu, TranslationBlock *tb, TranslationBlock **
     uintptr_t ret;
     TranslationBlock *last;
 
-    if (qemu_loglevel_mask(CPU_LOG_EXEC)) {
+    if (qemu_loglevel_mask(CPU_LOG_EXEC) && qemu_log_in_addr_range(tb->pc)) {
         qemu_log("Trace %d: %p [%016" PRIx64 "/%08x/%08x]\n", cpu->cpu_index, tb->tc_ptr,
                  (uint64_t)tb->pc, tb->flags, tb->cflags);
     }

@@ -625,6 +625,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, vaddr pc, uint32_t flags, uint32_t 
     ptrdiff_t n;
     size_t hdr = align_up(sizeof(TranslationBlock));
     bool flushed_for_space = false;
+    bool log_pc = qemu_log_in_addr_range(pc);   /* -dfilter */
 
     tcg_exec_ensure_init();
     /* A fetch fault on the first page is raised here, before any state. */
@@ -685,17 +686,17 @@ retry:
             tb->page_addr[1] = get_page_addr_code(cpu, last, NULL);
         }
     }
-    if (qemu_loglevel_mask(CPU_LOG_TB_IN_ASM)) {
+    if (log_pc && qemu_loglevel_mask(CPU_LOG_TB_IN_ASM)) {
         log_in_asm(cpu, tb, host0);
     }
-    if (qemu_loglevel_mask(CPU_LOG_TB_OP)) {
+    if (log_pc && qemu_loglevel_mask(CPU_LOG_TB_OP)) {
         qemu_log("OP:\n");
         tcg_dump_ops(tcg_ctx, log_file());
         qemu_log("\n");
     }
     tcg_optimize(tcg_ctx);
     tcg_liveness(tcg_ctx);
-    if (qemu_loglevel_mask(CPU_LOG_TB_OP_OPT)) {
+    if (log_pc && qemu_loglevel_mask(CPU_LOG_TB_OP_OPT)) {
         qemu_log("OP after optimization and liveness analysis:\n");
         tcg_dump_ops(tcg_ctx, log_file());
         qemu_log("\n");
@@ -720,7 +721,7 @@ retry:
     tb->tc_size = (size_t)n;
     code_used += hdr + align_up((size_t)n);
     tb_register(tb);
-    if (qemu_loglevel_mask(CPU_LOG_TB_OUT_ASM) && tcg_backend->dump) {
+    if (log_pc && qemu_loglevel_mask(CPU_LOG_TB_OUT_ASM) && tcg_backend->dump) {
         qemu_log("OUT: [size=%zu]\n", tb->tc_size);
         tcg_backend->dump(tb, log_file());
         qemu_log("\n");

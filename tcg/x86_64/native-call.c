@@ -45,7 +45,6 @@ void nat_gen_qemu_ldst(Gen *g, const TCGOp *op)
     }
     sp.addr_reg = ra;
     sp.val_reg = store ? rv : rd;
-    sp.save = nat_live_caller_saved(g, store ? -1 : rd);
     for (int r = 0; r < 16; r++) {
         int t = g->reg_temp[r];
         if (t >= 0 && nat_is_global(g, t) && (g->tflags[t] & T_DIRTY)) {
@@ -105,64 +104,38 @@ static void emit_fp_slow_path(Gen *g, const SlowPath *sp);
 void nat_emit_slow_path(Gen *g, const SlowPath *sp)
 {
     X86Emit *e = &g->e;
-    int n = 0;
-    size_t lea;
+    uintptr_t thunk = sp->store ? native_thunk_st : native_thunk_ld;
+    int64_t d;
+    size_t desc;
 
     if (sp->kind == SLOW_FP) {
         emit_fp_slow_path(g, sp);
         return;
     }
+    /* A stub: call the shared thunk, then the descriptor (native.h). */
     x_bind(e, sp->jcc_at, e->pos);
-    nat_gen_fp_fold(e);             /* the C code may raise or use the FPU */
+    d = (int64_t)thunk - (int64_t)native_rx(e->buf + e->pos + 5);
+    if (fits_i32(d)) {
+        x_b(e, 0xe8);                           /* call rel32 */
+        x_d(e, (uint32_t)(int32_t)d);
+    } else {
+        nat_emit_call_abs(g, (const void *)thunk);
+    }
+    desc = e->pos;
+    x_b(e, (uint8_t)sp->addr_reg);
+    x_b(e, (uint8_t)sp->val_reg);
+    x_b(e, (uint8_t)sp->sync);
+    x_b(e, (uint8_t)(sp->sync >> 8));
+    x_d(e, sp->oi);
+    x_d(e, (uint32_t)(int32_t)((int64_t)sp->ret_pos - (int64_t)desc));
+    if (sp->store) {
+        x_q(e, (uint64_t)(uintptr_t)g->tb);
+    }
     for (int r = 0; r < 16; r++) {
         if (sp->sync & (1u << r)) {
-            x_rm(e, OPC_W | OP_MOV_EvGv, r, RBP, -1, sp->sync_ofs[r]);
+            x_d(e, (uint32_t)sp->sync_ofs[r]);
         }
     }
-    for (int r = 0; r < 16; r++) {
-        if (sp->save & (1u << r)) {
-            x_push(e, r);
-            n++;
-        }
-    }
-    if (n & 1) {
-        x_arith_ri(e, ARITH_SUB, RSP, 8);   /* keep RSP 16-byte aligned */
-    }
-    if (sp->store) {
-        /* Through the stack: addr and val may sit in each other's argument registers. */
-        x_push(e, sp->addr_reg);
-        x_push(e, sp->val_reg);
-        x_pop(e, RDX);
-        x_pop(e, RSI);
-        x_mov_rr(e, RDI, RBP);
-        x_movi(e, RCX, sp->oi);
-        lea = x_lea_rip(e, R8);
-        x_movi(e, R9, (uint64_t)(uintptr_t)g->tb);
-        nat_emit_call_abs(g, (const void *)native_st_slow);
-    } else {
-        x_mov_rr(e, RSI, sp->addr_reg);
-        x_mov_rr(e, RDI, RBP);
-        x_movi(e, RDX, sp->oi);
-        lea = x_lea_rip(e, RCX);
-        nat_emit_call_abs(g, (const void *)tcg_runtime.qemu_ld);
-    }
-    /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
-    x_bind(e, lea, sp->ret_pos);
-    if (n & 1) {
-        x_arith_ri(e, ARITH_ADD, RSP, 8);
-    }
-    for (int r = 15; r >= 0; r--) {
-        if (sp->save & (1u << r)) {
-            x_pop(e, r);
-        }
-    }
-    /* MMIO emulation is C code: no stale flags may stay pending (RSP is
-     * back at the frame base, where the MXCSR word lives). */
-    nat_gen_mxcsr_clear(e);
-    if (!sp->store) {
-        x_mov_rr(e, sp->val_reg, RAX);
-    }
-    x_bind(e, x_jmp32(e), sp->ret_pos);
 }
 
 /*

@@ -350,10 +350,10 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g.e.size = size;
     g.treg = scr.treg;
     g.tflags = scr.tflags;
-    memset(g.tflags, 0, s->nb_temps);
     g.tslot = scr.tslot;
     g.last_use = scr.last_use;
-    memset(g.last_use, 0, sizeof(int) * s->nb_temps);
+    g.next_use = scr.next_use;
+    g.arg_next = scr.arg_next;
     g.label_pos = scr.label_pos;
     g.fixups = scr.fixups;
     g.slow = scr.slow;
@@ -363,50 +363,53 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g_array_set_size(g.insns, 0);
     for (unsigned i = 0; i < s->nb_temps; i++) {
         g.treg[i] = -1;
+        g.tflags[i] = 0;
         g.tslot[i] = -1;
+        g.next_use[i] = INT_MAX;
+        g.last_use[i] = -1;
     }
     for (int r = 0; r < 16; r++) {
         g.reg_temp[r] = -1;
     }
     for (unsigned i = 0; i <= s->nb_labels; i++) {
         g.label_pos[i] = -1;
-        label_def[i] = -1;
+        label_def[i] = 0;
     }
-    /* Last uses; a backward branch (a loop inside the block) keeps every
-     * block temp alive to the end instead. */
-    for (unsigned i = 0; i < s->nb_ops; i++) {
+    /*
+     * One backward walk: for each argument the next op that uses the same
+     * temp (arg_next, for eviction choices), each temp's last use (its
+     * first sighting; temps never used keep -1, next_use INT_MAX), and
+     * whether a branch goes backward (its label not seen yet).  A loop
+     * inside the block keeps every block temp alive to the end instead.
+     */
+    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
         const TCGOp *op = &s->ops[i];
-        for (unsigned a = 0; a < (unsigned)(op->nb_oargs + op->nb_iargs); a++) {
-            g.last_use[op->args[a]] = (int)i;
+        unsigned nt = op->nb_oargs + op->nb_iargs;
+        int *an = &scr.arg_next[(size_t)i * TCG_MAX_OP_ARGS];
+        for (unsigned a = 0; a < nt; a++) {
+            TCGArg t = op->args[a];
+            if (g.next_use[t] == INT_MAX) {
+                g.last_use[t] = i;
+            }
+            an[a] = g.next_use[t];
+        }
+        for (unsigned a = 0; a < nt; a++) {
+            g.next_use[op->args[a]] = i;
         }
         if (op->opc == INDEX_op_set_label) {
-            label_def[op->args[0]] = (int)i;
+            label_def[op->args[0]] = 1;
         } else if (op->opc == INDEX_op_br || op->opc == INDEX_op_brcond) {
-            TCGArg l = op->args[op->nb_oargs + op->nb_iargs + op->nb_cargs - 1];
-            if (label_def[l] >= 0) {
+            TCGArg l = op->args[nt + op->nb_cargs - 1];
+            if (!label_def[l]) {
                 backward = true;
             }
         }
     }
     if (backward) {
         for (unsigned t = s->nb_globals; t < s->nb_temps; t++) {
-            g.last_use[t] = (int)s->nb_ops;
-        }
-    }
-    /* Next uses, backwards (for eviction choices only). */
-    g.next_use = scr.next_use;
-    g.arg_next = scr.arg_next;
-    for (unsigned t = 0; t < s->nb_temps; t++) {
-        g.next_use[t] = INT_MAX;
-    }
-    for (int i = (int)s->nb_ops - 1; i >= 0; i--) {
-        const TCGOp *op = &s->ops[i];
-        unsigned nt = op->nb_oargs + op->nb_iargs;
-        for (unsigned a = 0; a < nt; a++) {
-            scr.arg_next[(size_t)i * TCG_MAX_OP_ARGS + a] = g.next_use[op->args[a]];
-        }
-        for (unsigned a = 0; a < nt; a++) {
-            g.next_use[op->args[a]] = i;
+            if (g.last_use[t] >= 0) {
+                g.last_use[t] = (int)s->nb_ops;
+            }
         }
     }
 
@@ -425,8 +428,18 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     nat_sync_globals(&g);
     x_movi(&g.e, RAX, 0);
     nat_emit_epilogue(&g);
+    /* Out of line: the FP slow paths (code), then the guest-memory stubs
+     * (calls and data: the dump walks them apart, from stubs_ofs). */
     for (unsigned i = 0; i < g.slow->len; i++) {
-        nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        if (g_array_index(g.slow, SlowPath, i).kind == SLOW_FP) {
+            nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        }
+    }
+    h.stubs_ofs = (uint32_t)g.e.pos;
+    for (unsigned i = 0; i < g.slow->len; i++) {
+        if (g_array_index(g.slow, SlowPath, i).kind != SLOW_FP) {
+            nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
+        }
     }
     for (unsigned i = 0; i < g.fixups->len; i += 2) {
         uint64_t at = g_array_index(g.fixups, uint64_t, i);
@@ -439,16 +452,18 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     for (int n = 0; n < 2; n++) {
         h.jmp_ofs[n] = (uint32_t)g.jmp_ofs[n];
     }
-    while (g.e.pos & 7) {
-        x_b(&g.e, 0xcc);
-    }
     h.map_ofs = (uint32_t)g.e.pos;
     h.ninsns = g.insns->len;
-    for (unsigned i = 0; i < g.insns->len; i++) {
-        const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
-        const uint8_t *p = (const uint8_t *)in;
-        for (unsigned k = 0; k < sizeof(*in); k++) {
-            x_b(&g.e, p[k]);
+    {
+        NativeInsn prev = {.code_pos = 0, .data = {tb->pc, 0}};
+        for (unsigned i = 0; i < g.insns->len && !g.e.overflow; i++) {
+            const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
+            if (g.e.pos + NATIVE_MAP_ENTRY_MAX > g.e.size) {
+                g.e.overflow = true;
+                break;
+            }
+            g.e.pos += native_map_put(g.e.buf + g.e.pos, &prev, in);
+            prev = *in;
         }
     }
     if (g.too_many_slots) {

@@ -269,16 +269,23 @@ void nat_forget_all(Gen *g)
 /* ---- pieces of code ---- */
 
 /*
- * Leave generated code with RAX as the result.  The block's first exit
- * carries the epilogue; later ones jump back to it (exits are cold once
- * chained, and a boot writes ~30k blocks: the bytes count).
+ * Leave generated code with RAX as the result: a jump to the shared
+ * epilogue in the code buffer's stub area (5 bytes instead of an 18-byte
+ * copy per block), or a 2-byte jump back to the block's own copy when the
+ * shared one is out of rel32 reach (a buffer over 2 GiB).
  */
 void nat_emit_epilogue(Gen *g)
 {
     X86Emit *e = &g->e;
+    int64_t d = (int64_t)native_epilogue - (int64_t)native_rx(e->buf + e->pos + 5);
 
+    if (native_epilogue && fits_i32(d)) {
+        x_b(e, 0xe9);                       /* jmp rel32 */
+        x_d(e, (uint32_t)(int32_t)d);
+        return;
+    }
     if (g->epi_pos >= 0) {
-        int64_t d = g->epi_pos - (int64_t)(e->pos + 2);
+        d = g->epi_pos - (int64_t)(e->pos + 2);
         if (fits_i8(d)) {
             x_b(e, 0xeb);                   /* jmp rel8 */
             x_b(e, (uint8_t)d);

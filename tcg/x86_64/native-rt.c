@@ -63,7 +63,7 @@ static bool native_init(void)
 
 static ptrdiff_t native_gen(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    if (!native_init()) {
+    if (!native_init() || !native_thunks_ensure()) {
         return -2;
     }
     return native_gen_code(s, tb, buf, size);
@@ -106,16 +106,158 @@ uintptr_t native_lookup(void *env)
     return tb ? (uintptr_t)entry_rx(tb) : 0;
 }
 
-/*
- * Store slow path: the soft-MMU must know the running block so that a
- * store into its own code leaves it first (cputlb.c notdirty_write).
- */
-void native_st_slow(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra,
-                    TranslationBlock *tb)
+/* ---- guest-memory slow paths (native.h) ---- */
+
+uintptr_t native_thunk_ld, native_thunk_st, native_epilogue;
+static uint8_t *thunks_area;
+
+/* One thunk: the 16 registers in regs[] on the stack, the C call, back. */
+static void thunk_build(X86Emit *e, const void *fn)
 {
+    /* On entry RSP = frame base - 8 (the return address, i.e. the
+     * descriptor).  16 pushes and 8 bytes of pad: RSP 16-byte aligned for
+     * the call; regs[r] at [RSP + 8 + 8 r]. */
+    for (int r = 15; r >= 0; r--) {
+        x_push(e, r);
+    }
+    x_arith_ri(e, ARITH_SUB, RSP, 8);
+    x_mov_rr(e, RDI, RBP);
+    x_rm(e, OPC_W | OP_LEA, RSI, RSP, -1, 8);
+    x_rm(e, OPC_W | OP_MOV_GvEv, RDX, RSP, -1, 8 + 16 * 8);
+    x_movi(e, RAX, (uint64_t)(uintptr_t)fn);
+    x_call_r(e, RAX);
+    /* Return to the resume point instead of the descriptor. */
+    x_rm(e, OPC_W | OP_MOV_EvGv, RAX, RSP, -1, 8 + 16 * 8);
+    x_arith_ri(e, ARITH_ADD, RSP, 8);
+    for (int r = 0; r < 16; r++) {
+        if (r == RSP) {
+            x_rm(e, OPC_W | OP_LEA, RSP, RSP, -1, 8);   /* skip its slot */
+        } else {
+            x_pop(e, r);
+        }
+    }
+    x_b(e, 0xc3);
+}
+
+bool native_thunks_ensure(void)
+{
+    X86Emit e = {.buf = tcg_code_stub_area, .size = TCG_CODE_STUB_AREA};
+
+    if (thunks_area == tcg_code_stub_area) {
+        return thunks_area != NULL;
+    }
+    if (!tcg_code_stub_area) {
+        return false;
+    }
+    native_thunk_ld = native_rx(e.buf);
+    thunk_build(&e, (const void *)native_ld_slow);
+    while (e.pos & 15) {
+        x_b(&e, 0xcc);
+    }
+    native_thunk_st = native_rx(e.buf + e.pos);
+    thunk_build(&e, (const void *)native_st_slow);
+    while (e.pos & 15) {
+        x_b(&e, 0xcc);
+    }
+    /* The prologue's counterpart, shared by the blocks' exits. */
+    native_epilogue = native_rx(e.buf + e.pos);
+    x_arith_ri(&e, ARITH_ADD, RSP, NATIVE_FRAME_BYTES + 8);
+    x_pop(&e, R15);
+    x_pop(&e, R14);
+    x_pop(&e, R13);
+    x_pop(&e, R12);
+    x_pop(&e, RBX);
+    x_pop(&e, RBP);
+    x_b(&e, 0xc3);
+    assert(!e.overflow);
+    thunks_area = tcg_code_stub_area;
+    return true;
+}
+
+typedef struct SlowDesc {
+    uint8_t addr_reg, val_reg;
+    uint16_t sync;
+    uint32_t oi;
+    int32_t resume;
+} SlowDesc;
+
+_Static_assert(sizeof(SlowDesc) == NATIVE_SLOW_DESC_LD, "the descriptor's fixed part");
+
+size_t native_slow_desc_len(const uint8_t *desc, bool store)
+{
+    uint16_t sync;
+
+    memcpy(&sync, desc + 2, 2);
+    return (store ? NATIVE_SLOW_DESC_ST : NATIVE_SLOW_DESC_LD) + 4 * (size_t)__builtin_popcount(sync);
+}
+
+/*
+ * What the generated code did around its C calls (native-call.c): fold
+ * the pending MXCSR flags into the guest's (the C code may raise or read
+ * them; a fault, a device, the guest's own handler), write the dirty
+ * globals home (a fault or MMIO needs env up to date), and afterwards
+ * clear the host flags again (control bits unchanged: generated code
+ * never writes them).  Returns the MXCSR to restore.
+ */
+static unsigned slow_enter(void *env, const uint64_t *regs, const uint8_t *desc,
+                           SlowDesc *d, size_t fixed)
+{
+    unsigned csr = 0;
+    const uint8_t *ofs = desc + fixed;
+
+    memcpy(d, desc, sizeof(*d));
+    if (native_fp_flags) {
+        csr = _mm_getcsr();
+        if (csr & NATIVE_MXCSR_EXC) {
+            *(uint32_t *)((char *)env + native_fp_flags->offset) |=
+                native_fp_flag_map[csr & NATIVE_MXCSR_FLAGS];
+        }
+    }
+    for (int r = 0; r < 16; r++) {
+        if (d->sync & (1u << r)) {
+            int32_t o;
+            memcpy(&o, ofs, 4);
+            ofs += 4;
+            memcpy((char *)env + o, &regs[r], 8);
+        }
+    }
+    return csr;
+}
+
+static void slow_leave(unsigned csr)
+{
+    if (native_fp_flags) {
+        _mm_setcsr(csr & ~(unsigned)NATIVE_MXCSR_FLAGS);
+    }
+}
+
+uintptr_t native_ld_slow(void *env, uint64_t *regs, const uint8_t *desc)
+{
+    SlowDesc d;
+    unsigned csr = slow_enter(env, regs, desc, &d, NATIVE_SLOW_DESC_LD);
+    /* ra = the fast path's resume point: find_insn looks at ra - 1, inside it. */
+    uintptr_t ra = (uintptr_t)desc + d.resume;
+
+    regs[d.val_reg] = tcg_runtime.qemu_ld(env, regs[d.addr_reg], d.oi, ra);
+    slow_leave(csr);
+    return ra;
+}
+
+/* The soft-MMU must know the running block so that a store into its own
+ * code leaves it first (cputlb.c notdirty_write). */
+uintptr_t native_st_slow(void *env, uint64_t *regs, const uint8_t *desc)
+{
+    SlowDesc d;
+    unsigned csr = slow_enter(env, regs, desc, &d, NATIVE_SLOW_DESC_ST);
+    uintptr_t ra = (uintptr_t)desc + d.resume;
+    TranslationBlock *tb;
+
+    memcpy(&tb, desc + sizeof(SlowDesc), sizeof(tb));
     tcg_current_tb = tb;
-    tcg_runtime.qemu_st(env, addr, val, oi, ra);
+    tcg_runtime.qemu_st(env, regs[d.addr_reg], regs[d.val_reg], d.oi, ra);
     tcg_current_tb = NULL;
+    slow_leave(csr);
+    return ra;
 }
 
 static void native_set_jmp(TranslationBlock *tb, unsigned n, TranslationBlock *dest)
@@ -137,14 +279,23 @@ static void native_set_jmp(TranslationBlock *tb, unsigned n, TranslationBlock *d
     __atomic_store_n(&tb->jmp_dest[n], dest, __ATOMIC_RELEASE);
 }
 
+static const uint8_t *map_start(const TranslationBlock *tb, NativeInsn *cur)
+{
+    const NativeHeader *h = native_header(tb);
+
+    *cur = (NativeInsn){.code_pos = 0, .data = {tb->pc, 0}};
+    return (const uint8_t *)tb->tc_ptr + h->map_ofs;
+}
+
 /* ra: a host address in the RX view (or the RW view) of tb's code. */
 static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t data[2])
 {
     const NativeHeader *h = native_header(tb);
     uintptr_t code = (uintptr_t)tb->tc_ptr + h->code_ofs;
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
     uintptr_t rw = ra, pos;
-    int lo = 0, hi = (int)h->ninsns - 1, found = -1;
+    NativeInsn cur;
+    const uint8_t *p = map_start(tb, &cur);
+    int found = -1;
 
     if (ra >= native_rx(tb->tc_ptr) && ra < native_rx((char *)tb->tc_ptr + tb->tc_size)) {
         rw = ra - (uintptr_t)tcg_code_rx_delta;
@@ -154,18 +305,19 @@ static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t d
         return -1;
     }
     pos = rw - 1 - code;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2;
-        if (in[mid].code_pos <= pos) {
-            found = mid;
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
+    /* The last entry starting at or before pos (entries ascend). */
+    for (unsigned i = 0; i < h->ninsns; i++) {
+        NativeInsn next = cur;
+        native_map_next(&p, &next);
+        if (next.code_pos > pos) {
+            break;
         }
+        cur = next;
+        found = (int)i;
     }
     if (found >= 0) {
-        data[0] = in[found].data[0];
-        data[1] = in[found].data[1];
+        data[0] = cur.data[0];
+        data[1] = cur.data[1];
     }
     return found;
 }
@@ -173,21 +325,31 @@ static int native_find_insn(const TranslationBlock *tb, uintptr_t ra, uint64_t d
 static bool native_insn_data(const TranslationBlock *tb, unsigned i, uint64_t data[2])
 {
     const NativeHeader *h = native_header(tb);
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    NativeInsn cur;
+    const uint8_t *p = map_start(tb, &cur);
 
     if (i >= h->ninsns) {
         return false;
     }
-    data[0] = in[i].data[0];
-    data[1] = in[i].data[1];
+    for (unsigned k = 0; k <= i; k++) {
+        native_map_next(&p, &cur);
+    }
+    data[0] = cur.data[0];
+    data[1] = cur.data[1];
     return true;
 }
+
+static const char *const reg_names[16] = {
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
 
 /* -d out_asm: the host code with its RX addresses, guest insns marked. */
 static void native_dump(const TranslationBlock *tb, FILE *f)
 {
     const NativeHeader *h = native_header(tb);
-    const NativeInsn *in = (const NativeInsn *)((const char *)tb->tc_ptr + h->map_ofs);
+    NativeInsn cur;
+    const uint8_t *map = map_start(tb, &cur);
     const uint8_t *code = (const uint8_t *)tb->tc_ptr + h->code_ofs;
     size_t len = h->code_end - h->code_ofs;
     uint64_t addr = native_rx(code);
@@ -200,11 +362,21 @@ static void native_dump(const TranslationBlock *tb, FILE *f)
         fprintf(f, "  (capstone cannot disassemble x86_64: %zu bytes)\n", len);
         return;
     }
-    count = cs_disasm(cs, code, len, addr, 0, &insn);
+    /* The code up to the stubs (guest pcs marked), then each stub: its
+     * call and a line for the descriptor that follows it (native.h). */
+    count = cs_disasm(cs, code, h->stubs_ofs - h->code_ofs, addr, 0, &insn);
     for (size_t i = 0; i < count; i++) {
         uint64_t pos = insn[i].address - addr;
-        while (next < h->ninsns && in[next].code_pos <= pos) {
-            fprintf(f, "  -- guest pc 0x%016" PRIx64 "\n", in[next].data[0]);
+        while (next < h->ninsns) {
+            NativeInsn in = cur;
+            const uint8_t *p = map;
+            native_map_next(&p, &in);
+            if (in.code_pos > pos) {
+                break;
+            }
+            fprintf(f, "  -- guest pc 0x%016" PRIx64 "\n", in.data[0]);
+            cur = in;
+            map = p;
             next++;
         }
         fprintf(f, "  0x%016" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic,
@@ -212,6 +384,31 @@ static void native_dump(const TranslationBlock *tb, FILE *f)
     }
     if (count) {
         cs_free(insn, count);
+    }
+    for (size_t pos = h->stubs_ofs - h->code_ofs; pos < len;) {
+        const uint8_t *stub = code + pos;
+        size_t call = stub[0] == 0xe8 ? 5 : 12;     /* call rel32 | movabs rax + call rax */
+        uintptr_t target;
+        const uint8_t *desc = stub + call;
+        bool store;
+        SlowDesc d;
+
+        if (call == 5) {
+            int32_t rel;
+            memcpy(&rel, stub + 1, 4);
+            target = native_rx(desc) + rel;
+        } else {
+            memcpy(&target, stub + 2, 8);
+        }
+        store = target == native_thunk_st;
+        memcpy(&d, desc, sizeof(d));
+        fprintf(f, "  0x%016" PRIx64 ":  call     %s_slow_thunk\n", addr + pos,
+                store ? "st" : "ld");
+        fprintf(f, "  0x%016" PRIx64 ":  .data    addr %s, %s %s, oi 0x%x, sync 0x%x, "
+                "resume 0x%016" PRIx64 "\n", (uint64_t)native_rx(desc), reg_names[d.addr_reg & 15],
+                store ? "value" : "dest", reg_names[d.val_reg & 15], d.oi, d.sync,
+                (uint64_t)native_rx(desc) + (uint64_t)(int64_t)d.resume);
+        pos += call + native_slow_desc_len(desc, store);
     }
     cs_close(&cs);
 }

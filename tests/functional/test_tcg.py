@@ -198,3 +198,24 @@ def test_debug_logs(program, tmp_path):
     # patched instruction is translated again.
     assert len(re.findall(r'0x[0-9a-f]+:\s+00100613', text)) >= 1
     assert len(re.findall(r'0x[0-9a-f]+:\s+02a00613', text)) >= 1
+
+
+def test_dfilter_limits_logs_to_ranges(program, tmp_path):
+    """-dfilter as QEMU's: only blocks starting in the range are logged."""
+    log = tmp_path / 'jit.log'
+    r = boot(virt_binary(), program, '-d', 'in_asm,out_asm,exec', '-dfilter', '0x80000000+4',
+             '-D', str(log))
+    assert r.returncode == 0, r.stderr
+    text = log.read_text(errors='replace')
+    assert 'IN: \n0x80000000:' in text
+    starts = re.findall(r'IN: \n(0x[0-9a-f]+):', text)
+    traces = re.findall(r'Trace 0: 0x[0-9a-f]+ \[([0-9a-f]+)/', text)
+    assert starts and all(int(pc, 16) < 0x80000004 for pc in starts), starts
+    assert traces and all(int(pc, 16) < 0x80000004 for pc in traces), traces
+    full = tmp_path / 'all.log'
+    r = boot(virt_binary(), program, '-d', 'in_asm', '-D', str(full))
+    assert r.returncode == 0, r.stderr
+    assert len(re.findall(r'IN: \n', full.read_text(errors='replace'))) > len(starts)
+    r = boot(virt_binary(), program, '-dfilter', '0x80000000')
+    assert r.returncode != 0
+    assert "-dfilter 0x80000000: invalid range '0x80000000'" in r.stderr

@@ -1,6 +1,7 @@
 /* The system emulator's command-line parser (system/cli.c). */
 #include "core/osdep.h"
 #include "hw/core/machine.h"
+#include "core/log.h"
 #include "system/cli.h"
 #include "tests/unit/unit.h"
 
@@ -135,6 +136,36 @@ UNIT_TEST(cli_bad_options)
     FAILS_WITH("-device foo,id=1x: Parameter 'id' expects an identifier (letters, "
                "digits, '-', '.', '_', starting with a letter)", "-device", "foo,id=1x");
     FAILS_WITH("-name vm,bad=1: Invalid parameter 'bad'", "-name", "vm,bad=1");
+}
+
+UNIT_TEST(cli_dfilter_ranges)
+{
+    CliConfig *cfg = parse(NULL, "-dfilter", "0x1000+0x100,0x3000-0x10,0x8000..0x8fff", NULL);
+
+    CHECK(!qemu_log_in_addr_range(0xfff));
+    CHECK(qemu_log_in_addr_range(0x1000));
+    CHECK(qemu_log_in_addr_range(0x10ff));
+    CHECK(!qemu_log_in_addr_range(0x1100));
+    CHECK(!qemu_log_in_addr_range(0x2ff0));
+    CHECK(qemu_log_in_addr_range(0x2ff1));      /* the 16 bytes ending at 0x3000 */
+    CHECK(qemu_log_in_addr_range(0x3000));
+    CHECK(!qemu_log_in_addr_range(0x3001));
+    CHECK(qemu_log_in_addr_range(0x8000));
+    CHECK(qemu_log_in_addr_range(0x8fff));
+    CHECK(!qemu_log_in_addr_range(0x9000));
+    cli_config_free(cfg);
+    FAILS_WITH("-dfilter 0x1000: invalid range '0x1000' (START+LEN, END-LEN or START..END)",
+               "-dfilter", "0x1000");
+    FAILS_WITH("-dfilter 0x10+0: invalid range '0x10+0' (START+LEN, END-LEN or START..END)",
+               "-dfilter", "0x10+0");
+    FAILS_WITH("-dfilter 0x2000..0x1000: invalid range '0x2000..0x1000' (START+LEN, END-LEN or "
+               "START..END)", "-dfilter", "0x2000..0x1000");
+    FAILS_WITH("-dfilter 0x10-0x20: invalid range '0x10-0x20' (START+LEN, END-LEN or START..END)",
+               "-dfilter", "0x10-0x20");
+    /* A failed -dfilter leaves the last good one in place; NULL clears. */
+    CHECK(!qemu_log_in_addr_range(0x9000));
+    CHECK(qemu_set_dfilter_ranges(NULL, NULL));
+    CHECK(qemu_log_in_addr_range(0x9000));
 }
 
 UNIT_TEST(cli_help_requests)

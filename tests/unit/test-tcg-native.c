@@ -422,6 +422,73 @@ UNIT_TEST(native_pc_map_from_helper_return_address)
     CHECK_EQ(tcg_backend_native.find_insn(&tb, (uintptr_t)code_rw + CODE_SIZE, data), -1);
 }
 
+/*
+ * The pc map is delta-encoded (native.h): words that go backwards, jump by
+ * more than 32 bits or hit the 64-bit extremes, and instructions with no
+ * host code or with more than 127 bytes of it, must all decode exactly.
+ */
+#define MAP_INSNS 12
+static const uint64_t map_words[MAP_INSNS][2] = {
+    {0xffffffff80001000ULL, 0}, {0xffffffff80001004ULL, 1}, {0xffffffff80000ff0ULL, 0},
+    {0x1000, UINT64_MAX}, {0x1000, 0}, {0x7fffffffffffffffULL, 63},
+    {0x8000000000000000ULL, 64}, {0, 0xffffffff80000000ULL}, {2, 0x7fffffff},
+    {0x123456789abULL, 12345}, {0x123456789abULL + 2, (uint64_t)-64}, {0x20, (uint64_t)-65},
+};
+static uintptr_t map_ra[MAP_INSNS];
+static unsigned map_at;
+static uint64_t helper_map_ra(uint64_t x)
+{
+    map_ra[map_at++] = (uintptr_t)__builtin_return_address(0);
+    return x + 1;
+}
+static const TCGHelperInfo info_map_ra = TCG_HELPER(helper_map_ra, 1, true, 0);
+
+static void build_map(void *opaque)
+{
+    (void)opaque;
+    for (int i = 0; i < MAP_INSNS; i++) {
+        tcg_gen_insn_start(map_words[i][0], map_words[i][1]);
+        if (i == 4) {
+            continue;               /* no host code: shares the next one's position */
+        }
+        /* Spread the calls: some instructions take hundreds of bytes. */
+        for (int k = 0; k < (i % 3) * 10; k++) {
+            tcg_gen_addi(R[k % 4], R[k % 4], k + 1);
+        }
+        tcg_gen_call1(&info_map_ra, R[5], R[5]);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(native_pc_map_delta_encoding_round_trips)
+{
+    static TranslationBlock tb;
+    FakeEnv env = {0};
+    uint64_t data[2];
+    unsigned call = 0;
+
+    map_at = 0;
+    run_at(build_map, NULL, &env, false, &tb, 0, true);
+    CHECK_EQ(env.r[5], MAP_INSNS - 1);
+    CHECK_EQ(map_at, MAP_INSNS - 1);
+    for (unsigned i = 0; i < MAP_INSNS; i++) {
+        CHECK(tcg_backend_native.insn_data(&tb, i, data));
+        CHECK_EQ(data[0], map_words[i][0]);
+        CHECK_EQ(data[1], map_words[i][1]);
+        if (i == 4) {
+            continue;
+        }
+        /* Each helper's return address maps back to its instruction. */
+        CHECK_EQ(tcg_backend_native.find_insn(&tb, map_ra[call], data), (int)i);
+        CHECK_EQ(data[0], map_words[i][0]);
+        CHECK_EQ(data[1], map_words[i][1]);
+        call++;
+    }
+    CHECK(!tcg_backend_native.insn_data(&tb, MAP_INSNS, data));
+    /* Before the first instruction's code: none. */
+    CHECK_EQ(tcg_backend_native.find_insn(&tb, (uintptr_t)tb.backend_data, data), -1);
+}
+
 static uint64_t ld_addr, st_addr, st_val, ld_saw_r5, st_saw_r5;
 static uintptr_t ld_ra;
 static uint64_t fake_ld(void *env, uint64_t addr, MemOpIdx oi, uintptr_t ra)
