@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/thread.h"
 #include "target/riscv/internals.h"
+#include "core/log.h"
 #include "tcg/tcg-backend.h"
 #include "tests/unit/unit.h"
 
@@ -459,4 +460,35 @@ UNIT_TEST(tier_instruction_across_a_page_boundary)
     CHECK_EQ(t.x[A3], 4);
     CHECK_EQ(t.tier_insns, 3);
     CHECK_EQ(t.pc, RAM_BASE + 0x1ff8 + sizeof(code_cross_page));
+}
+
+UNIT_TEST(tier_off_under_logging_and_breakpoints)
+{
+    /* -d in_asm/exec/... must see every block, and the translator stops
+     * at debug breakpoints: the tier stays out of the way of both. */
+    Result r;
+    FILE *saved = machina_logfile;
+
+    if (!machine_init()) {
+        return;
+    }
+    machina_logfile = fopen("/dev/null", "w");
+    machina_loglevel = CPU_LOG_TB_IN_ASM;
+    run_prog(code_x0, sizeof(code_x0), false, TIER_ALL, &r);
+    machina_loglevel = CPU_LOG_EXEC;
+    CHECK_EQ(r.tier_blocks, 0);
+    run_prog(code_x0, sizeof(code_x0), false, TIER_ALL, &r);
+    machina_loglevel = 0;
+    fclose(machina_logfile);
+    machina_logfile = saved;
+    CHECK_EQ(r.tier_blocks, 0);
+    CHECK_EQ(r.x[A3], 9);
+
+    CHECK(cpu_breakpoint_insert(RAM_BASE + 0x100000));     /* never reached */
+    run_prog(code_x0, sizeof(code_x0), false, TIER_ALL, &r);
+    cpu_breakpoint_remove_all();
+    CHECK_EQ(r.tier_blocks, 0);
+    CHECK_EQ(r.x[A3], 9);
+    run_prog(code_x0, sizeof(code_x0), false, TIER_ALL, &r);
+    CHECK(r.tier_blocks > 0);               /* and back on without them */
 }
