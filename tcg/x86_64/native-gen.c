@@ -321,8 +321,10 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
         scr.insns = g_array_new(false, false, sizeof(NativeInsn));
     }
     if (temps > scr.temps_cap) {
+        unsigned old = scr.temps_cap;
         scr.temps_cap = MAX(temps, 2 * scr.temps_cap);
         scr.treg = g_renew(int8_t, scr.treg, scr.temps_cap);
+        memset(scr.treg + old, -1, scr.temps_cap - old);
         scr.tflags = g_renew(uint8_t, scr.tflags, scr.temps_cap);
         scr.tslot = g_renew(int32_t, scr.tslot, scr.temps_cap);
         scr.last_use = g_renew(int, scr.last_use, scr.temps_cap);
@@ -361,12 +363,19 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g_array_set_size(g.fixups, 0);
     g_array_set_size(g.slow, 0);
     g_array_set_size(g.insns, 0);
+    /*
+     * treg is -1 for every temp between blocks (the end of this function
+     * detaches what is left in registers); tflags and tslot matter only
+     * for block temps (a global's flags are set when it enters a
+     * register, it has no slot).  Uses are per block, for all temps.
+     */
     for (unsigned i = 0; i < s->nb_temps; i++) {
-        g.treg[i] = -1;
-        g.tflags[i] = 0;
-        g.tslot[i] = -1;
         g.next_use[i] = INT_MAX;
         g.last_use[i] = -1;
+    }
+    for (unsigned i = s->nb_globals; i < s->nb_temps; i++) {
+        g.tflags[i] = 0;
+        g.tslot[i] = -1;
     }
     for (int r = 0; r < 16; r++) {
         g.reg_temp[r] = -1;
@@ -466,6 +475,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
             prev = *in;
         }
     }
+    nat_forget_all(&g);
     if (g.too_many_slots) {
         ret = -2;
     } else if (g.e.overflow) {
