@@ -15,6 +15,7 @@
 
 ptrdiff_t tcg_code_rx_delta;
 uint8_t *tcg_code_stub_area;
+unsigned tcg_code_buffer_gen;
 static bool buffer_mapped;
 
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
@@ -52,6 +53,7 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
     }
     tcg_code_rx_delta = (char *)rx - (char *)rw;
     tcg_code_stub_area = (uint8_t *)rw + size - TCG_CODE_STUB_AREA;
+    tcg_code_buffer_gen++;
     buffer_mapped = true;
     return rw;
 }
