@@ -127,11 +127,21 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         g->jmp_ofs[n] = x_jmp32(e);
         break;
     }
-    case INDEX_op_exit_tb:
+    case INDEX_op_exit_tb: {
+        /* (tb | n): the block header sits right before the code, so a
+         * rip-relative lea (7 bytes) usually reaches it; else movabs. */
+        int64_t d;
         nat_sync_globals(g);
-        x_movi(e, RAX, c[0]);
+        d = (int64_t)c[0] - (int64_t)native_rx(e->buf + e->pos + 7);
+        if (c[0] > 0xffffffffu && fits_i32(d)) {
+            x_b(e, 0x48); x_b(e, 0x8d); x_b(e, 0x05);  /* lea rax, [rip + d] */
+            x_d(e, (uint32_t)(int32_t)d);
+        } else {
+            x_movi(e, RAX, c[0]);
+        }
         nat_emit_epilogue(g);
         break;
+    }
     case INDEX_op_lookup_and_goto_pc:
         nat_sync_globals(g);
         emit_jmp_cache_probe(g, (unsigned)a[0], (uint32_t)c[0]);
@@ -432,11 +442,15 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
         g.locked = 0;
         g.reserved = 0;
     }
-    /* A block that falls off its end returns to the loop without chaining. */
+    /* A block that falls off its end returns to the loop without chaining
+     * (none does whose last op leaves it). */
     g.cur = (int)s->nb_ops;
-    nat_sync_globals(&g);
-    x_movi(&g.e, RAX, 0);
-    nat_emit_epilogue(&g);
+    if (s->nb_ops == 0 || !(tcg_op_defs[s->ops[s->nb_ops - 1].opc].flags & TCG_OPF_BB_END) ||
+        s->ops[s->nb_ops - 1].opc == INDEX_op_brcond) {
+        nat_sync_globals(&g);
+        x_movi(&g.e, RAX, 0);
+        nat_emit_epilogue(&g);
+    }
     /* Out of line: the FP slow paths (code), then the guest-memory stubs
      * (calls and data: the dump walks them apart, from stubs_ofs). */
     for (unsigned i = 0; i < g.slow->len; i++) {

@@ -545,6 +545,34 @@ UNIT_TEST(native_soft_mmu_slow_path_hooks)
 }
 
 /*
+ * A block whose header sits in the code buffer right before its code (as
+ * translate-all lays them out) exits with a rip-relative (tb | n), after
+ * writing its dirty globals home.
+ */
+static void build_exit_near(void *opaque)
+{
+    tcg_gen_insn_start(0x6000, 0);
+    for (int i = 0; i < 8; i++) {
+        tcg_gen_addi(R[i], R[i], i + 1);        /* stores before the exit */
+    }
+    tcg_gen_exit_tb(opaque, 1);
+}
+
+UNIT_TEST(native_exit_returns_nearby_block)
+{
+    TranslationBlock *tb = (TranslationBlock *)(code_rw + CODE_SIZE / 4);
+    FakeEnv env = {0};
+    uintptr_t ret;
+
+    setup();
+    ret = run_at(build_exit_near, tb, &env, true, tb, CODE_SIZE / 4 + 256, true);
+    CHECK_EQ(ret, (uintptr_t)tb | 1);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(env.r[i], (uint64_t)i + 1);
+    }
+}
+
+/*
  * The shared slow-path thunks keep every register: with all 12 allocatable
  * registers holding live values (dirty globals and block temps) around a
  * load and a store that both miss, each value must survive, the dirty
