@@ -349,12 +349,21 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb, .fused_temp = -1, .epi_pos = -1};
+    Gen g;
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;
     int *label_def;
 
+    /* All but the XMM shadow table (empty while n_xshadow is 0): blocks
+     * are small and translation frequent. */
+    memset(&g, 0, offsetof(Gen, xshadow));
+    g.n_xshadow = 0;
+    g.xmm_next = 0;
+    g.s = s;
+    g.tb = tb;
+    g.fused_temp = -1;
+    g.epi_pos = -1;
     /* Per-thread scratch, grown as needed: translation is frequent. */
     scratch_reserve(s->nb_temps, s->nb_labels + 1, s->nb_ops + 1);
     label_def = scr.label_def;
@@ -379,13 +388,20 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
      * for block temps (a global's flags are set when it enters a
      * register, it has no slot).  Uses are per block, for all temps.
      */
-    for (unsigned i = 0; i < s->nb_temps; i++) {
-        g.next_use[i] = INT_MAX;
-        g.last_use[i] = -1;
-    }
-    for (unsigned i = s->nb_globals; i < s->nb_temps; i++) {
-        g.tflags[i] = 0;
-        g.tslot[i] = -1;
+    {
+        /* Local pointers: stores through g's fields would be reloaded. */
+        int *restrict nu = scr.next_use;
+        int32_t *restrict ts = scr.tslot;
+        unsigned n = s->nb_temps, ng = s->nb_globals;
+
+        memset(scr.last_use, 0xff, sizeof(int) * n);            /* -1 */
+        for (unsigned i = 0; i < n; i++) {
+            nu[i] = INT_MAX;
+        }
+        memset(scr.tflags + ng, 0, n - ng);
+        for (unsigned i = ng; i < n; i++) {
+            ts[i] = -1;
+        }
     }
     for (int r = 0; r < 16; r++) {
         g.reg_temp[r] = -1;
