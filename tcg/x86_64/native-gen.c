@@ -18,9 +18,10 @@ void nat_gen_op(Gen *g, const TCGOp *op)
 
     switch (op->opc) {
     case INDEX_op_insn_start: {
-        NativeInsn in = {.code_pos = (uint32_t)(e->pos - g->code_start),
-                         .data = {c[0], c[1]}};
-        g_array_append_val(g->insns, in);
+        NativeInsn *in = &g->insns[g->ninsns++];
+        in->code_pos = (uint32_t)(e->pos - g->code_start);
+        in->data[0] = c[0];
+        in->data[1] = c[1];
         break;
     }
     case INDEX_op_set_label:
@@ -316,7 +317,9 @@ static __thread struct {
     unsigned ops_cap;
     int *label_def;
     int64_t *label_pos;
-    GArray *fixups, *slow, *insns;
+    struct NatFixup *fixups;
+    NativeInsn *insns;
+    GArray *slow;
 } scr;
 
 static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
@@ -324,11 +327,11 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
     if (ops > scr.ops_cap) {
         scr.ops_cap = MAX(ops, 2 * scr.ops_cap);
         scr.arg_next = g_renew(int, scr.arg_next, (size_t)scr.ops_cap * TCG_MAX_OP_ARGS);
+        scr.fixups = g_renew(struct NatFixup, scr.fixups, scr.ops_cap);
+        scr.insns = g_renew(NativeInsn, scr.insns, scr.ops_cap);
     }
-    if (!scr.fixups) {
-        scr.fixups = g_array_new(false, false, sizeof(uint64_t));
+    if (!scr.slow) {
         scr.slow = g_array_new(false, false, sizeof(SlowPath));
-        scr.insns = g_array_new(false, false, sizeof(NativeInsn));
     }
     if (temps > scr.temps_cap) {
         unsigned old = scr.temps_cap;
@@ -379,9 +382,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g.fixups = scr.fixups;
     g.slow = scr.slow;
     g.insns = scr.insns;
-    g_array_set_size(g.fixups, 0);
     g_array_set_size(g.slow, 0);
-    g_array_set_size(g.insns, 0);
     /*
      * treg is -1 for every temp between blocks (the end of this function
      * detaches what is left in registers); tflags and tslot matter only
@@ -480,9 +481,9 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
             nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
         }
     }
-    for (unsigned i = 0; i < g.fixups->len; i += 2) {
-        uint64_t at = g_array_index(g.fixups, uint64_t, i);
-        uint64_t id = g_array_index(g.fixups, uint64_t, i + 1);
+    for (unsigned i = 0; i < g.nfixups; i++) {
+        size_t at = g.fixups[i].at;
+        TCGArg id = g.fixups[i].label;
         assert(g.label_pos[id] >= 0);     /* a branch to a label never placed */
         x_bind(&g.e, at, (size_t)g.label_pos[id]);
     }
@@ -492,11 +493,11 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
         h.jmp_ofs[n] = (uint32_t)g.jmp_ofs[n];
     }
     h.map_ofs = (uint32_t)g.e.pos;
-    h.ninsns = g.insns->len;
+    h.ninsns = g.ninsns;
     {
         NativeInsn prev = {.code_pos = 0, .data = {tb->pc, 0}};
-        for (unsigned i = 0; i < g.insns->len && !g.e.overflow; i++) {
-            const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
+        for (unsigned i = 0; i < g.ninsns && !g.e.overflow; i++) {
+            const NativeInsn *in = &g.insns[i];
             if (g.e.pos + NATIVE_MAP_ENTRY_MAX > g.e.size) {
                 g.e.overflow = true;
                 break;
