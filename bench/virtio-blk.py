@@ -2,7 +2,7 @@
 """virtio-blk throughput and IOPS: Machina vs QEMU, the same Linux guest and image.
 
     bench/virtio-blk.py [--runs N] [--mib M] [--build DIR] [--only mmio|pci]
-                        [--iothread on|off|both] [--ops N]
+                        [--iothread on|off|both] [--ops N] [--workload LABEL]...
 
 Boots the riscv64 Linux test guest (tests/guest/riscv64/build-linux.sh,
 busybox shell) with a raw image of M MiB (default 128) on virtio-blk, over
@@ -97,7 +97,11 @@ def main():
     ap.add_argument('--build', default=machina.BUILD)
     ap.add_argument('--only', choices=('mmio', 'pci'))
     ap.add_argument('--iothread', choices=('on', 'off', 'both'), default='both')
+    ap.add_argument('--workload', action='append', choices=[w[0] for w in WORKLOADS],
+                    help='run only this workload (repeatable), e.g. "rand read 4K qd8"')
     opts = ap.parse_args()
+    if opts.workload:
+        WORKLOADS[:] = [w for w in WORKLOADS if w[0] in opts.workload]
     LINUX = machina.linux_guest(build=True)
     engines = [('machina', os.path.join(opts.build, 'machina-system-riscv64'))]
     if QEMU:

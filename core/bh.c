@@ -138,3 +138,38 @@ void bh_free_all(EventLoop *loop)
     }
     pthread_mutex_unlock(&loop->lock);
 }
+
+typedef struct LoopBarrier {
+    QEMUBH *bh;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+} LoopBarrier;
+
+static void loop_barrier_bh(void *opaque)
+{
+    LoopBarrier *b = opaque;
+
+    qemu_bh_delete(b->bh);
+    pthread_mutex_lock(&b->lock);
+    b->done = true;
+    pthread_cond_signal(&b->cond);
+    /* b lives on the waiter's stack: untouched after this unlock. */
+    pthread_mutex_unlock(&b->lock);
+}
+
+void event_loop_barrier(EventLoop *loop)
+{
+    LoopBarrier b = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+    /* Callbacks of one loop run one after another in its thread. */
+    b.bh = qemu_bh_new_loop(loop, loop_barrier_bh, &b);
+    qemu_bh_schedule(b.bh);
+    pthread_mutex_lock(&b.lock);
+    while (!b.done) {
+        pthread_cond_wait(&b.cond, &b.lock);
+    }
+    pthread_mutex_unlock(&b.lock);
+    pthread_mutex_destroy(&b.lock);
+    pthread_cond_destroy(&b.cond);
+}

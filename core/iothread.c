@@ -16,6 +16,7 @@ typedef struct IOThread {
     bool running;
     int stopping;                /* atomic */
     long tid;                    /* atomic: the thread's id, once it runs */
+    uint64_t bql_takes;          /* atomic: BQL acquisitions by the thread */
 } IOThread;
 
 #define IOTHREAD(obj) OBJECT_CHECK(IOThread, (obj), TYPE_IOTHREAD)
@@ -24,6 +25,7 @@ static void *iothread_run(void *opaque)
 {
     IOThread *t = opaque;
 
+    bql_count_takes(&t->bql_takes);
     __atomic_store_n(&t->tid, (long)syscall(SYS_gettid), __ATOMIC_RELEASE);
     while (!__atomic_load_n(&t->stopping, __ATOMIC_ACQUIRE)) {
         event_loop_run_once(t->loop, true);
@@ -67,6 +69,13 @@ long iothread_get_thread_id(void *obj)
 
     return o && IOTHREAD(o)->running ? __atomic_load_n(&IOTHREAD(o)->tid, __ATOMIC_ACQUIRE)
                                      : -1;
+}
+
+uint64_t iothread_get_bql_takes(void *obj)
+{
+    Object *o = obj ? object_dynamic_cast(OBJECT(obj), TYPE_IOTHREAD) : NULL;
+
+    return o ? __atomic_load_n(&IOTHREAD(o)->bql_takes, __ATOMIC_RELAXED) : 0;
 }
 
 static void iothread_finalize(Object *obj)

@@ -46,6 +46,13 @@ QEMUBH *qemu_bh_new_loop(EventLoop *loop, QEMUBHFunc *cb, void *opaque);
 void qemu_bh_schedule(QEMUBH *bh);      /* thread-safe; kicks the loop */
 void qemu_bh_cancel(QEMUBH *bh);
 void qemu_bh_delete(QEMUBH *bh);
+/*
+ * Wait until loop (run by another thread) has finished the callback it
+ * may be running now and reached its bottom halves: a timer deleted or a
+ * BH cancelled before the call then runs no more.  Never from the loop's
+ * own thread.
+ */
+void event_loop_barrier(EventLoop *loop);
 
 /* Clocks and timers. */
 typedef enum QEMUClockType {

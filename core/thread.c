@@ -13,6 +13,19 @@
 
 static pthread_mutex_t bql = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool bql_held;
+static __thread uint64_t *bql_take_counter;
+
+void bql_count_takes(uint64_t *counter)
+{
+    bql_take_counter = counter;
+}
+
+static inline void bql_count_take(void)
+{
+    if (bql_take_counter) {
+        __atomic_fetch_add(bql_take_counter, 1, __ATOMIC_RELAXED);
+    }
+}
 
 struct ThreadStart {
     void *(*fn)(void *);
@@ -76,6 +89,7 @@ void bql_lock(void)
     assert(!bql_held);          /* the BQL is not recursive */
     pthread_mutex_lock(&bql);
     bql_held = true;
+    bql_count_take();
 }
 
 void bql_unlock(void)
@@ -122,6 +136,12 @@ void qemu_cond_wait_bql(QemuCond *c)
     bql_held = false;
     pthread_cond_wait(&c->cond, &bql);
     bql_held = true;
+    bql_count_take();
+}
+
+void qemu_cond_wait_mutex(QemuCond *c, pthread_mutex_t *m)
+{
+    pthread_cond_wait(&c->cond, m);
 }
 
 bool qemu_cond_timedwait_bql(QemuCond *c, int64_t timeout_ns)
@@ -143,5 +163,6 @@ bool qemu_cond_timedwait_bql(QemuCond *c, int64_t timeout_ns)
     bql_held = false;
     err = pthread_cond_timedwait(&c->cond, &bql, &ts);
     bql_held = true;
+    bql_count_take();
     return err != ETIMEDOUT;
 }

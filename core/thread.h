@@ -27,6 +27,13 @@ bool qemu_thread_is_self(QemuThread *t);
 void bql_lock(void);
 void bql_unlock(void);
 bool bql_locked(void);             /* held by the calling thread? */
+/*
+ * Count this thread's BQL acquisitions (bql_lock and the re-take at the
+ * end of a wait on the BQL) in *counter, atomically; NULL stops counting.
+ * An iothread counts its own, so a test can see that a dataplane runs
+ * without the BQL.
+ */
+void bql_count_takes(uint64_t *counter);
 #define BQL_ASSERT() assert(bql_locked())
 
 /* Condition variable waits that drop and retake the BQL. */
@@ -38,6 +45,8 @@ void qemu_cond_destroy(QemuCond *c);
 void qemu_cond_signal(QemuCond *c);
 void qemu_cond_broadcast(QemuCond *c);
 void qemu_cond_wait_bql(QemuCond *c);
+/* Wait on c releasing m (a plain mutex the caller holds) meanwhile. */
+void qemu_cond_wait_mutex(QemuCond *c, pthread_mutex_t *m);
 /* false on timeout */
 bool qemu_cond_timedwait_bql(QemuCond *c, int64_t timeout_ns);
 
@@ -62,5 +71,7 @@ EventLoop *iothread_get_event_loop(void *obj, Error **errp);
 EventLoop *iothread_find_event_loop(const char *id, Error **errp);
 /* The host thread id (gettid) of a running iothread; -1 if obj is not one. */
 long iothread_get_thread_id(void *obj);
+/* How often the iothread's thread took the BQL; 0 if obj is not one. */
+uint64_t iothread_get_bql_takes(void *obj);
 
 #endif

@@ -417,6 +417,8 @@ void memory_update_topology(void)
         address_space_publish(as, new);
     }
     listeners_global(false);
+    /* Lock-free ioeventfd writers on the old views are done after this. */
+    memory_ioeventfd_synchronize();
     g_hash_table_iter_init(&it, views);
     while (g_hash_table_iter_next(&it, NULL, &value)) {
         flatview_unref(value);

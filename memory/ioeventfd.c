@@ -13,6 +13,14 @@
 
 static bool ioeventfd_offload;
 
+/*
+ * Read side: a vCPU signalling an ioeventfd without the BQL
+ * (address_space_ioeventfd_write).  Write side: the commit, which takes and
+ * drops the lock once after publishing new views, so no writer still looks
+ * at an fd that the commit took away (its owner closes it next).
+ */
+static pthread_rwlock_t ioeventfd_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+
 void memory_set_ioeventfd_offload(bool offload)
 {
     ioeventfd_offload = offload;
@@ -220,4 +228,50 @@ bool memory_region_dispatch_ioeventfd(MemoryRegion *mr, hwaddr addr, uint64_t da
         }
     }
     return false;
+}
+
+void memory_ioeventfd_synchronize(void)
+{
+    pthread_rwlock_wrlock(&ioeventfd_rwlock);
+    pthread_rwlock_unlock(&ioeventfd_rwlock);
+}
+
+bool address_space_ioeventfd_write(AddressSpace *as, hwaddr addr, uint64_t data,
+                                   unsigned size)
+{
+    FlatView *fv;
+    bool hit = false;
+    unsigned lo, hi;
+
+    if (__atomic_load_n(&ioeventfd_offload, __ATOMIC_RELAXED)) {
+        return false;
+    }
+    pthread_rwlock_rdlock(&ioeventfd_rwlock);
+    fv = address_space_get_flatview(as);
+    /* The list is sorted by address: find the first entry at addr. */
+    lo = 0;
+    hi = fv->nr_ioeventfds;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (fv->ioeventfds[mid].as_addr < addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < fv->nr_ioeventfds && fv->ioeventfds[lo].as_addr == addr; lo++) {
+        const MemoryRegionIoeventfd *e = &fv->ioeventfds[lo].e;
+
+        if (e->size == size && (!e->match_data || e->data == data)) {
+            uint64_t one = 1;
+
+            /* EAGAIN: the counter is full, so a wake-up is pending anyway. */
+            hit = write(e->fd, &one, sizeof(one)) == sizeof(one) || errno == EAGAIN;
+            break;
+        }
+    }
+    flatview_unref(fv);
+    pthread_rwlock_unlock(&ioeventfd_rwlock);
+    return hit;
 }

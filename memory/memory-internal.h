@@ -96,6 +96,8 @@ void address_space_update_ioeventfds(AddressSpace *as, const FlatView *old,
                                      const FlatView *new);
 void listener_replay_ioeventfds(MemoryListener *l, AddressSpace *as,
                                 const FlatView *fv, bool add);
+/* Wait until no address_space_ioeventfd_write runs on an older view. */
+void memory_ioeventfd_synchronize(void);
 /* A write matching an ioeventfd of mr signals it (true) unless offloaded. */
 bool memory_region_dispatch_ioeventfd(MemoryRegion *mr, hwaddr addr, uint64_t data,
                                       unsigned size);

@@ -345,6 +345,17 @@ void memory_set_ioeventfd_offload(bool offload);
 /* True when an accelerator catches ioeventfd writes itself: registering one
  * then saves the device model a vCPU exit per write. */
 bool memory_ioeventfd_offloaded(void);
+/*
+ * The vCPU's store to MMIO, before it takes the BQL: if the address space's
+ * current view has an ioeventfd for (addr, size, data), signal it and
+ * return true.  Needs no lock from the caller: the view is held by
+ * reference, and the lookup runs inside a read-side section that every
+ * commit waits for (memory_ioeventfd_synchronize), so an eventfd whose
+ * ioeventfd went away in a commit is never signalled after that commit
+ * returned and the owner may close it.
+ */
+bool address_space_ioeventfd_write(AddressSpace *as, hwaddr addr, uint64_t data,
+                                   unsigned size);
 
 /* Walk the rendered ranges of an address space in address order. */
 typedef void FlatRangeCB(const MemoryRegionSection *s, void *opaque);

@@ -15,7 +15,7 @@
 
 ptrdiff_t tcg_code_rx_delta;
 uint8_t *tcg_code_stub_area;
-unsigned tcg_code_buffer_gen;
+unsigned tcg_code_buffer_generation;
 static bool buffer_mapped;
 
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
@@ -23,6 +23,7 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
     void *rw, *rx;
     int fd;
 
+    tcg_code_buffer_generation++;
     if (!executable) {
         tcg_code_rx_delta = 0;
         tcg_code_stub_area = NULL;
@@ -53,7 +54,6 @@ void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp)
     }
     tcg_code_rx_delta = (char *)rx - (char *)rw;
     tcg_code_stub_area = (uint8_t *)rw + size - TCG_CODE_STUB_AREA;
-    tcg_code_buffer_gen++;
     buffer_mapped = true;
     return rw;
 }

@@ -152,9 +152,9 @@ extern ptrdiff_t tcg_code_rx_delta;
  */
 #define TCG_CODE_STUB_AREA 4096
 extern uint8_t *tcg_code_stub_area;
-/* Counts the executable buffers allocated: a new buffer may be mapped at
- * the address of a freed one, but its stub area starts empty. */
-extern unsigned tcg_code_buffer_gen;
+/* Bumped by every allocation: a new buffer may reuse a freed one's
+ * address, so the stub area's contents are keyed by this, not by it. */
+extern unsigned tcg_code_buffer_generation;
 void *tcg_code_buffer_alloc(size_t size, bool executable, Error **errp);
 void tcg_code_buffer_free(void *buf, size_t size);
 /* Map [rw, rw + len) of the buffer (both views) ahead of use; page aligned. */

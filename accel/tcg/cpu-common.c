@@ -91,6 +91,7 @@ static void cpu_instance_init(Object *obj)
 static void cpu_instance_finalize(Object *obj)
 {
     tlb_as_unlisten(CPU(obj));
+    g_free(CPU(obj)->tier_counts);
     cpu_list_remove(CPU(obj));
 }
 

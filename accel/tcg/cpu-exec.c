@@ -11,6 +11,7 @@
 #include "core/log.h"
 
 __thread CPUState *current_cpu;
+static GArray *breakpoints;         /* vaddr; changed only with the vCPUs paused */
 static __thread bool exec_entered_with_bql;
 
 bool cpu_restore_state(CPUState *cpu, uintptr_t ra)
@@ -169,6 +170,144 @@ static void cpu_exec_tb(CPUState *cpu, TranslationBlock *tb, TranslationBlock **
     *last_tb = last;
 }
 
+/* ------------------------------------------------------------ tier */
+
+/*
+ * The interpreter tier: most blocks of a boot run only a few times
+ * (measured: 39% once, 57% at most 4 times), and translating one costs
+ * more than interpreting it a few times.  A block missing from the block
+ * cache is interpreted (TCGCPUOps.interp_block) while its execution count
+ * is at most the threshold, and translated at the next execution.  The
+ * counts live in a small per-vCPU direct-mapped table tagged with (pc,
+ * flags): a collision only restarts a count, and a block that is
+ * interpreted although already translated (by another vCPU, or after its
+ * count was evicted) is run with the same semantics, only slower.  The
+ * table is emptied when the code buffer is flushed (translations are gone).
+ */
+#define TIER_BITS 12
+
+typedef struct TierSlot {
+    vaddr pc;
+    uint32_t flags;
+    uint32_t count;
+} TierSlot;
+
+typedef struct TierCounts {
+    unsigned gen;                   /* tb_flush_generation of the counts */
+    uint64_t blocks;                /* interp_block calls that ran (or faulted) */
+    uint64_t insns;                 /* instructions of those that returned */
+    TierSlot slot[1 << TIER_BITS];
+} TierCounts;
+
+static unsigned tier_threshold = TCG_TIER_THRESHOLD_DEFAULT;
+
+void tcg_set_tier_threshold(unsigned n)
+{
+    tier_threshold = MIN(n, TCG_TIER_THRESHOLD_MAX);
+}
+
+unsigned tcg_get_tier_threshold(void)
+{
+    return tier_threshold;
+}
+
+void tcg_tier_stats(CPUState *cpu, uint64_t *blocks, uint64_t *insns)
+{
+    const TierCounts *t = cpu->tier_counts;
+
+    *blocks = t ? t->blocks : 0;
+    *insns = t ? t->insns : 0;
+}
+
+/*
+ * Is the tier usable for this lookup?  Not for special blocks (cflags:
+ * single-step, one instruction after self-modifying code), with debug
+ * breakpoints (the translator stops at them), when the log shows
+ * translations or executed blocks (it would miss the interpreted ones),
+ * or on the interp back end (which is itself the reference interpreter).
+ */
+static bool tier_enabled(CPUState *cpu, uint32_t cflags)
+{
+    return tier_threshold && cflags == 0 && cpu->tcg_ops->interp_block &&
+           tcg_backend != &tcg_backend_interp &&
+           !(breakpoints && breakpoints->len) &&
+           !qemu_loglevel_mask(CPU_LOG_EXEC | CPU_LOG_TB_IN_ASM | CPU_LOG_TB_OP |
+                               CPU_LOG_TB_OP_OPT | CPU_LOG_TB_OUT_ASM);
+}
+
+static TierSlot *tier_slot(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    TierCounts *t = cpu->tier_counts;
+    unsigned gen = tb_flush_generation();
+    uint64_t h;
+
+    if (unlikely(!t)) {
+        t = cpu->tier_counts = g_new0(TierCounts, 1);
+        t->gen = gen;
+    }
+    if (unlikely(t->gen != gen)) {
+        memset(t->slot, 0, sizeof(t->slot));
+        t->gen = gen;
+    }
+    h = (pc >> 1) ^ (pc >> (TIER_BITS + 1)) ^ ((uint64_t)flags * 0x9E3779B1u);
+    return &t->slot[h & ((1u << TIER_BITS) - 1)];
+}
+
+/*
+ * A slot that names (pc, flags) with a count below the threshold is a
+ * block this vCPU looked up and did not find, and has not translated since
+ * (translating happens only once the count reached the threshold): the
+ * block cache need not be searched again until then.  So the miss path of
+ * an interpreted block is one probe of this table, instead of the jump
+ * cache, the physical-pc cache and the hash table under tb_lock, twice
+ * (once in the JIT's lookup helper, once in the loop).
+ */
+static inline bool tier_slot_cold(const TierSlot *s, vaddr pc, uint32_t flags)
+{
+    return s->pc == pc && s->flags == flags && s->count < tier_threshold;
+}
+
+bool tcg_tier_skip_lookup(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    return tier_enabled(cpu, 0) && tier_slot_cold(tier_slot(cpu, pc, flags), pc, flags);
+}
+
+void tcg_tier_note_miss(CPUState *cpu, vaddr pc, uint32_t flags)
+{
+    TierSlot *s;
+
+    if (!tier_enabled(cpu, 0)) {
+        return;
+    }
+    s = tier_slot(cpu, pc, flags);
+    if (s->pc != pc || s->flags != flags) {
+        s->pc = pc;
+        s->flags = flags;
+        s->count = 0;
+    }
+}
+
+/*
+ * Interpret the block of slot s (cold: its count is below the threshold).
+ * false: the interpreter does not start there; it is translated from now on.
+ */
+static bool tier_run(CPUState *cpu, TierSlot *s, vaddr pc, uint32_t flags)
+{
+    TierCounts *t = cpu->tier_counts;
+    int n;
+
+    s->count++;
+    t->blocks++;                /* before: the block may end in a fault */
+    n = cpu->tcg_ops->interp_block(cpu, pc, flags);
+    if (n == 0) {
+        t->blocks--;
+        s->count = TCG_TIER_THRESHOLD_MAX;     /* left to the JIT from now on */
+        return false;
+    }
+    t->insns += (unsigned)n;
+    return true;
+}
+
 static int cpu_exec_loop(CPUState *cpu)
 {
     int ret = EXCP_INTERRUPT;
@@ -195,7 +334,26 @@ static int cpu_exec_loop(CPUState *cpu)
                 last_tb = NULL;
             }
             gen = tb_flush_generation();
-            tb = tb_lookup(cpu, pc, flags, cflags);
+            if (tier_enabled(cpu, cflags)) {
+                TierSlot *s = tier_slot(cpu, pc, flags);
+                if (tier_slot_cold(s, pc, flags) && tier_run(cpu, s, pc, flags)) {
+                    last_tb = NULL;     /* nothing to chain from */
+                    continue;
+                }
+                tb = tb_lookup(cpu, pc, flags, cflags);
+                if (!tb && (s->pc != pc || s->flags != flags)) {
+                    /* First sight (or the slot was taken over): count it. */
+                    s->pc = pc;
+                    s->flags = flags;
+                    s->count = 0;
+                    if (tier_run(cpu, s, pc, flags)) {
+                        last_tb = NULL;
+                        continue;
+                    }
+                }
+            } else {
+                tb = tb_lookup(cpu, pc, flags, cflags);
+            }
             if (!tb) {
                 tb = tb_gen_code(cpu, pc, flags, cflags);
                 if (tb_flush_generation() != gen) {
@@ -249,7 +407,6 @@ int cpu_exec(CPUState *cpu)
 
 /* ------------------------------------------------------------ debug */
 
-static GArray *breakpoints;         /* vaddr; changed only with the vCPUs paused */
 static void (*debug_handler)(CPUState *cpu);
 
 bool cpu_breakpoint_test(vaddr pc)

@@ -150,6 +150,14 @@ typedef struct TCGCPUOps {
     /* Restore the guest pc (and data1) of the faulting instruction. */
     void (*restore_state_to_opc)(CPUState *cpu, const TranslationBlock *tb,
                                  const uint64_t *data);
+    /*
+     * Optional first execution tier (cpu-exec.c): execute guest code from
+     * pc (state `flags`) without translating it, up to and including a
+     * control transfer; return the number of instructions executed, 0 if
+     * the first one is left to the JIT.  Faults are raised as the
+     * translated code would raise them.
+     */
+    int (*interp_block)(CPUState *cpu, vaddr pc, uint32_t flags);
     /* -d in_asm: disassemble guest code (capstone arch/mode chosen by the target). */
     void (*disas_log)(CPUState *cpu, vaddr pc, const uint8_t *code, size_t len);
     /* -d cpu / info registers */
@@ -190,6 +198,7 @@ struct CPUState {
     /* The memory map of `as` changed: flush the TLB before the next block. */
     volatile int tlb_flush_pending;
     void *tcg_as_listener;          /* private to accel/tcg */
+    void *tier_counts;              /* private to accel/tcg (cpu-exec.c) */
 };
 
 #define CPU(obj) OBJECT_CHECK(CPUState, (obj), TYPE_CPU)
@@ -312,5 +321,16 @@ void tb_invalidate_phys_range(ram_addr_t start, ram_addr_t end);
 
 /* Run-time knobs (-accel tcg,tb-size=,backend=; -d exec ...). */
 void tcg_exec_init(size_t tb_size_mb, const char *backend, Error **errp);
+/*
+ * -accel tcg,x-tier-threshold=N: a block is interpreted (interp_block) for
+ * its first N executions and translated at the next; 0 turns the tier off.
+ */
+#define TCG_TIER_THRESHOLD_DEFAULT 4
+#define TCG_TIER_THRESHOLD_MAX 0x7fffffffu
+void tcg_set_tier_threshold(unsigned n);
+unsigned tcg_get_tier_threshold(void);
+/* Interpreter-tier statistics of cpu: blocks entered (including those
+ * that ended in a fault), instructions of the blocks that returned. */
+void tcg_tier_stats(CPUState *cpu, uint64_t *blocks, uint64_t *insns);
 
 #endif

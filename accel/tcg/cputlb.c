@@ -340,6 +340,15 @@ static uint64_t io_access(CPUState *cpu, CPUTLBEntryFull *full, vaddr addr, uint
     MemoryRegion *mr;
     MemTxResult r;
 
+    /*
+     * A kick bound to an ioeventfd (a virtqueue notify) only signals an
+     * eventfd: done without the BQL, so the vCPU does not wait for a
+     * device's thread that holds it (the memory core checks the same
+     * match under the BQL for writes arriving by other paths).
+     */
+    if (type == MMU_DATA_STORE && address_space_ioeventfd_write(cpu->as, paddr, val, size)) {
+        return val;
+    }
     if (!locked) {
         bql_lock();
     }
@@ -560,7 +569,13 @@ static TranslationBlock *rt_lookup_tb(void *env)
         return NULL;
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &flags);
+    if (tcg_tier_skip_lookup(cpu, pc, flags)) {
+        return NULL;            /* interpreted next: the loop runs it */
+    }
     tb = tb_lookup(cpu, pc, flags, cflags);
+    if (!tb) {
+        tcg_tier_note_miss(cpu, pc, flags);
+    }
     if (tb && qemu_loglevel_mask(CPU_LOG_EXEC) && qemu_log_in_addr_range(tb->pc)) {
         qemu_log("Trace %d: %p [%016" PRIx64 "/%08x/%08x]\n", cpu->cpu_index, tb->tc_ptr,
                  (uint64_t)tb->pc, tb->flags, tb->cflags);

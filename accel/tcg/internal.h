@@ -49,6 +49,11 @@ void tlb_set_notdirty_all(ram_addr_t page);
 void tcg_runtime_init(void);
 
 /* cpu-exec.c */
+/* The interpreter tier will run (pc, flags), which is known not to be
+ * translated: a lookup helper may return "not found" without searching. */
+bool tcg_tier_skip_lookup(CPUState *cpu, vaddr pc, uint32_t flags);
+/* A lookup of (pc, flags) just missed: let the loop know without searching. */
+void tcg_tier_note_miss(CPUState *cpu, vaddr pc, uint32_t flags);
 /* Restore the guest state of the instruction at host position ra. */
 bool cpu_restore_state(CPUState *cpu, uintptr_t ra);
 

@@ -280,6 +280,19 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
             error_propagate(errp, err);
             return false;
         }
+        if (opts_get(opts, "x-tier-threshold")) {
+            uint64_t t = opts_get_number(opts, "x-tier-threshold", 0, &err);
+            if (err) {
+                error_propagate(errp, err);
+                return false;
+            }
+            if (t > TCG_TIER_THRESHOLD_MAX) {
+                error_setg(errp, "x-tier-threshold=%" PRIu64 " is too large (at most %u)",
+                           t, TCG_TIER_THRESHOLD_MAX);
+                return false;
+            }
+            tcg_set_tier_threshold((unsigned)t);
+        }
         backend = opts_get(opts, "backend");
         thread = opts_get(opts, "thread");
         if (thread && strcmp(thread, "single") != 0) {
@@ -304,6 +317,9 @@ static bool tcg_init(MachineState *ms, Opts *opts, Error **errp)
 static const OptDesc tcg_opts[] = {
     {"tb-size", OPT_NUMBER, "translation block cache size in MiB (default 64)", NULL},
     {"backend", OPT_STRING, "code generator: interp or native (x86_64)", TCG_BACKEND_DEFAULT},
+    {"x-tier-threshold", OPT_NUMBER,
+     "interpret a block this many times before translating it (0: always translate)",
+     G_STRINGIFY(TCG_TIER_THRESHOLD_DEFAULT)},
     {"thread", OPT_STRING, "vCPU threading: single", "single"},
     {NULL},
 };

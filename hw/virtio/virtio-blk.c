@@ -11,13 +11,16 @@
  * policy: report (IOERR), ignore (OK), or stop (the VM stops; the request
  * is retried once the VM runs again).
  *
- * With iothread=ID the queue handlers (through host notifiers) and the
- * backend's completions run in that iothread.  They take the BQL only
- * around ring and interrupt work (blk_lock below), because the vCPU thread
- * changes queue state under it; submission and the I/O wait do not hold
- * it.  A device reset, vm_stop (stop, quit) and unplug wait for the
- * requests in flight (drain), so no completion touches guest memory after
- * them.
+ * With iothread=ID the device is a dataplane: the queue handlers (through
+ * host notifiers), the backend's completions and the werror=stop retries
+ * run in that iothread under the device's dp_lock and never take the BQL
+ * (the locking rule is at VirtIODevice.dp_lock in virtio.h: the vCPU's
+ * register accesses, reset, vm_stop/vm_start and unplug take dp_lock
+ * inside the BQL).  Interrupts go out through an irqfd (KVM) or the main
+ * loop (virtio_raise); host error reports (BLOCK_IO_ERROR, the werror=stop
+ * VM stop) through err_bh in the main loop.  A device reset, vm_stop
+ * (stop, quit) and unplug wait for the requests in flight (drain), so no
+ * completion touches guest memory after them.
  */
 #include "hw/virtio/virtio-blk.h"
 #include "core/log.h"
@@ -91,23 +94,17 @@ static void blk_req_free(VirtIOBlockReq *r)
 }
 
 /*
- * Take the BQL if this thread does not hold it yet (an iothread's
- * completion); a completion that runs inside the handler already has it.
+ * The iothread's entry points (completion BH, retry timer) take dp_lock;
+ * the main loop's run under the BQL, which the loop holds for them.
  */
-static bool blk_lock(void)
+static bool blk_lock(VirtIOBlock *s)
 {
-    if (bql_locked()) {
-        return false;
-    }
-    bql_lock();
-    return true;
+    return virtio_dp_lock(VIRTIO_DEVICE(s));
 }
 
-static void blk_unlock(bool taken)
+static void blk_unlock(VirtIOBlock *s, bool taken)
 {
-    if (taken) {
-        bql_unlock();
-    }
+    virtio_dp_unlock(VIRTIO_DEVICE(s), taken);
 }
 
 /* One request less in flight; a drain waiting for none is woken. */
@@ -118,13 +115,16 @@ static void blk_in_flight_dec(VirtIOBlock *s)
     }
 }
 
-/* Wait (BQL held) until the device has no request in flight. */
+/*
+ * Wait until the device has no request in flight: BQL held, and dp_lock
+ * too with an iothread (which completes them under dp_lock, dropped here
+ * while waiting).
+ */
 static void virtio_blk_drain(VirtIOBlock *s)
 {
     while (s->in_flight) {
         if (s->loop) {
-            /* The iothread completes them; it needs the BQL we drop here. */
-            qemu_cond_wait_bql(&s->drain_cond);
+            qemu_cond_wait_mutex(&s->drain_cond, &VIRTIO_DEVICE(s)->dp_lock);
         } else {
             event_loop_run_once(blk_get_loop(s->blk), true);
         }
@@ -168,7 +168,7 @@ static void blk_req_submit(VirtIOBlockReq *r);
 static void blk_retry_timer(void *opaque)
 {
     VirtIOBlock *s = opaque;
-    bool taken = blk_lock();
+    bool taken = blk_lock(s);
     GPtrArray *retry = s->retry;
 
     s->retry = g_ptr_array_new();
@@ -177,7 +177,50 @@ static void blk_retry_timer(void *opaque)
     }
     g_ptr_array_free(retry, true);
     blk_notify(s);
-    blk_unlock(taken);
+    blk_unlock(s, taken);
+}
+
+typedef struct BlkError {
+    BlockErrorAction action;
+    bool is_read;
+    int error;
+} BlkError;
+
+/*
+ * A host error under the backend's policy: the QMP event and, for stop,
+ * the VM stop belong to the main loop (BQL); an iothread queues them for
+ * err_bh.  For stop the retry is armed after the report, on the virtual
+ * clock, so it fires once the VM was stopped and continued.
+ */
+static void blk_report_error(VirtIOBlock *s, BlockErrorAction action, bool is_read, int err)
+{
+    BlkError e = { action, is_read, err };
+
+    if (s->loop && !bql_locked()) {
+        g_array_append_val(s->errors, e);
+        qemu_bh_schedule(s->err_bh);
+        return;
+    }
+    blk_error_action(s->blk, action, is_read, err);
+    if (action == BLOCK_ERROR_ACTION_STOP) {
+        timer_mod(s->retry_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + SCALE_MS);
+    }
+}
+
+static void blk_err_bh(void *opaque)
+{
+    VirtIOBlock *s = opaque;
+    bool taken = blk_lock(s);
+    GArray *errors = s->errors;
+
+    s->errors = g_array_new(false, false, sizeof(BlkError));
+    blk_unlock(s, taken);
+    for (guint i = 0; i < errors->len; i++) {
+        BlkError *e = &g_array_index(errors, BlkError, i);
+
+        blk_report_error(s, e->action, e->is_read, e->error);
+    }
+    g_array_free(errors, true);
 }
 
 static void blk_req_done_locked(VirtIOBlockReq *r, int ret)
@@ -195,11 +238,10 @@ static void blk_req_done_locked(VirtIOBlockReq *r, int ret)
              */
             blk_in_flight_dec(s);
             g_ptr_array_add(s->retry, r);
-            blk_error_action(s->blk, action, is_read, -ret);
-            timer_mod(s->retry_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + SCALE_MS);
+            blk_report_error(s, action, is_read, -ret);
             return;
         }
-        blk_error_action(s->blk, action, is_read, -ret);
+        blk_report_error(s, action, is_read, -ret);
         blk_req_complete(r, action == BLOCK_ERROR_ACTION_IGNORE ? VIRTIO_BLK_S_OK
                                                                 : VIRTIO_BLK_S_IOERR);
         return;
@@ -230,7 +272,7 @@ static void blk_req_done(void *opaque, int ret)
 static void blk_done_bh(void *opaque)
 {
     VirtIOBlock *s = opaque;
-    bool taken = blk_lock();
+    bool taken = blk_lock(s);
     VirtIOBlockReq *r = s->done_head;
 
     s->done_head = NULL;
@@ -242,7 +284,7 @@ static void blk_done_bh(void *opaque)
         r = next;
     }
     blk_notify(s);
-    blk_unlock(taken);
+    blk_unlock(s, taken);
 }
 
 /* Sector range inside the disk and aligned to the logical block size? */
@@ -530,8 +572,11 @@ static void virtio_blk_resize(void *opaque)
     int64_t len = blk_getlength(s->blk);
 
     if (len >= 0) {
+        bool taken = blk_lock(s);
+
         s->capacity_bytes = QEMU_ALIGN_DOWN((uint64_t)len, s->conf.logical_block_size);
         virtio_notify_config(VIRTIO_DEVICE(s));
+        blk_unlock(s, taken);
     }
 }
 
@@ -543,11 +588,13 @@ static void virtio_blk_resize(void *opaque)
 static void virtio_blk_drained_begin(void *opaque)
 {
     VirtIOBlock *s = opaque;
+    bool taken = blk_lock(s);
 
     s->quiesced = true;
     if (s->loop) {
         virtio_blk_drain(s);
     }
+    blk_unlock(s, taken);
 }
 
 /* vm_start: serve what the driver queued meanwhile. */
@@ -556,9 +603,12 @@ static void virtio_blk_drained_end(void *opaque)
     VirtIOBlock *s = opaque;
     VirtIODevice *vdev = VIRTIO_DEVICE(s);
 
+    bool taken;
+
     if (!s->quiesced) {
         return;
     }
+    taken = blk_lock(s);
     s->quiesced = false;
     for (unsigned i = 0; i < s->conf.num_queues; i++) {
         if (virtio_queue_host_notifier_fd(vdev, i) >= 0) {
@@ -570,6 +620,7 @@ static void virtio_blk_drained_end(void *opaque)
         }
         /* An iothread's queue without a notifier is not ready: nothing queued. */
     }
+    blk_unlock(s, taken);
 }
 
 static const BlockDevOps virtio_blk_dev_ops = {
@@ -642,6 +693,8 @@ static void virtio_blk_realize(VirtIODevice *vdev, Error **errp)
     /* Retries submit requests, so they run in the thread that owns the backend. */
     s->retry_timer = timer_new_loop(s->loop ? s->loop : main_loop_get(), QEMU_CLOCK_VIRTUAL,
                                     SCALE_NS, blk_retry_timer, s);
+    s->errors = g_array_new(false, false, sizeof(BlkError));
+    s->err_bh = qemu_bh_new(blk_err_bh, s);
     virtio_init(vdev, VIRTIO_ID_BLOCK, VIRTIO_BLK_CONFIG_SIZE);
     for (unsigned i = 0; i < conf->num_queues; i++) {
         virtio_add_queue(vdev, conf->queue_size, virtio_blk_handle_output);
@@ -652,8 +705,22 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
 
+    bool taken = blk_lock(s);
+
     /* Wait for the host side: completions must not outlive the device. */
     virtio_blk_drain(s);
+    blk_unlock(s, taken);
+    if (s->retry_timer) {
+        timer_del(s->retry_timer);
+    }
+    if (s->loop) {
+        /*
+         * The retry timer or the completion BH may be running in the
+         * iothread right now (a werror=stop retry racing the unplug): let
+         * it finish before their memory goes.
+         */
+        event_loop_barrier(s->loop);
+    }
     if (s->retry_timer) {
         timer_free(s->retry_timer);
         s->retry_timer = NULL;
@@ -661,6 +728,12 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
     if (s->done_bh) {
         qemu_bh_delete(s->done_bh);
         s->done_bh = NULL;
+    }
+    if (s->err_bh) {
+        qemu_bh_delete(s->err_bh);
+        s->err_bh = NULL;
+        g_array_free(s->errors, true);
+        s->errors = NULL;
     }
     if (s->retry) {
         for (guint i = 0; i < s->retry->len; i++) {
@@ -680,6 +753,30 @@ static void virtio_blk_unrealize(VirtIODevice *vdev)
     qemu_cond_destroy(&s->drain_cond);
 }
 
+/*
+ * x-bql-takes: how often the device's iothread has taken the BQL (0
+ * without one).  The dataplane never should; a test counts on it.
+ */
+static bool bql_takes_parse(Object *obj, const Property *prop, const char *str,
+                            Error **errp)
+{
+    error_setg(errp, "Property '%s.%s' is read-only", object_get_typename(obj),
+               prop->name);
+    return false;
+}
+
+static char *bql_takes_print(Object *obj, const Property *prop)
+{
+    return g_strdup_printf("%" PRIu64, iothread_get_bql_takes(VIRTIO_BLK(obj)->iothread));
+}
+
+static const PropertyInfo prop_info_bql_takes = {
+    .type = "uint64",
+    .desc = "read-only counter",
+    .parse = bql_takes_parse,
+    .print = bql_takes_print,
+};
+
 static const Property virtio_blk_props[] = {
     DEFINE_PROP_DRIVE("drive", VirtIOBlock, blk),
     DEFINE_PROP_STRING("serial", VirtIOBlock, conf.serial),
@@ -692,6 +789,8 @@ static const Property virtio_blk_props[] = {
     DEFINE_PROP_BOOL("write-zeroes", VirtIOBlock, conf.write_zeroes, true),
     DEFINE_PROP_BOOL("share-rw", VirtIOBlock, conf.share_rw, false),
     DEFINE_PROP_LINK("iothread", VirtIOBlock, iothread, TYPE_IOTHREAD, Object *),
+    DEFINE_PROP("x-bql-takes", VirtIOBlock, iothread, prop_info_bql_takes, Object *,
+                .desc = "BQL acquisitions by the iothread"),
     DEFINE_PROP_END_OF_LIST(),
 };
 

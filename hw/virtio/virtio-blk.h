@@ -46,6 +46,9 @@ typedef struct VirtIOBlock {
     uint64_t notify_pending;      /* queues with used buffers not yet signalled */
     struct VirtIOBlockReq *done_head, **done_tail;  /* completions for done_bh */
     QEMUBH *done_bh;
+    /* Host errors an iothread saw, reported from the main loop (err_bh). */
+    GArray *errors;
+    QEMUBH *err_bh;
 } VirtIOBlock;
 
 #define VIRTIO_BLK(obj) OBJECT_CHECK(VirtIOBlock, (obj), TYPE_VIRTIO_BLK)

@@ -34,6 +34,8 @@ struct VirtQueue {
 };
 
 void virtqueue_reset_one(VirtQueue *vq);
+/* Set the queue bit in isr and interrupt the driver (from any thread). */
+void virtio_raise_queue(VirtIODevice *vdev, VirtQueue *vq);
 /* Run the queue's handler for a kick (already counted by the caller). */
 void virtio_queue_notify_vq(VirtQueue *vq);
 

@@ -148,8 +148,24 @@ static void mmio_ioeventfd_stop_all(VirtIOMMIOProxy *p, VirtIODevice *vdev)
     }
 }
 
+/* From a dataplane thread: only the irqfd, which the kernel owns. */
+static bool mmio_notify_irqfd(void *opaque, uint16_t vector)
+{
+    VirtIOMMIOProxy *p = opaque;
+    VirtIODevice *vdev = mmio_vdev(p);
+
+    if (p->irqfd_fd < 0 || !vdev) {
+        return false;
+    }
+    if (vdev->isr) {
+        virtio_irqfd_signal(vdev, p->irqfd_fd);
+    }
+    return true;
+}
+
 static const VirtioTransportOps mmio_transport_ops = {
     .notify = mmio_notify,
+    .notify_irqfd = mmio_notify_irqfd,
 };
 
 static void mmio_reset_queues(VirtIOMMIOProxy *p, VirtIODevice *vdev)
@@ -161,7 +177,7 @@ static void mmio_reset_queues(VirtIOMMIOProxy *p, VirtIODevice *vdev)
     p->host_features_sel = p->guest_features_sel = p->queue_sel = 0;
 }
 
-static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
+static uint64_t mmio_read_locked(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOMMIOProxy *p = opaque;
     VirtIODevice *vdev = mmio_vdev(p);
@@ -255,7 +271,7 @@ static void mmio_queue_ready(VirtIOMMIOProxy *p, VirtIODevice *vdev, uint32_t va
     }
 }
 
-static void mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
+static void mmio_write_locked(void *opaque, hwaddr addr, uint64_t value, unsigned size)
 {
     VirtIOMMIOProxy *p = opaque;
     VirtIODevice *vdev = mmio_vdev(p);
@@ -341,6 +357,29 @@ static void mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
     }
 }
 
+/*
+ * Register accesses run in the vCPU thread under the BQL; a device served
+ * by an iothread is also locked against its dataplane (dp_lock, virtio.h).
+ */
+static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VirtIODevice *vdev = mmio_vdev(opaque);
+    bool locked = virtio_dp_lock(vdev);
+    uint64_t v = mmio_read_locked(opaque, addr, size);
+
+    virtio_dp_unlock(vdev, locked);
+    return v;
+}
+
+static void mmio_write(void *opaque, hwaddr addr, uint64_t value, unsigned size)
+{
+    VirtIODevice *vdev = mmio_vdev(opaque);
+    bool locked = virtio_dp_lock(vdev);
+
+    mmio_write_locked(opaque, addr, value, size);
+    virtio_dp_unlock(vdev, locked);
+}
+
 static const MemoryRegionOps virtio_mmio_ops = {
     .read = mmio_read,
     .write = mmio_write,
@@ -353,6 +392,11 @@ static bool mmio_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
 {
     VirtIOMMIOProxy *p = VIRTIO_MMIO(bus->parent);
 
+    /* Kicks reach an iothread only through ioeventfds (as QEMU refuses). */
+    if (vdev->notify_loop && !p->ioeventfd) {
+        error_setg(errp, "an iothread needs ioeventfd, which is off");
+        return false;
+    }
     virtio_bus_plug(vdev, &mmio_transport_ops, p);
     mmio_reset_queues(p, vdev);
     mmio_irqfd_start(p);
@@ -363,9 +407,12 @@ static void mmio_unplugged(BusState *bus, VirtIODevice *vdev)
 {
     VirtIOMMIOProxy *p = VIRTIO_MMIO(bus->parent);
 
+    bool locked = virtio_dp_lock(vdev);
+
     mmio_ioeventfd_stop_all(p, vdev);
     mmio_irqfd_stop(p);
     vdev->isr = 0;
+    virtio_dp_unlock(vdev, locked);
     qemu_irq_lower(p->irq);
 }
 
@@ -390,9 +437,12 @@ static void virtio_mmio_reset(DeviceState *dev)
     VirtIODevice *vdev = mmio_vdev(p);
 
     if (vdev) {
+        bool locked = virtio_dp_lock(vdev);
+
         mmio_ioeventfd_stop_all(p, vdev);
         virtio_reset(vdev);
         mmio_irqfd_restart(p);
+        virtio_dp_unlock(vdev, locked);
     }
     mmio_reset_queues(p, vdev);
     qemu_irq_lower(p->irq);

@@ -9,9 +9,10 @@
  * vCPU thread.  The queue's handler runs in the device's notify_loop (an
  * iothread's) or the main loop.
  *
- * Locking: a handler in an iothread takes the BQL while it runs, because
- * queue registers, status writes and resets arrive in the vCPU thread under
- * it; the I/O a handler starts then runs in the iothread without it.
+ * Locking: a handler in an iothread runs under the device's dp_lock and
+ * not the BQL (the rule is at VirtIODevice.dp_lock): queue registers,
+ * status writes and resets arrive in the vCPU thread under the BQL and
+ * take dp_lock too.  Main-loop handlers run under the BQL.
  * Guest notifiers (irqfds) belong to the transports, which know whether
  * an interrupt is an IRQ line (virtio-mmio) or an MSI-X vector
  * (virtio-pci); virtio_irqfd_signal is their common "fire" step.
@@ -26,18 +27,28 @@
 static void host_notifier_read(void *opaque)
 {
     VirtQueue *vq = opaque;
+    VirtIODevice *vdev = vq->vdev;
+    bool bql = false, dp;
     uint64_t cnt;
 
-    /* eventfd(2): one read returns and clears the count of kicks. */
-    if (read(vq->host_notifier_fd, &cnt, sizeof(cnt)) != sizeof(cnt)) {
-        return;
-    }
-    vq->vdev->stats.kicks_ioeventfd++;
-    if (bql_locked()) {
-        virtio_queue_notify_vq(vq);
-    } else {
+    /*
+     * A device with its own loop is served under its dp_lock alone (the
+     * dataplane); the main loop's devices under the BQL.  The fd is read
+     * under the lock: notifiers stop under it, so it is still ours.
+     */
+    if (!vdev->notify_loop && !bql_locked()) {
         bql_lock();
+        bql = true;
+    }
+    dp = virtio_dp_lock(vdev);
+    /* eventfd(2): one read returns and clears the count of kicks. */
+    if (vq->host_notifier_fd >= 0 &&
+        read(vq->host_notifier_fd, &cnt, sizeof(cnt)) == sizeof(cnt)) {
+        vdev->stats.kicks_ioeventfd++;
         virtio_queue_notify_vq(vq);
+    }
+    virtio_dp_unlock(vdev, dp);
+    if (bql) {
         bql_unlock();
     }
 }

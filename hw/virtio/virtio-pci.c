@@ -189,8 +189,27 @@ static void vpci_ioeventfd_stop_all(VirtIOPCIProxy *p)
     }
 }
 
+/*
+ * From a dataplane thread: only a vector bound to an irqfd (KVM's MSI
+ * route), which needs no device-model state; INTx and plain MSI-X writes
+ * go through the main loop (virtio_raise).
+ */
+static bool vpci_notify_irqfd(void *opaque, uint16_t vector)
+{
+    VirtIOPCIProxy *p = opaque;
+    PCIDevice *d = PCI_DEVICE(p);
+
+    if (!p->vector_fds || vector >= p->nvectors || !msix_enabled(d) ||
+        !msix_vector_irqfd_active(d, vector)) {
+        return false;
+    }
+    virtio_irqfd_signal(p->vdev, p->vector_fds[vector]);
+    return true;
+}
+
 static const VirtioTransportOps vpci_transport_ops = {
     .notify = vpci_notify,
+    .notify_irqfd = vpci_notify_irqfd,
 };
 
 static void vpci_reset_queues(VirtIOPCIProxy *p)
@@ -204,7 +223,7 @@ static void vpci_reset_queues(VirtIOPCIProxy *p)
 
 /* Common configuration (§4.1.4.3) */
 
-static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
+static uint64_t common_read_locked(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
     VirtIODevice *vdev = p->vdev;
@@ -262,7 +281,7 @@ static uint16_t vector_ok(VirtIOPCIProxy *p, uint16_t v)
     return v < p->nvectors ? v : VIRTIO_NO_VECTOR;
 }
 
-static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+static void common_write_locked(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
     VirtIODevice *vdev = p->vdev;
@@ -346,6 +365,29 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
     }
 }
 
+/*
+ * Register accesses run in the vCPU thread under the BQL; a device served
+ * by an iothread is also locked against its dataplane (dp_lock, virtio.h).
+ */
+static uint64_t common_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+    uint64_t v = common_read_locked(opaque, addr, size);
+
+    virtio_dp_unlock(vdev, locked);
+    return v;
+}
+
+static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+
+    common_write_locked(opaque, addr, val, size);
+    virtio_dp_unlock(vdev, locked);
+}
+
 static const MemoryRegionOps common_ops = {
     .read = common_read,
     .write = common_write,
@@ -354,7 +396,7 @@ static const MemoryRegionOps common_ops = {
 };
 
 /* ISR (§4.1.4.5): reading clears it and the INTx line. */
-static uint64_t isr_read(void *opaque, hwaddr addr, unsigned size)
+static uint64_t isr_read_locked(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
     uint8_t isr = p->vdev->isr;
@@ -371,6 +413,16 @@ static void isr_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
 }
 
+static uint64_t isr_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+    uint64_t v = isr_read_locked(opaque, addr, size);
+
+    virtio_dp_unlock(vdev, locked);
+    return v;
+}
+
 static const MemoryRegionOps isr_ops = {
     .read = isr_read,
     .write = isr_write,
@@ -378,18 +430,37 @@ static const MemoryRegionOps isr_ops = {
     .valid = {.min_access_size = 1, .max_access_size = 4},
 };
 
-static uint64_t device_read(void *opaque, hwaddr addr, unsigned size)
+static uint64_t device_read_locked(void *opaque, hwaddr addr, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
 
     return virtio_config_read(p->vdev, addr, size);
 }
 
-static void device_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+static void device_write_locked(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
 
     virtio_config_write(p->vdev, addr, val, size);
+}
+
+static uint64_t device_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+    uint64_t v = device_read_locked(opaque, addr, size);
+
+    virtio_dp_unlock(vdev, locked);
+    return v;
+}
+
+static void device_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+
+    device_write_locked(opaque, addr, val, size);
+    virtio_dp_unlock(vdev, locked);
 }
 
 static const MemoryRegionOps device_ops = {
@@ -404,11 +475,20 @@ static uint64_t notify_read(void *opaque, hwaddr addr, unsigned size)
     return 0;
 }
 
-static void notify_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+static void notify_write_locked(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     VirtIOPCIProxy *p = opaque;
 
     virtio_queue_notify(p->vdev, addr / NOTIFY_MULTIPLIER);
+}
+
+static void notify_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+    VirtIODevice *vdev = ((VirtIOPCIProxy *)opaque)->vdev;
+    bool locked = virtio_dp_lock(vdev);
+
+    notify_write_locked(opaque, addr, val, size);
+    virtio_dp_unlock(vdev, locked);
 }
 
 static const MemoryRegionOps notify_ops = {
@@ -443,6 +523,11 @@ static bool vpci_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
     uint8_t c;
     uint16_t class_id;
 
+    /* Kicks reach an iothread only through ioeventfds (as QEMU refuses). */
+    if (vdev->notify_loop && !p->ioeventfd) {
+        error_setg(errp, "an iothread needs ioeventfd, which is off");
+        return false;
+    }
     p->vdev = vdev;
     virtio_bus_plug(vdev, &vpci_transport_ops, p);
     vdev->dma_as = pci_get_address_space(d);
@@ -528,8 +613,10 @@ static bool vpci_plugged(BusState *bus, VirtIODevice *vdev, Error **errp)
 static void vpci_unplugged(BusState *bus, VirtIODevice *vdev)
 {
     VirtIOPCIProxy *p = VIRTIO_PCI(bus->parent);
+    bool locked = virtio_dp_lock(vdev);
 
     vpci_ioeventfd_stop_all(p);
+    virtio_dp_unlock(vdev, locked);
     vpci_irqfds_cleanup(p);
     pci_set_irq(PCI_DEVICE(p), 0);
 }
@@ -619,9 +706,12 @@ static void vpci_reset(PCIDevice *d)
     VirtIOPCIProxy *p = VIRTIO_PCI(d);
 
     if (DEVICE(p->vdev)->realized) {
+        bool locked = virtio_dp_lock(p->vdev);
+
         vpci_ioeventfd_stop_all(p);
         virtio_reset(p->vdev);
         vpci_reset_queues(p);
+        virtio_dp_unlock(p->vdev, locked);
     }
 }
 

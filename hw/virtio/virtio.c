@@ -6,12 +6,15 @@
  */
 #include "hw/virtio/virtio-internal.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include "hw/core/machine.h"
 
 /* Bits the core offers for every device: modern only, with both ring extras. */
 #define VIRTIO_CORE_FEATURES                                               \
     ((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |  \
      (1ULL << VIRTIO_RING_F_EVENT_IDX))
+
+static void virtio_irq_bh(void *opaque);
 
 void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len)
 {
@@ -28,12 +31,22 @@ void virtio_init(VirtIODevice *vdev, uint16_t device_id, size_t config_len)
         vdev->vq[i].host_notifier_fd = -1;
     }
     vdev->num_queues = 0;
+    pthread_mutex_init(&vdev->dp_lock, NULL);
+    vdev->irq_bh = qemu_bh_new(virtio_irq_bh, vdev);
 }
 
 void virtio_cleanup(VirtIODevice *vdev)
 {
+    bool locked = vdev->irq_bh && virtio_dp_lock(vdev);
+
     for (unsigned i = 0; vdev->vq && i < VIRTIO_QUEUE_MAX; i++) {
         virtio_queue_host_notifier_stop(vdev, i);
+    }
+    virtio_dp_unlock(vdev, locked);
+    if (vdev->irq_bh) {
+        qemu_bh_delete(vdev->irq_bh);
+        vdev->irq_bh = NULL;
+        pthread_mutex_destroy(&vdev->dp_lock);
     }
     g_free(vdev->config);
     vdev->config = NULL;
@@ -66,12 +79,82 @@ void virtio_del_queue(VirtIODevice *vdev, unsigned n)
     }
 }
 
-static void virtio_raise(VirtIODevice *vdev, uint8_t isr_bit, uint16_t vector)
+bool virtio_dp_lock(VirtIODevice *vdev)
 {
-    vdev->isr |= isr_bit;
-    if (vdev->transport && vdev->transport->notify) {
-        vdev->transport->notify(vdev->transport_opaque, vector);
+    if (!vdev || !vdev->notify_loop) {
+        return false;
     }
+    pthread_mutex_lock(&vdev->dp_lock);
+    return true;
+}
+
+void virtio_dp_unlock(VirtIODevice *vdev, bool locked)
+{
+    if (locked) {
+        pthread_mutex_unlock(&vdev->dp_lock);
+    }
+}
+
+/*
+ * Interrupts that a dataplane thread could not signal itself: raised here
+ * in the main loop, under the BQL, with the vectors the queues have now
+ * (a reset meanwhile left them at NO_VECTOR and isr at 0, so nothing
+ * stale reaches the guest).
+ */
+static void virtio_irq_bh(void *opaque)
+{
+    VirtIODevice *vdev = opaque;
+    uint64_t queues = __atomic_exchange_n(&vdev->irq_pending_queues, 0, __ATOMIC_ACQ_REL);
+    bool config = __atomic_exchange_n(&vdev->irq_pending_config, false, __ATOMIC_ACQ_REL);
+
+    if (!vdev->transport || !vdev->transport->notify || !vdev->vq) {
+        return;
+    }
+    while (queues) {
+        unsigned n = ctz64(queues);
+
+        queues &= queues - 1;
+        vdev->transport->notify(vdev->transport_opaque, vdev->vq[n].vector);
+    }
+    if (config) {
+        vdev->transport->notify(vdev->transport_opaque, vdev->config_vector);
+    }
+}
+
+/*
+ * queue: the queue index, or -1 for a configuration change.  In a
+ * dataplane thread (no BQL) the interrupt controllers cannot be touched:
+ * an irqfd is signalled directly (it is the kernel's), anything else is
+ * handed to irq_bh in the main loop -- as QEMU's dataplane does under TCG,
+ * where its iothread signals a guest notifier that the main loop serves.
+ */
+static void virtio_raise(VirtIODevice *vdev, uint8_t isr_bit, int queue, uint16_t vector)
+{
+    __atomic_fetch_or(&vdev->isr, isr_bit, __ATOMIC_SEQ_CST);
+    if (!vdev->transport || !vdev->transport->notify) {
+        return;
+    }
+    if (bql_locked() || !vdev->notify_loop) {
+        /* Only a dataplane thread raises without the BQL. */
+        vdev->transport->notify(vdev->transport_opaque, vector);
+        return;
+    }
+    if (vdev->transport->notify_irqfd &&
+        vdev->transport->notify_irqfd(vdev->transport_opaque, vector)) {
+        return;
+    }
+    if (queue >= 0) {
+        __atomic_fetch_or(&vdev->irq_pending_queues, 1ULL << queue, __ATOMIC_ACQ_REL);
+    } else {
+        __atomic_store_n(&vdev->irq_pending_config, true, __ATOMIC_RELEASE);
+    }
+    qemu_bh_schedule(vdev->irq_bh);
+}
+
+void virtio_raise_queue(VirtIODevice *vdev, VirtQueue *vq)
+{
+    virtio_raise(vdev, VIRTIO_ISR_QUEUE, (int)virtio_queue_index(vq),
+                 virtio_queue_get_vector(vdev, virtio_queue_index(vq)));
 }
 
 void virtio_error(VirtIODevice *vdev, const char *fmt, ...)
@@ -92,7 +175,7 @@ void virtio_error(VirtIODevice *vdev, const char *fmt, ...)
     vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
     if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) {
         vdev->config_generation++;
-        virtio_raise(vdev, VIRTIO_ISR_CONFIG, vdev->config_vector);
+        virtio_raise(vdev, VIRTIO_ISR_CONFIG, -1, vdev->config_vector);
     }
 }
 
@@ -102,7 +185,7 @@ void virtio_notify_config(VirtIODevice *vdev)
     if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
         return;
     }
-    virtio_raise(vdev, VIRTIO_ISR_CONFIG, vdev->config_vector);
+    virtio_raise(vdev, VIRTIO_ISR_CONFIG, -1, vdev->config_vector);
 }
 
 void virtio_bus_plug(VirtIODevice *vdev, const VirtioTransportOps *ops, void *opaque)
@@ -123,6 +206,8 @@ void virtio_reset(VirtIODevice *vdev)
     }
     vdev->status = 0;
     vdev->isr = 0;
+    __atomic_store_n(&vdev->irq_pending_queues, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&vdev->irq_pending_config, false, __ATOMIC_RELEASE);
     vdev->broken = false;
     vdev->guest_features = 0;
     vdev->config_vector = VIRTIO_NO_VECTOR;
@@ -409,6 +494,7 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
     VirtioBusState *bus;
     Error *err = NULL;
+    bool locked;
 
     if (!dev->parent_bus || !object_dynamic_cast(OBJECT(dev->parent_bus),
                                                  TYPE_VIRTIO_BUS)) {
@@ -439,13 +525,16 @@ static void virtio_device_realize(DeviceState *dev, Error **errp)
         virtio_cleanup(vdev);
         return;
     }
+    locked = virtio_dp_lock(vdev);
     virtio_reset(vdev);
+    virtio_dp_unlock(vdev, locked);
 }
 
 static void virtio_device_unrealize(DeviceState *dev)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
     VirtioDeviceClass *vdc = VIRTIO_DEVICE_GET_CLASS(dev);
+    bool locked;
 
     if (dev->parent_bus && object_dynamic_cast(OBJECT(dev->parent_bus), TYPE_VIRTIO_BUS)) {
         VirtioBusState *bus = VIRTIO_BUS(dev->parent_bus);
@@ -454,7 +543,9 @@ static void virtio_device_unrealize(DeviceState *dev)
             bus->unplugged(BUS(bus), vdev);
         }
     }
-    vdev->transport = NULL;
+    locked = virtio_dp_lock(vdev);
+    vdev->transport = NULL;     /* late completions raise nothing */
+    virtio_dp_unlock(vdev, locked);
     if (vdc->unrealize) {
         vdc->unrealize(vdev);
     }
@@ -463,7 +554,11 @@ static void virtio_device_unrealize(DeviceState *dev)
 
 static void virtio_device_reset(DeviceState *dev)
 {
-    virtio_reset(VIRTIO_DEVICE(dev));
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    bool locked = virtio_dp_lock(vdev);
+
+    virtio_reset(vdev);
+    virtio_dp_unlock(vdev, locked);
 }
 
 /* Statistics: readable (qom-get), never settable. */

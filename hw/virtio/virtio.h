@@ -82,6 +82,12 @@ typedef struct VirtioTransportOps {
      * change (vector = config vector): vdev->isr already has the bit set.
      */
     void (*notify)(void *opaque, uint16_t vector);
+    /*
+     * The same from a dataplane thread (no BQL): signal the interrupt if
+     * that needs no device-model state (an irqfd) and return true; false
+     * and the core raises it from the main loop (virtio_raise).  Optional.
+     */
+    bool (*notify_irqfd)(void *opaque, uint16_t vector);
 } VirtioTransportOps;
 
 typedef struct VirtioDeviceClass {
@@ -146,11 +152,29 @@ struct VirtIODevice {
      * Set by a device's realize to have its queues served by another event
      * loop (an iothread's): the transport then gives every ready queue a
      * host notifier (virtio-notifier.c) whatever the accelerator, kicks
-     * arrive in that loop and the queue handlers run there, with the BQL
-     * taken around them.  NULL: handlers run in the main loop (host
-     * notifiers under KVM) or in the vCPU thread (register writes).
+     * arrive in that loop and the queue handlers run there, under
+     * dp_lock and without the BQL.  NULL: handlers run in the main loop
+     * (host notifiers under KVM) or in the vCPU thread (register writes).
      */
     EventLoop *notify_loop;
+    /*
+     * The dataplane lock of a device with a notify_loop.  Rule: the
+     * device's state (status, features, config, isr, queue registers and
+     * ring indices, the device's own request state) is changed only under
+     * it.  The iothread takes it alone around queue handlers, completions
+     * and timers; everybody else (vCPU register accesses through the
+     * transport, reset, vm_stop/vm_start drain, resize, unplug) holds the
+     * BQL and takes it inside (order: BQL, then dp_lock, then loop and
+     * interrupt-controller locks).  Guest RAM needs no lock: the memory
+     * map changes only under the BQL, and readers hold the FlatView by
+     * reference (address_space_map and the ld/st helpers).  Without a
+     * notify_loop everything runs under the BQL and dp_lock is not taken.
+     */
+    pthread_mutex_t dp_lock;
+    /* Interrupts a dataplane thread raised, for irq_bh (atomic bitmaps). */
+    uint64_t irq_pending_queues;
+    bool irq_pending_config;
+    QEMUBH *irq_bh;                  /* main loop: raises them under the BQL */
     const VirtioTransportOps *transport;
     void *transport_opaque;
     VirtioStats stats;
@@ -204,6 +228,12 @@ void virtio_error(VirtIODevice *vdev, const char *fmt, ...) PRINTF_FMT(2, 3);
 /* Config space changed on the device side (bumps the generation). */
 void virtio_notify_config(VirtIODevice *vdev);
 
+/*
+ * Take / drop dp_lock around a device access from a BQL thread; no-ops
+ * for a device without a notify_loop.  Pass lock's result to unlock.
+ */
+bool virtio_dp_lock(VirtIODevice *vdev);
+void virtio_dp_unlock(VirtIODevice *vdev, bool locked);
 /* Transport side. */
 void virtio_bus_plug(VirtIODevice *vdev, const VirtioTransportOps *ops, void *opaque);
 void virtio_reset(VirtIODevice *vdev);

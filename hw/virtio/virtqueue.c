@@ -549,8 +549,5 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
     if (!virtio_queue_ready(vq) || !virtio_should_notify(vq)) {
         return;
     }
-    vdev->isr |= VIRTIO_ISR_QUEUE;
-    if (vdev->transport && vdev->transport->notify) {
-        vdev->transport->notify(vdev->transport_opaque, vq->vector);
-    }
+    virtio_raise_queue(vdev, vq);
 }

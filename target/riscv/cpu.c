@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "target/riscv/internals.h"
 #include "target/riscv/translate.h"
+#include "target/riscv/interp-tier.h"
 
 /* ---- configuration ---- */
 
@@ -335,6 +336,7 @@ static const TCGCPUOps riscv_tcg_ops = {
     .do_unaligned_access = riscv_cpu_do_unaligned_access,
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .restore_state_to_opc = riscv_restore_state_to_opc,
+    .interp_block = riscv_interp_block,
     .disas_log = riscv_disas_log,
     .dump_state = riscv_cpu_dump_state,
 };

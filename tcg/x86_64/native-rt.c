@@ -110,7 +110,7 @@ uintptr_t native_lookup(void *env)
 
 uintptr_t native_thunk_ld, native_thunk_st, native_epilogue;
 static uint8_t *thunks_area;
-static unsigned thunks_gen;
+static unsigned thunks_generation;
 
 /* One thunk: the 16 registers in regs[] on the stack, the C call, back. */
 static void thunk_build(X86Emit *e, const void *fn)
@@ -144,11 +144,11 @@ bool native_thunks_ensure(void)
 {
     X86Emit e = {.buf = tcg_code_stub_area, .size = TCG_CODE_STUB_AREA};
 
+    if (thunks_area == tcg_code_stub_area && thunks_generation == tcg_code_buffer_generation) {
+        return thunks_area != NULL;
+    }
     if (!tcg_code_stub_area) {
         return false;
-    }
-    if (thunks_area == tcg_code_stub_area && thunks_gen == tcg_code_buffer_gen) {
-        return true;
     }
     native_thunk_ld = native_rx(e.buf);
     thunk_build(&e, (const void *)native_ld_slow);
@@ -172,7 +172,7 @@ bool native_thunks_ensure(void)
     x_b(&e, 0xc3);
     assert(!e.overflow);
     thunks_area = tcg_code_stub_area;
-    thunks_gen = tcg_code_buffer_gen;
+    thunks_generation = tcg_code_buffer_generation;
     return true;
 }
 

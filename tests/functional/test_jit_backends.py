@@ -3,7 +3,11 @@
 The other functional tests run on one back end (the default, or the one
 MACHINA_TCG_BACKEND names); these run the bare-metal ISA and privileged
 programs, the state signatures and the Linux test guest on each back end
-explicitly, so that `make check` covers both every time.
+explicitly, so that `make check` covers both every time.  Native runs
+twice: translating every block (x-tier-threshold=0) and with the
+interpreter tier forced on (a threshold no block reaches: every
+instruction target/riscv/interp-tier.c supports is interpreted, the JIT
+runs the rest), so both halves of the default mix are checked alone.
 """
 import glob
 import os
@@ -18,7 +22,13 @@ from machina import BUILD, ROOT, binary
 
 GUEST = os.path.join(ROOT, 'tests', 'guest', 'riscv64')
 OUT = os.path.join(BUILD, 'guest-riscv64')
-BACKENDS = ['interp', 'native']
+# name -> -accel tcg options
+ACCEL = {
+    'interp': 'backend=interp',
+    'native': 'backend=native,x-tier-threshold=0',
+    'native-tier': 'backend=native,x-tier-threshold=1000000000',
+}
+BACKENDS = list(ACCEL)
 
 
 def _programs(*folders):
@@ -37,7 +47,7 @@ def guest_build():
 
 
 def _run(backend, elf, *extra, timeout=120):
-    argv = [binary('riscv64'), '-accel', 'tcg,backend=' + backend, '-M', 'virt',
+    argv = [binary('riscv64'), '-accel', 'tcg,' + ACCEL[backend], '-M', 'virt',
             '-bios', 'none', '-nographic', '-kernel', elf] + list(extra)
     return machina.run(argv, timeout=timeout)
 
@@ -62,6 +72,7 @@ def test_signature_same_on_both_backends(guest_build, prog):
         assert r.returncode == 0, _describe(r)
         out[be] = r.stdout
     assert out['interp'] == out['native']
+    assert out['interp'] == out['native-tier']
     assert len(out['native']) > 100        # a real signature, not an empty run
 
 
@@ -74,7 +85,7 @@ def linux():
 
 @pytest.mark.parametrize('backend', BACKENDS)
 def test_linux_checksum(machine, linux, backend):
-    m = machine('riscv64', '-accel', 'tcg,backend=' + backend, '-M', 'virt', '-m', '256',
+    m = machine('riscv64', '-accel', 'tcg,' + ACCEL[backend], '-M', 'virt', '-m', '256',
                 '-kernel', linux['kernel'], '-initrd', linux['initrd'],
                 '-append', 'console=ttyS0 machina.run=test')
     m.wait_for('MACHINA-INIT-READY', timeout=600)
@@ -100,3 +111,18 @@ def test_unknown_backend_names_the_valid_ones():
                      '-nographic'], timeout=30)
     assert r.returncode != 0
     assert "Invalid backend 'llvm'" in r.stderr and 'native' in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize('value, why', [('-1', 'a number'), ('x', 'a number'),
+                                        ('4294967296', 'too large')])
+def test_bad_tier_threshold_is_a_one_line_error(value, why):
+    r = machina.run([binary('riscv64'), '-accel', 'tcg,x-tier-threshold=' + value, '-M',
+                     'virt', '-nographic'], timeout=30)
+    assert r.returncode == 1, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'x-tier-threshold' in lines[0] and why in lines[0], r.stderr
+
+
+def test_tier_threshold_in_accel_help():
+    r = machina.run([binary('riscv64'), '-accel', 'tcg,help'], timeout=30)
+    assert 'x-tier-threshold' in r.stdout + r.stderr

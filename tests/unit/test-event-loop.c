@@ -654,6 +654,40 @@ UNIT_TEST(iothread_runs_its_own_loop)
     CHECK(iothread_find_event_loop("io0", NULL) == NULL);
 }
 
+static void slow_timer_cb(void *opaque)
+{
+    int *state = opaque;
+
+    __atomic_store_n(state, 1, __ATOMIC_RELEASE);
+    g_usleep(50000);
+    __atomic_store_n(state, 2, __ATOMIC_RELEASE);
+}
+
+/*
+ * event_loop_barrier returns only after the callback the iothread is
+ * running has returned (virtio-blk's unplug frees a retry timer that may be
+ * firing right then).
+ */
+UNIT_TEST(event_loop_barrier_waits_for_the_running_callback)
+{
+    Object *obj = user_creatable_add(TYPE_IOTHREAD, "io2", NULL, NULL, &error_abort);
+    EventLoop *loop = iothread_find_event_loop("io2", &error_abort);
+    int state = 0;
+    QEMUTimer *t = timer_new_loop(loop, QEMU_CLOCK_REALTIME, SCALE_MS, slow_timer_cb, &state);
+
+    timer_mod(t, qemu_clock_get_ms(QEMU_CLOCK_REALTIME));
+    while (!__atomic_load_n(&state, __ATOMIC_ACQUIRE)) {
+        g_usleep(100);
+    }
+    timer_del(t);
+    event_loop_barrier(loop);
+    CHECK_EQ(__atomic_load_n(&state, __ATOMIC_ACQUIRE), 2);
+    timer_free(t);
+    /* An idle loop passes the barrier too. */
+    event_loop_barrier(loop);
+    object_unparent(obj);
+}
+
 static int pool_noop(void *arg)
 {
     return 1;

@@ -17,6 +17,14 @@
  * to a handler that skips the instruction, so a program always runs to its
  * final wfi.
  *
+ * Every program also runs on the native back end with the interpreter tier
+ * forced on (-accel tcg,x-tier-threshold= very large: every instruction
+ * target/riscv/interp-tier.c supports is interpreted, the rest translated),
+ * which must give the same state.  Some instruction slots hold two
+ * compressed ALU instructions, and some hold random encodings of the
+ * integer opcodes (reserved ones trap on the JIT; the tier must leave them
+ * to it).
+ *
  * MACHINA_JIT_FUZZ_ITERS sets the number of programs (default 1500, about a
  * second, for make check; `make fuzz-jit` runs many more);
  * MACHINA_JIT_FUZZ_SEED the first seed.  A mismatch prints the seed and the
@@ -27,6 +35,7 @@
 #include "core/thread.h"
 #include "target/riscv/internals.h"
 #include "target/riscv/fpu_helper.h"
+#include "target/riscv/translate-internal.h"     /* expand_rvc */
 #include "tcg/tcg-backend.h"
 #include "tests/unit/unit.h"
 
@@ -206,6 +215,47 @@ static uint32_t gen_int(void)
     }
 }
 
+/* Two compressed ALU instructions in one 4-byte slot (unprivileged spec
+ * 16.5-16.6): valid expansions only, never writing x30 or x31. */
+static uint16_t gen_c_alu(void)
+{
+    static const uint8_t kinds[][2] = {   /* quadrant, funct3 */
+        {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 4}, {2, 0}, {2, 4}, {0, 0},
+    };
+    for (;;) {
+        unsigned k = rn(ARRAY_SIZE(kinds));
+        uint16_t c = (uint16_t)(kinds[k][1] << 13 | (rnd() & 0x1ffc) | kinds[k][0]);
+        unsigned rd = c >> 7 & 0x1f;
+        uint32_t insn;
+        if (kinds[k][0] == 2 && kinds[k][1] == 4 && (c >> 2 & 0x1f) == 0) {
+            continue;           /* c.jr, c.jalr, c.ebreak */
+        }
+        if (kinds[k][0] != 0 && !(kinds[k][0] == 1 && kinds[k][1] == 4) && rd >= 30) {
+            continue;
+        }
+        if (expand_rvc(NULL, c, &insn)) {
+            return c;
+        }
+    }
+}
+
+/* A random encoding of an integer opcode: reserved ones trap (the handler
+ * skips them), valid ones compute; never writing x30/x31. */
+static uint32_t gen_fuzzy_int(void)
+{
+    static const uint8_t opc[] = {0x13, 0x1b, 0x33, 0x3b, 0x03, 0x23};
+    unsigned o = opc[rn(ARRAY_SIZE(opc))];
+    uint32_t insn = (uint32_t)(rnd() & 0xfffff000) | xd() << 7 | o;
+
+    if (o == 0x03) {
+        /* loads: x31-relative (in the data page), any funct3 */
+        insn = (insn & 0x00007fffu) | 31u << 15 | (uint32_t)(data_ofs() & 0xfff) << 20;
+    } else if (o == 0x23) {
+        insn = s_type(data_ofs(), xs(), 31, rn(8), 0x23);
+    }
+    return insn;
+}
+
 static uint32_t gen_fp(void)
 {
     unsigned fmt = rn(2);           /* 0: S, 1: D */
@@ -316,7 +366,17 @@ static void gen_program(Program *p, uint64_t seed)
     for (unsigned i = 0; i < n; i++) {
         unsigned k = rn(10);
         if (k < 5) {
-            p->insn[i] = gen_int();
+            switch (rn(8)) {
+            case 0:
+                p->insn[i] = gen_c_alu() | (uint32_t)gen_c_alu() << 16;
+                break;
+            case 1:
+                p->insn[i] = gen_fuzzy_int();
+                break;
+            default:
+                p->insn[i] = gen_int();
+                break;
+            }
         } else if (k < 9) {
             p->insn[i] = gen_fp();
         } else if (i + 4 < n) {
@@ -411,12 +471,17 @@ static gpointer watchdog(gpointer unused)
     return NULL;
 }
 
-static bool run_on(const char *backend, const Program *p, Snapshot *out)
+/* The interpreter tier's threshold for native runs: 0 (off) or forced on. */
+#define TIER_OFF 0
+#define TIER_ALL 0x10000000u
+
+static bool run_on(const char *backend, unsigned tier, const Program *p, Snapshot *out)
 {
     CPURISCVState *env = &cpu->env;
     Error *err = NULL;
     int r = -1;
 
+    tcg_set_tier_threshold(tier);
     tcg_exec_init(16, backend, &err);
     if (err) {
         error_free(err);
@@ -462,11 +527,15 @@ static bool run_on(const char *backend, const Program *p, Snapshot *out)
     return CPU(cpu)->halted;
 }
 
+/* The native run being compared (for reports and minimize). */
+static unsigned cmp_tier;
+
 static void report(const Program *p, uint64_t seed, const char *what, unsigned i,
                    uint64_t want, uint64_t got)
 {
     fprintf(stderr, "# jit-diff: seed %" PRIu64 ": %s[%u] interp %016" PRIx64
-            " native %016" PRIx64 "\n# program:", seed, what, i, want, got);
+            " native%s %016" PRIx64 "\n# program:", seed, what, i, want,
+            cmp_tier ? "+tier" : "", got);
     for (unsigned k = 0; k < p->n; k++) {
         fprintf(stderr, "%s%08x", k % 8 ? " " : "\n#   ", p->insn[k]);
     }
@@ -513,8 +582,8 @@ static void minimize(Program *p, uint64_t seed, Snapshot *a, Snapshot *b)
         uint32_t old = p->insn[i];
         int differs;
         p->insn[i] = 0x00000013;        /* nop */
-        run_on("interp", p, a);
-        run_on("native", p, b);
+        run_on("interp", TIER_OFF, p, a);
+        run_on("native", cmp_tier, p, b);
         stderr = fopen("/dev/null", "w");
         differs = compare(p, seed, a, b);
         fclose(stderr);
@@ -523,8 +592,8 @@ static void minimize(Program *p, uint64_t seed, Snapshot *a, Snapshot *b)
             p->insn[i] = old;
         }
     }
-    run_on("interp", p, a);
-    run_on("native", p, b);
+    run_on("interp", TIER_OFF, p, a);
+    run_on("native", cmp_tier, p, b);
     fprintf(stderr, "# minimized:\n");
     compare(p, seed, a, b);
 }
@@ -556,19 +625,24 @@ UNIT_TEST(jit_diff_random_programs_match_interpreter)
         uint64_t seed = seed0 + i;
         bool ha, hb;
         gen_program(p, seed);
-        ha = run_on("interp", p, a);
-        hb = run_on("native", p, b);
-
-        CHECK(ha == hb);
-        halted += ha;
-        if (!ha || !hb) {
-            fprintf(stderr, "# jit-diff: seed %" PRIu64 ": program did not halt\n", seed);
-            bad++;
-        } else if (compare(p, seed, a, b)) {
-            bad++;
-            minimize(p, seed, a, b);
+        ha = run_on("interp", TIER_OFF, p, a);
+        for (int t = 0; t < 2; t++) {
+            cmp_tier = t ? TIER_ALL : TIER_OFF;
+            hb = run_on("native", cmp_tier, p, b);
+            CHECK(ha == hb);
+            if (!ha || !hb) {
+                fprintf(stderr, "# jit-diff: seed %" PRIu64 ": program did not halt%s\n",
+                        seed, cmp_tier ? " (tier)" : "");
+                bad++;
+            } else if (compare(p, seed, a, b)) {
+                bad++;
+                minimize(p, seed, a, b);
+            }
         }
+        halted += ha;
     }
+    cmp_tier = TIER_OFF;
+    tcg_set_tier_threshold(TCG_TIER_THRESHOLD_DEFAULT);
     watchdog_on = false;
     g_thread_join(dog);
     CHECK_EQ(bad, 0);
@@ -591,12 +665,12 @@ UNIT_TEST(jit_diff_runs_programs)
     p->insn[2] = r_type(0x01, 10, 10, 0, 11, 0x33);   /* mul a1, a0, a0 */
     p->insn[3] = 0x10500073;
     p->n = 4;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {      /* interp, native, native + tier */
         const char *be = k ? "native" : "interp";
         if (!tcg_backend_find(be)) {
             continue;
         }
-        CHECK(run_on(be, p, s));
+        CHECK(run_on(be, k == 2 ? TIER_ALL : TIER_OFF, p, s));
         CHECK_EQ(s->gpr[10], 5);
         CHECK_EQ(s->gpr[11], 25);
         CHECK_EQ(s->data[DATA_SIZE / 2 + 8], 5);
@@ -643,12 +717,12 @@ UNIT_TEST(jit_diff_fp_flags_across_blocks_and_calls)
     p->insn[i++] = r_type(0x61, 1, 2, 1, 13, 0x53);       /* fcvt.wu.d a3, f2, rtz = 3 */
     p->insn[i++] = 0x10500073;                            /* wfi */
     p->n = i;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {      /* interp, native, native + tier */
         const char *be = k ? "native" : "interp";
         if (!tcg_backend_find(be)) {
             continue;
         }
-        CHECK(run_on(be, p, s));
+        CHECK(run_on(be, k == 2 ? TIER_ALL : TIER_OFF, p, s));
         CHECK_EQ(s->gpr[10], FFLAG_NX);
         CHECK_EQ(s->gpr[11], 0);
         CHECK_EQ(s->fflags, FFLAG_DZ);

@@ -106,6 +106,77 @@ UNIT_TEST(ioeventfd_listener_and_dispatch)
     close(fd);
 }
 
+typedef struct KickerCtx {
+    AddressSpace *as;
+    int stop;                    /* atomic */
+    uint64_t hits;
+} KickerCtx;
+
+/* A vCPU kicking without the BQL while the map changes under it. */
+static void *kicker(void *opaque)
+{
+    KickerCtx *k = opaque;
+
+    while (!__atomic_load_n(&k->stop, __ATOMIC_ACQUIRE)) {
+        k->hits += address_space_ioeventfd_write(k->as, 0x10050, 3, 4);
+    }
+    return NULL;
+}
+
+/*
+ * The vCPU's lock-free path (address_space_ioeventfd_write): the same
+ * match as the dispatcher, nothing for other addresses, sizes or data or
+ * when offloaded; and once memory_region_del_eventfd has returned the old
+ * fd is never signalled again, even by a thread in the middle of a lookup.
+ */
+UNIT_TEST(ioeventfd_write_without_bql)
+{
+    MemoryRegion root, io;
+    AddressSpace as;
+    TestDev d;
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    KickerCtx k = { .as = &as };
+    pthread_t t;
+
+    CHECK(fd >= 0);
+    testdev_init(&d, false);
+    memory_region_init(&root, NULL, "root", 0x100000);
+    memory_region_init_io(&io, NULL, &dev_ops, &d, "virtio", 0x200);
+    address_space_init(&as, &root, "as");
+    memory_region_add_subregion(&root, 0x10000, &io);
+    CHECK(!address_space_ioeventfd_write(&as, 0x10050, 3, 4));
+    memory_region_add_eventfd(&io, 0x50, 4, true, 3, fd);
+    CHECK(address_space_ioeventfd_write(&as, 0x10050, 3, 4));
+    CHECK_EQ(eventfd_count(fd), 1);
+    CHECK(!address_space_ioeventfd_write(&as, 0x10050, 4, 4));
+    CHECK(!address_space_ioeventfd_write(&as, 0x10050, 3, 2));
+    CHECK(!address_space_ioeventfd_write(&as, 0x10054, 3, 4));
+    CHECK_EQ(eventfd_count(fd), 0);
+    memory_set_ioeventfd_offload(true);
+    CHECK(!address_space_ioeventfd_write(&as, 0x10050, 3, 4));
+    memory_set_ioeventfd_offload(false);
+    CHECK_STREQ(testdev_log(&d), "");
+
+    /* Removal while another thread kicks: after del, no more signals. */
+    CHECK_EQ(pthread_create(&t, NULL, kicker, &k), 0);
+    while (!__atomic_load_n(&k.hits, __ATOMIC_RELAXED)) {
+        g_usleep(100);
+    }
+    memory_region_del_eventfd(&io, 0x50, 4, true, 3, fd);
+    eventfd_count(fd);
+    g_usleep(20000);
+    CHECK_EQ(eventfd_count(fd), 0);
+    __atomic_store_n(&k.stop, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    CHECK(k.hits > 0);
+
+    address_space_destroy(&as);
+    memory_region_finalize(&io);
+    memory_region_finalize(&root);
+    testdev_free(&d);
+    close(fd);
+}
+
 static void lg_global_start(MemoryListener *l)
 {
     g_string_append(events, "global_start; ");
