@@ -152,7 +152,11 @@ static unsigned canonical(OptContext *c, unsigned i, unsigned avoid)
     unsigned best = i == avoid ? UINT_MAX : i;
 
     if (c->info[i].is_const) {
-        unsigned k = tcg_const_idx((int64_t)c->info[i].val);
+        unsigned k;
+        if (c->s->temps[i].kind == TEMP_CONST) {
+            return i;           /* already the interned constant */
+        }
+        k = tcg_const_idx((int64_t)c->info[i].val);
         info_reserve(c);
         return k;
     }

@@ -208,7 +208,8 @@ TCGOp *tcg_emit_op(TCGOpcode opc)
         s->ops = g_renew(TCGOp, s->ops, s->ops_cap);
     }
     op = &s->ops[s->nb_ops++];
-    memset(op, 0, sizeof(*op));
+    /* No clearing of the 80 bytes of args: every pass reads only the
+     * nb_oargs + nb_iargs + nb_cargs its emitter filled. */
     op->opc = opc;
     op->nb_oargs = tcg_op_defs[opc].nb_oargs;
     op->nb_iargs = tcg_op_defs[opc].nb_iargs;
@@ -233,7 +234,10 @@ void tcg_compact_ops(TCGContext *s)
     for (unsigned i = 0; i < s->nb_ops; i++) {
         if (s->ops[i].opc != INDEX_op_nop) {
             if (i != j) {
-                s->ops[j] = s->ops[i];
+                const TCGOp *o = &s->ops[i];
+                /* Header and the arguments in use, not all TCG_MAX_OP_ARGS. */
+                memcpy(&s->ops[j], o, offsetof(TCGOp, args) +
+                       sizeof(TCGArg) * (o->nb_oargs + o->nb_iargs + o->nb_cargs));
             }
             j++;
         }

@@ -18,9 +18,10 @@ void nat_gen_op(Gen *g, const TCGOp *op)
 
     switch (op->opc) {
     case INDEX_op_insn_start: {
-        NativeInsn in = {.code_pos = (uint32_t)(e->pos - g->code_start),
-                         .data = {c[0], c[1]}};
-        g_array_append_val(g->insns, in);
+        NativeInsn *in = &g->insns[g->ninsns++];
+        in->code_pos = (uint32_t)(e->pos - g->code_start);
+        in->data[0] = c[0];
+        in->data[1] = c[1];
         break;
     }
     case INDEX_op_set_label:
@@ -127,11 +128,21 @@ void nat_gen_op(Gen *g, const TCGOp *op)
         g->jmp_ofs[n] = x_jmp32(e);
         break;
     }
-    case INDEX_op_exit_tb:
+    case INDEX_op_exit_tb: {
+        /* (tb | n): the block header sits right before the code, so a
+         * rip-relative lea (7 bytes) usually reaches it; else movabs. */
+        int64_t d;
         nat_sync_globals(g);
-        x_movi(e, RAX, c[0]);
+        d = (int64_t)c[0] - (int64_t)native_rx(e->buf + e->pos + 7);
+        if (c[0] > 0xffffffffu && fits_i32(d)) {
+            x_b(e, 0x48); x_b(e, 0x8d); x_b(e, 0x05);  /* lea rax, [rip + d] */
+            x_d(e, (uint32_t)(int32_t)d);
+        } else {
+            x_movi(e, RAX, c[0]);
+        }
         nat_emit_epilogue(g);
         break;
+    }
     case INDEX_op_lookup_and_goto_pc:
         nat_sync_globals(g);
         emit_jmp_cache_probe(g, (unsigned)a[0], (uint32_t)c[0]);
@@ -306,7 +317,9 @@ static __thread struct {
     unsigned ops_cap;
     int *label_def;
     int64_t *label_pos;
-    GArray *fixups, *slow, *insns;
+    struct NatFixup *fixups;
+    NativeInsn *insns;
+    GArray *slow;
 } scr;
 
 static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
@@ -314,15 +327,17 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
     if (ops > scr.ops_cap) {
         scr.ops_cap = MAX(ops, 2 * scr.ops_cap);
         scr.arg_next = g_renew(int, scr.arg_next, (size_t)scr.ops_cap * TCG_MAX_OP_ARGS);
+        scr.fixups = g_renew(struct NatFixup, scr.fixups, scr.ops_cap);
+        scr.insns = g_renew(NativeInsn, scr.insns, scr.ops_cap);
     }
-    if (!scr.fixups) {
-        scr.fixups = g_array_new(false, false, sizeof(uint64_t));
+    if (!scr.slow) {
         scr.slow = g_array_new(false, false, sizeof(SlowPath));
-        scr.insns = g_array_new(false, false, sizeof(NativeInsn));
     }
     if (temps > scr.temps_cap) {
+        unsigned old = scr.temps_cap;
         scr.temps_cap = MAX(temps, 2 * scr.temps_cap);
         scr.treg = g_renew(int8_t, scr.treg, scr.temps_cap);
+        memset(scr.treg + old, -1, scr.temps_cap - old);
         scr.tflags = g_renew(uint8_t, scr.tflags, scr.temps_cap);
         scr.tslot = g_renew(int32_t, scr.tslot, scr.temps_cap);
         scr.last_use = g_renew(int, scr.last_use, scr.temps_cap);
@@ -337,12 +352,21 @@ static void scratch_reserve(unsigned temps, unsigned labels, unsigned ops)
 
 ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t size)
 {
-    Gen g = {.s = s, .tb = tb, .fused_temp = -1, .epi_pos = -1};
+    Gen g;
     NativeHeader h = {0};
     ptrdiff_t ret;
     bool backward = false;
     int *label_def;
 
+    /* All but the XMM shadow table (empty while n_xshadow is 0): blocks
+     * are small and translation frequent. */
+    memset(&g, 0, offsetof(Gen, xshadow));
+    g.n_xshadow = 0;
+    g.xmm_next = 0;
+    g.s = s;
+    g.tb = tb;
+    g.fused_temp = -1;
+    g.epi_pos = -1;
     /* Per-thread scratch, grown as needed: translation is frequent. */
     scratch_reserve(s->nb_temps, s->nb_labels + 1, s->nb_ops + 1);
     label_def = scr.label_def;
@@ -358,15 +382,27 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
     g.fixups = scr.fixups;
     g.slow = scr.slow;
     g.insns = scr.insns;
-    g_array_set_size(g.fixups, 0);
     g_array_set_size(g.slow, 0);
-    g_array_set_size(g.insns, 0);
-    for (unsigned i = 0; i < s->nb_temps; i++) {
-        g.treg[i] = -1;
-        g.tflags[i] = 0;
-        g.tslot[i] = -1;
-        g.next_use[i] = INT_MAX;
-        g.last_use[i] = -1;
+    /*
+     * treg is -1 for every temp between blocks (the end of this function
+     * detaches what is left in registers); tflags and tslot matter only
+     * for block temps (a global's flags are set when it enters a
+     * register, it has no slot).  Uses are per block, for all temps.
+     */
+    {
+        /* Local pointers: stores through g's fields would be reloaded. */
+        int *restrict nu = scr.next_use;
+        int32_t *restrict ts = scr.tslot;
+        unsigned n = s->nb_temps, ng = s->nb_globals;
+
+        memset(scr.last_use, 0xff, sizeof(int) * n);            /* -1 */
+        for (unsigned i = 0; i < n; i++) {
+            nu[i] = INT_MAX;
+        }
+        memset(scr.tflags + ng, 0, n - ng);
+        for (unsigned i = ng; i < n; i++) {
+            ts[i] = -1;
+        }
     }
     for (int r = 0; r < 16; r++) {
         g.reg_temp[r] = -1;
@@ -423,11 +459,15 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
         g.locked = 0;
         g.reserved = 0;
     }
-    /* A block that falls off its end returns to the loop without chaining. */
+    /* A block that falls off its end returns to the loop without chaining
+     * (none does whose last op leaves it). */
     g.cur = (int)s->nb_ops;
-    nat_sync_globals(&g);
-    x_movi(&g.e, RAX, 0);
-    nat_emit_epilogue(&g);
+    if (s->nb_ops == 0 || !(tcg_op_defs[s->ops[s->nb_ops - 1].opc].flags & TCG_OPF_BB_END) ||
+        s->ops[s->nb_ops - 1].opc == INDEX_op_brcond) {
+        nat_sync_globals(&g);
+        x_movi(&g.e, RAX, 0);
+        nat_emit_epilogue(&g);
+    }
     /* Out of line: the FP slow paths (code), then the guest-memory stubs
      * (calls and data: the dump walks them apart, from stubs_ofs). */
     for (unsigned i = 0; i < g.slow->len; i++) {
@@ -441,9 +481,9 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
             nat_emit_slow_path(&g, &g_array_index(g.slow, SlowPath, i));
         }
     }
-    for (unsigned i = 0; i < g.fixups->len; i += 2) {
-        uint64_t at = g_array_index(g.fixups, uint64_t, i);
-        uint64_t id = g_array_index(g.fixups, uint64_t, i + 1);
+    for (unsigned i = 0; i < g.nfixups; i++) {
+        size_t at = g.fixups[i].at;
+        TCGArg id = g.fixups[i].label;
         assert(g.label_pos[id] >= 0);     /* a branch to a label never placed */
         x_bind(&g.e, at, (size_t)g.label_pos[id]);
     }
@@ -453,11 +493,11 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
         h.jmp_ofs[n] = (uint32_t)g.jmp_ofs[n];
     }
     h.map_ofs = (uint32_t)g.e.pos;
-    h.ninsns = g.insns->len;
+    h.ninsns = g.ninsns;
     {
         NativeInsn prev = {.code_pos = 0, .data = {tb->pc, 0}};
-        for (unsigned i = 0; i < g.insns->len && !g.e.overflow; i++) {
-            const NativeInsn *in = &g_array_index(g.insns, NativeInsn, i);
+        for (unsigned i = 0; i < g.ninsns && !g.e.overflow; i++) {
+            const NativeInsn *in = &g.insns[i];
             if (g.e.pos + NATIVE_MAP_ENTRY_MAX > g.e.size) {
                 g.e.overflow = true;
                 break;
@@ -466,6 +506,7 @@ ptrdiff_t native_gen_code(TCGContext *s, TranslationBlock *tb, void *buf, size_t
             prev = *in;
         }
     }
+    nat_forget_all(&g);
     if (g.too_many_slots) {
         ret = -2;
     } else if (g.e.overflow) {

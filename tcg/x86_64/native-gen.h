@@ -68,9 +68,16 @@ typedef struct Gen {
     int nslots;
     bool too_many_slots;
     int64_t *label_pos;
-    GArray *fixups;         /* pairs (rel32 offset, label id) */
+    /* Branches to labels, bound at the end: (rel32 offset, label id);
+     * at most one per op, so the array has room for nb_ops. */
+    struct NatFixup {
+        size_t at;
+        TCGArg label;
+    } *fixups;
+    unsigned nfixups;
     GArray *slow;           /* SlowPath */
-    GArray *insns;          /* NativeInsn */
+    NativeInsn *insns;      /* one per insn_start (room for nb_ops) */
+    unsigned ninsns;
     size_t jmp_ofs[2];
     int64_t epi_pos;        /* the block's one copy of the epilogue, -1: none yet */
     /* A ld32 from env folded into the next brcond (fuse_env_test): the

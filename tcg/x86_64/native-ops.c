@@ -14,6 +14,22 @@ void nat_gen_mov(Gen *g, unsigned d, unsigned a)
     if (d == a) {
         return;
     }
+    if (nat_is_const(g, a, &v) && nat_is_global(g, d) && fits_i32(v) &&
+        g->arg_next[(size_t)g->cur * TCG_MAX_OP_ARGS] == INT_MAX) {
+        /*
+         * A global set to a constant and not used again in the block (the
+         * pc before an exit, mostly): straight home, "mov qword [env +
+         * ofs], simm32" (11 bytes), instead of a register load now and its
+         * write-back at the exit.  A register still holding the old value
+         * is dropped (stale).
+         */
+        if (g->treg[d] >= 0) {
+            nat_detach(g, g->treg[d]);
+        }
+        x_rm(&g->e, OPC_W | OP_MOV_EvIz, 0, RBP, -1, (int32_t)g->s->temps[d].mem_offset);
+        x_d(&g->e, (uint32_t)(int32_t)v);
+        return;
+    }
     if (nat_is_const(g, a, &v)) {
         rd = g->treg[d] >= 0 ? g->treg[d] : nat_alloc_reg(g);
         x_movi(&g->e, rd, (uint64_t)v);

@@ -364,8 +364,6 @@ void nat_cmp_emit(Gen *g, const CmpOps *c)
 
 void nat_add_fixup(Gen *g, size_t at, TCGArg label)
 {
-    uint64_t f[2] = {at, label};
-
-    g_array_append_vals(g->fixups, f, 2);
+    g->fixups[g->nfixups++] = (struct NatFixup){at, label};
 }
 

@@ -545,6 +545,101 @@ UNIT_TEST(native_soft_mmu_slow_path_hooks)
 }
 
 /*
+ * A block whose header sits in the code buffer right before its code (as
+ * translate-all lays them out) exits with a rip-relative (tb | n), after
+ * writing its dirty globals home.
+ */
+static void build_exit_near(void *opaque)
+{
+    tcg_gen_insn_start(0x6000, 0);
+    for (int i = 0; i < 8; i++) {
+        tcg_gen_addi(R[i], R[i], i + 1);        /* stores before the exit */
+    }
+    tcg_gen_exit_tb(opaque, 1);
+}
+
+UNIT_TEST(native_exit_returns_nearby_block)
+{
+    TranslationBlock *tb = (TranslationBlock *)(code_rw + CODE_SIZE / 4);
+    FakeEnv env = {0};
+    uintptr_t ret;
+
+    setup();
+    ret = run_at(build_exit_near, tb, &env, true, tb, CODE_SIZE / 4 + 256, true);
+    CHECK_EQ(ret, (uintptr_t)tb | 1);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(env.r[i], (uint64_t)i + 1);
+    }
+}
+
+/*
+ * The shared slow-path thunks keep every register: with all 12 allocatable
+ * registers holding live values (dirty globals and block temps) around a
+ * load and a store that both miss, each value must survive, the dirty
+ * globals must be home when the C code runs, and the load's result must
+ * land in its register.
+ */
+static uint64_t saw_env[8];
+static uint64_t fake_ld_snap(void *env, uint64_t addr, MemOpIdx oi, uintptr_t ra)
+{
+    memcpy(saw_env, ((FakeEnv *)env)->r, sizeof(saw_env));
+    return addr * 3;
+}
+static void fake_st_snap(void *env, uint64_t addr, uint64_t val, MemOpIdx oi, uintptr_t ra)
+{
+    st_addr = addr;
+    st_val = val;
+}
+
+static void build_mem_pressure(void *opaque)
+{
+    TCGv t[6], v = tcg_temp_new();
+
+    (void)opaque;
+    tcg_gen_insn_start(0x5000, 0);
+    for (int i = 0; i < 8; i++) {
+        tcg_gen_addi(R[i], R[i], 0x100 * (i + 1));      /* dirty globals */
+    }
+    for (int i = 0; i < 6; i++) {
+        t[i] = tcg_temp_new();
+        tcg_gen_muli(t[i], R[i], i + 3);                /* live block temps */
+    }
+    tcg_gen_qemu_ld(v, R[7], 1, MO_UQ);
+    tcg_gen_qemu_st(t[5], v, 1, MO_UQ);
+    for (int i = 0; i < 6; i++) {
+        store_out(t[i], i);
+    }
+    store_out(v, 6);
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+UNIT_TEST(native_slow_path_thunk_keeps_all_registers)
+{
+    static TranslationBlock tb;
+    TCGRuntime saved = tcg_runtime;
+    FakeEnv env = {.r = {1, 2, 3, 4, 5, 6, 7, 8}};
+    uint64_t r[8];
+
+    for (int i = 0; i < 8; i++) {
+        r[i] = env.r[i] + 0x100 * (i + 1);
+    }
+    tcg_runtime.qemu_ld = fake_ld_snap;
+    tcg_runtime.qemu_st = fake_st_snap;
+    run_at(build_mem_pressure, NULL, &env, true, &tb, 0, true);
+    tcg_runtime = saved;
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(saw_env[i], r[i]);             /* written home before the call */
+        CHECK_EQ(env.r[i], r[i]);
+    }
+    for (int i = 0; i < 6; i++) {
+        CHECK_EQ(env.out[i], r[i] * (i + 3));
+    }
+    CHECK_EQ(env.out[6], r[7] * 3);
+    CHECK_EQ(st_addr, r[7] * 3);
+    CHECK_EQ(st_val, r[5] * 8);
+}
+
+/*
  * lookup_and_goto_pc probes the jump cache in generated code.  The cache
  * sits before env as in a real CPU (CPUState, then the target's env); a
  * hit must run the target block without calling the C lookup, and each
