@@ -85,6 +85,44 @@ void vm_start(void)
     monitor_event_resume();
 }
 
+typedef struct StopHook {
+    VMStopHook *fn;
+    void *opaque;
+} StopHook;
+
+static GArray *stop_hooks;      /* StopHook */
+
+void vm_stop_hook_add(VMStopHook *fn, void *opaque)
+{
+    StopHook h = {fn, opaque};
+
+    if (!stop_hooks) {
+        stop_hooks = g_array_new(false, false, sizeof(StopHook));
+    }
+    g_array_append_val(stop_hooks, h);
+}
+
+void vm_stop_hook_remove(VMStopHook *fn, void *opaque)
+{
+    for (guint i = 0; stop_hooks && i < stop_hooks->len; i++) {
+        StopHook *h = &g_array_index(stop_hooks, StopHook, i);
+
+        if (h->fn == fn && h->opaque == opaque) {
+            g_array_remove_index(stop_hooks, i);
+            break;
+        }
+    }
+}
+
+static void run_stop_hooks(void)
+{
+    for (guint i = 0; stop_hooks && i < stop_hooks->len; i++) {
+        StopHook *h = &g_array_index(stop_hooks, StopHook, i);
+
+        h->fn(h->opaque);
+    }
+}
+
 void vm_stop(RunState state)
 {
     assert(state != RUN_STATE_RUNNING);
@@ -97,6 +135,7 @@ void vm_stop(RunState state)
         blk_drain_all_begin();
         qemu_clock_enable(QEMU_CLOCK_VIRTUAL, false);
         current_state = state;
+        run_stop_hooks();
         monitor_event_stop();       /* QMP STOP, only when it was running */
     }
     current_state = state;

@@ -33,6 +33,14 @@ void vm_start(void);
 /* Stop the VM into state (PAUSED, SHUTDOWN or DEBUG): vCPUs parked, clock stopped. */
 void vm_stop(RunState state);
 
+/*
+ * Called (BQL held) when the VM stops: vm_stop from running, which is also
+ * what quitting does.  Devices that hold output back hand it over here.
+ */
+typedef void VMStopHook(void *opaque);
+void vm_stop_hook_add(VMStopHook *fn, void *opaque);
+void vm_stop_hook_remove(VMStopHook *fn, void *opaque);
+
 /* How the main loop treats guest power-off and reset requests. */
 void runstate_set_no_shutdown(bool on);
 void runstate_set_no_reboot(bool on);

@@ -114,6 +114,8 @@ static const Property serial_isa_props[] = {
     DEFINE_PROP_UINT32("irq", ISASerialState, isairq, 4),
     DEFINE_PROP("chardev", ISASerialState, serial.chr, prop_info_chr, Chardev *),
     DEFINE_PROP_UINT32("baudbase", ISASerialState, serial.baudbase, 115200),
+    /* Batch output into fewer backend writes (serial.c, serial_tx_out). */
+    DEFINE_PROP_BOOL("x-tx-batch", ISASerialState, serial.tx_batching, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -73,6 +73,8 @@ static const Property serial_mm_props[] = {
     DEFINE_PROP_LINK("chardev", SerialMM, serial.chr, TYPE_CHARDEV, Chardev *),
     DEFINE_PROP_UINT8("regshift", SerialMM, regshift, 0),
     DEFINE_PROP_UINT32("baudbase", SerialMM, serial.baudbase, 115200),
+    /* Batch output into fewer backend writes (serial.c, serial_tx_out). */
+    DEFINE_PROP_BOOL("x-tx-batch", SerialMM, serial.tx_batching, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -10,6 +10,7 @@
  * guest.  Reception is paced by the backend through can_read.
  */
 #include "hw/char/serial.h"
+#include "system/runstate.h"
 #include "core/log.h"
 
 /* Register offsets (PC16550D Table II) */
@@ -76,6 +77,8 @@
 
 /* How long to wait before offering a byte to a busy backend again. */
 #define SERIAL_RETRY_NS (1 * SCALE_MS)
+/* Batched output waits at most this long (see serial_tx_out). */
+#define SERIAL_TX_FLUSH_NS (1 * SCALE_MS)
 
 static void fifo_reset(SerialFifo *f)
 {
@@ -228,12 +231,111 @@ static void serial_fifo_timeout(void *opaque)
 
 static void serial_xmit(SerialState *s);
 
+static void serial_backend_writable(void *opaque);
+
+/* The backend refused output: call serial_xmit again when it can take more. */
+static void serial_wait_backend(SerialState *s)
+{
+    if (!s->watch_pending) {
+        if (qemu_chr_fe_add_write_watch(&s->be, serial_backend_writable, s)) {
+            s->watch_pending = true;
+        } else {
+            timer_mod(s->retry_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + SERIAL_RETRY_NS);
+        }
+    }
+}
+
+/*
+ * Write the batch to the backend.  False if the backend is full and bytes
+ * remain; an error other than "full" means the line is down and the bytes
+ * are lost, as for an unbatched byte.
+ */
+static bool serial_tx_flush(SerialState *s)
+{
+    unsigned done = 0;
+
+    while (done < s->tx_batch_len) {
+        int r = qemu_chr_fe_write(&s->be, s->tx_batch + done, (int)(s->tx_batch_len - done));
+
+        if (r > 0) {
+            done += (unsigned)r;
+        } else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+            break;
+        } else {
+            done = s->tx_batch_len;
+        }
+    }
+    memmove(s->tx_batch, s->tx_batch + done, s->tx_batch_len - done);
+    s->tx_batch_len -= done;
+    if (s->tx_batch_len == 0 && s->tx_flush_timer) {
+        timer_del(s->tx_flush_timer);
+    }
+    return s->tx_batch_len == 0;
+}
+
+void serial_flush_tx(SerialState *s)
+{
+    if (s->tx_batch_len && !serial_tx_flush(s)) {
+        serial_wait_backend(s);
+    }
+}
+
+/*
+ * A byte leaves the shift register.  Unbatched, it goes straight to the
+ * backend.  Batched, it joins tx_batch: Linux writes its console one
+ * byte per THR write, and a write(2) per byte was ~7% of the CPU time of
+ * a boot to init.  The batch goes out when it is full, when the guest
+ * touches any register but THR and LSR (Linux's console write ends by
+ * restoring IER; its tty path writes IER to stop the transmitter when its
+ * buffer runs dry), at the latest SERIAL_TX_FLUSH_NS after its first byte,
+ * and on reset, unrealize and VM stop.  A full batch the backend will not
+ * take refuses the byte, which then waits in the shift register: the
+ * guest sees the transmitter busy, as before batching.
+ */
+static bool serial_tx_out(SerialState *s, uint8_t byte)
+{
+    if (!s->tx_batching) {
+        int r = qemu_chr_fe_write(&s->be, &byte, 1);
+
+        /* Any error but "full": the line is down and the byte is lost. */
+        return r == 1 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+    if (s->tx_batch_len == SERIAL_TX_BATCH && !serial_tx_flush(s)) {
+        return false;
+    }
+    if (s->tx_batch_len == 0) {
+        timer_mod(s->tx_flush_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + SERIAL_TX_FLUSH_NS);
+    }
+    s->tx_batch[s->tx_batch_len++] = byte;
+    return true;
+}
+
+static void serial_tx_flush_timer(void *opaque)
+{
+    serial_flush_tx(opaque);
+}
+
+static void serial_vm_stopped(void *opaque)
+{
+    serial_flush_tx(opaque);
+}
+
+/* The backend may take more: the batch first, then what waits in the UART. */
+static void serial_resume_tx(SerialState *s)
+{
+    if (s->tx_batch_len && !serial_tx_flush(s)) {
+        serial_wait_backend(s);
+        return;
+    }
+    serial_xmit(s);
+}
+
 static void serial_backend_writable(void *opaque)
 {
     SerialState *s = opaque;
 
     s->watch_pending = false;
-    serial_xmit(s);
+    serial_resume_tx(s);
 }
 
 static void serial_cancel_watch(SerialState *s)
@@ -285,21 +387,11 @@ static void serial_xmit(SerialState *s)
                 serial_update_irq(s);
             }
         } else if (qemu_chr_fe_backend_connected(&s->be)) {
-            int r = qemu_chr_fe_write(&s->be, &s->tsr, 1);
-            if (r != 1 && (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!serial_tx_out(s, s->tsr)) {
                 /* Backend full: keep the byte until it can take more. */
-                if (!s->watch_pending) {
-                    if (qemu_chr_fe_add_write_watch(&s->be, serial_backend_writable, s)) {
-                        s->watch_pending = true;
-                    } else {
-                        timer_mod(s->retry_timer,
-                                  qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
-                                  SERIAL_RETRY_NS);
-                    }
-                }
+                serial_wait_backend(s);
                 return;
             }
-            /* Any other error: the line is down and the byte is lost. */
         }
         s->lsr |= UART_LSR_TEMT;
     }
@@ -307,7 +399,7 @@ static void serial_xmit(SerialState *s)
 
 static void serial_retry_xmit(void *opaque)
 {
-    serial_xmit(opaque);
+    serial_resume_tx(opaque);
 }
 
 /* The receiver got room: let the backend send the rest of its data. */
@@ -347,6 +439,9 @@ void serial_ioport_write(SerialState *s, hwaddr addr, uint64_t val64)
 {
     uint8_t val = val64;
 
+    if ((addr & 7) != UART_THR || (s->lcr & UART_LCR_DLAB)) {
+        serial_flush_tx(s);     /* see serial_tx_out */
+    }
     switch (addr & 7) {
     case UART_THR:
         if (s->lcr & UART_LCR_DLAB) {
@@ -526,6 +621,8 @@ static void serial_event(void *opaque, QEMUChrEvent event)
 
 void serial_reset(SerialState *s)
 {
+    /* Bytes already transmitted still reach the backend. */
+    serial_flush_tx(s);
     s->rbr = 0;
     s->thr = 0;
     s->tsr = 0;
@@ -566,6 +663,8 @@ bool serial_realize_core(SerialState *s, Error **errp)
     }
     s->fifo_timeout_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, serial_fifo_timeout, s);
     s->retry_timer = timer_new_ns(QEMU_CLOCK_REALTIME, serial_retry_xmit, s);
+    s->tx_flush_timer = timer_new_ns(QEMU_CLOCK_REALTIME, serial_tx_flush_timer, s);
+    vm_stop_hook_add(serial_vm_stopped, s);
     qemu_chr_fe_set_handlers(&s->be, serial_can_receive, serial_receive, serial_event,
                              s, NULL, true);
     s->realized = true;
@@ -578,11 +677,18 @@ void serial_unrealize_core(SerialState *s)
     if (!s->realized) {
         return;
     }
+    vm_stop_hook_remove(serial_vm_stopped, s);
+    if (s->tx_batch_len) {
+        serial_tx_flush(s);     /* last chance; a full backend loses the rest */
+        s->tx_batch_len = 0;
+    }
     serial_cancel_watch(s);
     qemu_chr_fe_deinit(&s->be, false);
     timer_free(s->fifo_timeout_timer);
     timer_free(s->retry_timer);
+    timer_free(s->tx_flush_timer);
     s->fifo_timeout_timer = NULL;
     s->retry_timer = NULL;
+    s->tx_flush_timer = NULL;
     s->realized = false;
 }

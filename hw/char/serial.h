@@ -18,6 +18,7 @@
 #include "memory/memory.h"
 
 #define UART_FIFO_LENGTH 16
+#define SERIAL_TX_BATCH 256
 
 /* A byte ring for the receive and transmit FIFOs. */
 typedef struct SerialFifo {
@@ -60,6 +61,14 @@ typedef struct SerialState {
     QEMUTimer *retry_timer;        /* busy backend without write watches: poll */
     bool watch_pending;            /* a write watch will call us back */
     bool realized;
+    /*
+     * Transmitted bytes not yet handed to the backend (tx_batching, the
+     * wrappers' "x-tx-batch" property): see serial_tx_batch_add.
+     */
+    bool tx_batching;
+    uint8_t tx_batch[SERIAL_TX_BATCH];
+    unsigned tx_batch_len;
+    QEMUTimer *tx_flush_timer;
 } SerialState;
 
 /* Offsets 0..7; access size 1 (the wrapper scales by regshift). */
@@ -71,5 +80,7 @@ bool serial_realize_core(SerialState *s, Error **errp);
 void serial_unrealize_core(SerialState *s);
 /* Power-on register values (PC16550D Table IV "Reset" column). */
 void serial_reset(SerialState *s);
+/* Hand batched output to the backend now (as far as it takes it). */
+void serial_flush_tx(SerialState *s);
 
 #endif
