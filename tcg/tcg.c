@@ -107,10 +107,7 @@ void tcg_func_start(void)
     s->nb_temps = s->nb_globals;
     const_table_reset(s);
     s->nb_ops = 0;
-    for (unsigned i = 0; i < s->nb_labels; i++) {
-        g_free(s->labels[i]);
-    }
-    s->nb_labels = 0;
+    s->nb_labels = 0;           /* the TCGLabel objects are reused */
     s->nb_insns = 0;
     s->tb = NULL;
     s->env_tlb_offset = 0;
@@ -187,14 +184,18 @@ bool tcg_temp_is_const(TCGv t, int64_t *val)
 TCGLabel *gen_new_label(void)
 {
     TCGContext *s = tcg_ctx;
-    TCGLabel *l = g_new0(TCGLabel, 1);
+    TCGLabel *l;
 
-    if (s->nb_labels == s->labels_cap) {
-        s->labels_cap = s->labels_cap ? s->labels_cap * 2 : 64;
-        s->labels = g_renew(TCGLabel *, s->labels, s->labels_cap);
+    if (s->nb_labels == s->labels_alloc) {
+        /* Labels outlive their block (no malloc/free per label per block). */
+        if (s->labels_alloc == s->labels_cap) {
+            s->labels_cap = s->labels_cap ? s->labels_cap * 2 : 64;
+            s->labels = g_renew(TCGLabel *, s->labels, s->labels_cap);
+        }
+        s->labels[s->labels_alloc++] = g_new0(TCGLabel, 1);
     }
-    l->id = s->nb_labels;
-    s->labels[s->nb_labels++] = l;
+    l = s->labels[s->nb_labels];
+    l->id = s->nb_labels++;
     return l;
 }
 

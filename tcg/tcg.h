@@ -103,8 +103,9 @@ typedef struct TCGContext {
     TCGOp *ops;
     unsigned nb_ops, ops_cap;
 
-    struct TCGLabel **labels;  /* by id; freed at the next tcg_func_start */
-    unsigned nb_labels, labels_cap;
+    /* By id; [nb_labels, labels_alloc) are allocated for later blocks. */
+    struct TCGLabel **labels;
+    unsigned nb_labels, labels_alloc, labels_cap;
 
     /* Set by the caller of the back end before code generation. */
     TranslationBlock *tb;      /* block being translated (NULL in IR tests) */
