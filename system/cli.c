@@ -12,7 +12,7 @@ typedef enum CliIndex {
     CLI_MACHINE, CLI_MEM, CLI_SMP, CLI_CPU, CLI_ACCEL, CLI_ENABLE_KVM,
     CLI_KERNEL, CLI_INITRD, CLI_APPEND, CLI_BIOS, CLI_DTB, CLI_CHARDEV,
     CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
-    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_DFILTER, CLI_PAUSED, CLI_GDB, CLI_GDB_DEFAULT, CLI_NO_REBOOT,
+    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_DFILTER, CLI_PERFMAP, CLI_PAUSED, CLI_GDB, CLI_GDB_DEFAULT, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
     CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
     CLI_NETDEV, CLI_NIC, CLI_NET,
@@ -76,6 +76,8 @@ static const CliOption cli_options[] = {
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "dfilter", true, CLI_DFILTER, "RANGE[,...]", "log only blocks in these address ranges "
       "(START+LEN, END-LEN, START..END)" },
+    { "perfmap", false, CLI_PERFMAP, NULL, "write /tmp/perf-PID.map naming each translated "
+      "block by its guest pc, for perf" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
     { "gdb", true, CLI_GDB, "DEV", "gdbstub on DEV (tcp::PORT, tcp:HOST:PORT, unix:PATH, "
       "chardev:ID, none)" },
@@ -477,6 +479,9 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         return true;
     case CLI_DFILTER:
         return qemu_set_dfilter_ranges(value, errp);
+    case CLI_PERFMAP:
+        cfg->perfmap = true;
+        return true;
     case CLI_PAUSED:
         cfg->start_paused = true;
         return true;

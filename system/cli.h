@@ -53,6 +53,7 @@ typedef struct CliConfig {
     char *name;               /* -name guest=NAME */
     bool nographic;
     bool start_paused;        /* -S */
+    bool perfmap;             /* -perfmap */
     CliArg *gdb;              /* last -gdb DEV (-s: tcp::1234) */
     bool no_reboot;
     bool no_shutdown;

@@ -15,6 +15,7 @@
 #include "core/thread.h"
 #include "accel/accel.h"
 #include "accel/tcg/cpu.h"
+#include "accel/tcg/perfmap.h"
 #include "chardev/char.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/core/machine.h"
@@ -900,6 +901,10 @@ int machina_main(int argc, char **argv)
     if (cfg->log_items &&
         !qemu_log_parse_items(cfg->log_items->value, &machina_loglevel, &err)) {
         cli_error_prepend(&err, cfg->log_items);
+        goto fail;
+    }
+    if (cfg->perfmap && !perfmap_enable(&err)) {
+        error_prepend(&err, "-perfmap: ");
         goto fail;
     }
     if (!chardevs_create(cfg, &err) || !serial_hds_init(cfg, &err) ||

@@ -18,6 +18,7 @@
  * requested from elsewhere invalidates them at once and reclaims the
  * buffer at the execution loop's next safe point.
  */
+#include "accel/tcg/perfmap.h"
 #include "accel/tcg/internal.h"
 #include "core/log.h"
 
@@ -721,6 +722,9 @@ retry:
     tb->tc_size = (size_t)n;
     code_used += hdr + align_up((size_t)n);
     tb_register(tb);
+    if (unlikely(perfmap_enabled()) && tcg_code_rx_delta) {
+        perfmap_add((const uint8_t *)tb->tc_ptr + tcg_code_rx_delta, tb->tc_size, pc);
+    }
     if (log_pc && qemu_loglevel_mask(CPU_LOG_TB_OUT_ASM) && tcg_backend->dump) {
         qemu_log("OUT: [size=%zu]\n", tb->tc_size);
         tcg_backend->dump(tb, log_file());

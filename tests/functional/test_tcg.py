@@ -219,3 +219,25 @@ def test_dfilter_limits_logs_to_ranges(program, tmp_path):
     r = boot(virt_binary(), program, '-dfilter', '0x80000000')
     assert r.returncode != 0
     assert "-dfilter 0x80000000: invalid range '0x80000000'" in r.stderr
+
+
+def test_perfmap_names_blocks_by_guest_pc(program):
+    """-perfmap as QEMU's: /tmp/perf-PID.map with a line per translated block."""
+    import glob
+    before = set(glob.glob('/tmp/perf-*.map'))
+    r = boot(virt_binary(), program, '-perfmap', '-accel', 'tcg,backend=native,x-tier-threshold=0')
+    assert r.returncode == 0, r.stderr
+    new = [p for p in set(glob.glob('/tmp/perf-*.map')) - before]
+    assert len(new) == 1, new
+    try:
+        lines = open(new[0]).read().splitlines()
+    finally:
+        os.unlink(new[0])
+    entries = [l.split() for l in lines]
+    assert entries and all(len(e) == 3 for e in entries), lines[:5]
+    pcs = {int(e[2].split('guest-0x')[1], 16) for e in entries}
+    assert 0x80000000 in pcs
+    assert all(int(e[1], 16) > 0 for e in entries)
+    # Distinct blocks do not overlap in the code buffer.
+    spans = sorted((int(e[0], 16), int(e[1], 16)) for e in entries)
+    assert all(a + n <= b for (a, n), (b, _) in zip(spans, spans[1:]))
