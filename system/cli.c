@@ -7,12 +7,13 @@
 #include "core/log.h"
 #include "hw/core/machine.h"
 #include "system/cli.h"
+#include "hw/core/qdev.h"
 
 typedef enum CliIndex {
     CLI_MACHINE, CLI_MEM, CLI_SMP, CLI_CPU, CLI_ACCEL, CLI_ENABLE_KVM,
     CLI_KERNEL, CLI_INITRD, CLI_APPEND, CLI_BIOS, CLI_DTB, CLI_CHARDEV,
     CLI_SERIAL, CLI_MONITOR, CLI_QMP, CLI_QMP_PRETTY, CLI_MON, CLI_NOGRAPHIC, CLI_DISPLAY, CLI_OBJECT,
-    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_DFILTER, CLI_PERFMAP, CLI_PAUSED, CLI_GDB, CLI_GDB_DEFAULT, CLI_NO_REBOOT,
+    CLI_DEVICE, CLI_LOG, CLI_LOGFILE, CLI_DFILTER, CLI_PERFMAP, CLI_GLOBAL, CLI_PAUSED, CLI_GDB, CLI_GDB_DEFAULT, CLI_NO_REBOOT,
     CLI_NO_SHUTDOWN, CLI_NAME, CLI_VERSION, CLI_HELP, CLI_DATADIR,
     CLI_NODEFAULTS, CLI_NO_USER_CONFIG, CLI_DRIVE, CLI_BLOCKDEV,
     CLI_NETDEV, CLI_NIC, CLI_NET,
@@ -76,6 +77,8 @@ static const CliOption cli_options[] = {
     { "D", true, CLI_LOGFILE, "FILE", "write the debug log to FILE" },
     { "dfilter", true, CLI_DFILTER, "RANGE[,...]", "log only blocks in these address ranges "
       "(START+LEN, END-LEN, START..END)" },
+    { "global", true, CLI_GLOBAL, "DRIVER.PROP=VALUE", "default PROP of every DRIVER device "
+      "(also driver=,property=,value=)" },
     { "perfmap", false, CLI_PERFMAP, NULL, "write /tmp/perf-PID.map naming each translated "
       "block by its guest pc, for perf" },
     { "S", false, CLI_PAUSED, NULL, "do not start the CPUs" },
@@ -141,6 +144,7 @@ CliConfig *cli_config_new(void)
     cfg->monitors = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->device = g_ptr_array_new_with_free_func(cli_arg_free);
     cfg->object = g_ptr_array_new_with_free_func(cli_arg_free);
+    cfg->global = g_ptr_array_new_with_free_func(cli_arg_free);
     return cfg;
 }
 
@@ -156,6 +160,7 @@ void cli_config_free(CliConfig *cfg)
     g_ptr_array_unref(cfg->monitors);
     g_ptr_array_unref(cfg->device);
     g_ptr_array_unref(cfg->object);
+    g_ptr_array_unref(cfg->global);
     cli_arg_free(cfg->mem);
     cli_arg_free(cfg->smp);
     cli_arg_free(cfg->cpu);
@@ -479,6 +484,12 @@ static bool cli_handle(CliConfig *cfg, const CliOption *o, const char *value,
         return true;
     case CLI_DFILTER:
         return qemu_set_dfilter_ranges(value, errp);
+    case CLI_GLOBAL:
+        if (!qdev_global_parse(value, NULL, NULL, NULL, errp)) {
+            return false;
+        }
+        g_ptr_array_add(cfg->global, cli_arg_new(o, value));
+        return true;
     case CLI_PERFMAP:
         cfg->perfmap = true;
         return true;

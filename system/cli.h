@@ -47,6 +47,7 @@ typedef struct CliConfig {
     GPtrArray *serial;        /* CliArg* */
     GPtrArray *device;        /* CliArg* */
     GPtrArray *object;        /* CliArg* */
+    GPtrArray *global;        /* CliArg*: -global, registered by vl.c */
     GPtrArray *monitors;      /* CliArg*: -monitor, -qmp, -qmp-pretty, -mon, in order */
     CliArg *log_items;        /* -d */
     char *log_file;           /* -D */

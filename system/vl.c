@@ -903,6 +903,14 @@ int machina_main(int argc, char **argv)
         cli_error_prepend(&err, cfg->log_items);
         goto fail;
     }
+    for (guint i = 0; i < cfg->global->len; i++) {
+        CliArg *g = g_ptr_array_index(cfg->global, i);
+
+        if (!qdev_global_add(g->value, &err)) {
+            cli_error_prepend(&err, g);
+            goto fail;
+        }
+    }
     if (cfg->perfmap && !perfmap_enable(&err)) {
         error_prepend(&err, "-perfmap: ");
         goto fail;
@@ -917,6 +925,7 @@ int machina_main(int argc, char **argv)
     if (!machine_build(cfg, &exit_now, &err)) {
         goto fail;
     }
+    qdev_globals_check();
     if (exit_now) {
         cli_config_free(cfg);
         return machina_exit(0);

@@ -156,6 +156,10 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         }
         return true;
     }
+    if (dev->global_error) {
+        error_setg(errp, "%s", dev->global_error);
+        return false;
+    }
     if (!bus) {
         bus = qdev_default_bus(dev, dc, errp);
         if (!bus && dc->bus_type) {
@@ -378,10 +382,23 @@ static void device_init(Object *obj)
     g_ptr_array_add(qdev_all_devices(), dev);
 }
 
+/* After every class's instance_init and property defaults: -global. */
+static void device_post_init(Object *obj)
+{
+    DeviceState *dev = DEVICE(obj);
+    Error *err = NULL;
+
+    if (!qdev_apply_globals(dev, &err)) {
+        dev->global_error = g_strdup(error_get_pretty(err));
+        error_free(err);
+    }
+}
+
 static void device_finalize(Object *obj)
 {
     DeviceState *dev = DEVICE(obj);
 
+    g_free(dev->global_error);
     qdev_gpio_free(dev);
     g_ptr_array_free(dev->child_buses, true);
     g_ptr_array_remove(qdev_all_devices(), dev);
@@ -406,6 +423,7 @@ static const TypeInfo device_info = {
     .class_size = sizeof(DeviceClass),
     .abstract = true,
     .instance_init = device_init,
+    .instance_post_init = device_post_init,
     .instance_finalize = device_finalize,
     .class_init = device_class_init,
 };

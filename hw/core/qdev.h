@@ -62,6 +62,7 @@ struct DeviceState {
     BusState *parent_bus;
     GPtrArray *child_buses;     /* BusState* */
     GPtrArray *gpios;           /* NamedGPIOList* */
+    char *global_error;         /* a -global that failed on this device: realize fails */
 };
 
 typedef struct BusClass {
@@ -136,6 +137,15 @@ void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
  * Machine reset: every realized device (also bus-less ones such as CPUs)
  * is reset in creation order, then the registered handlers run.
  */
+/* -global (hw/core/qdev-global.c) */
+/* Split DRIVER.PROP=VALUE or driver=,property=,value= (outputs may be NULL). */
+bool qdev_global_parse(const char *str, char **driver, char **property, char **value,
+                       Error **errp);
+bool qdev_global_add(const char *str, Error **errp);
+void qdev_globals_check(void);      /* warn about globals naming no type */
+void qdev_globals_clear(void);
+bool qdev_apply_globals(DeviceState *dev, Error **errp);
+
 void qemu_devices_reset(void);
 void qemu_register_reset(void (*fn)(void *opaque), void *opaque);
 void qemu_unregister_reset(void (*fn)(void *opaque), void *opaque);

@@ -265,3 +265,49 @@ def test_sigterm_exits_cleanly(machine):
     m.terminate()
     assert m.wait(timeout=20) == 0
     assert 'terminating on signal 15' in m.stderr
+
+
+def test_global_sets_device_defaults(tmp_path):
+    """-global DRIVER.PROP=VALUE (both spellings) as QEMU's: a default for
+    every such device, which -device's own properties override."""
+    drives = []
+    for n in range(3):
+        img = tmp_path / ('d%d.img' % n)
+        img.write_bytes(b'\0' * 65536)
+        drives += ['-drive', 'if=none,id=d%d,file=%s,format=raw' % (n, img)]
+    with Machine('riscv64', '-M', 'virt', '-S', '-display', 'none', *drives,
+                 '-global', 'virtio-blk-device.serial=GLOBAL1',
+                 '-global', 'driver=virtio-blk-device,property=num-queues,value=3',
+                 '-device', 'virtio-blk-device,drive=d0,id=b0',
+                 '-device', 'virtio-blk-device,drive=d1,id=b1,serial=OWN',
+                 '-device', 'virtio-blk-pci,drive=d2,id=b2',
+                 nographic=False, qmp=True) as m:
+        q = m.qmp()
+
+        def get(dev, prop):
+            return q.command('qom-get', path='/machine/peripheral/' + dev, property=prop)
+        assert get('b0', 'serial') == 'GLOBAL1'
+        assert get('b0', 'num-queues') == 3
+        assert get('b1', 'serial') == 'OWN'            # -device wins
+        assert get('b1', 'num-queues') == 3
+        # virtio-blk-pci wraps a virtio-blk-device, which the global reaches
+        # (as in QEMU, where the proxy's properties alias its inner device's).
+        assert get('b2', 'serial') == 'GLOBAL1'
+
+
+@pytest.mark.parametrize('args,msg', [
+    (['-global', 'virtio-blk-device'], '-global virtio-blk-device: expects DRIVER.PROP=VALUE'),
+    (['-global', 'driver=virtio-blk-device,value=1'],
+     'expects driver=DRIVER,property=PROP,value=VALUE'),
+    (['-global', 'virtio-blk-device.bogus=1', '-drive', 'if=none,id=d0,file=/dev/null,format=raw',
+      '-device', 'virtio-blk-device,drive=d0'],
+     "can't apply global virtio-blk-device.bogus=1: Property 'virtio-blk-device.bogus' not found"),
+])
+def test_global_errors(args, msg):
+    fails_one_line(['-M', 'virt', '-display', 'none', '-S'] + args, msg)
+
+
+def test_global_unknown_driver_is_a_warning(tmp_path):
+    r = run([RV, '-M', 'virt,dumpdtb=%s' % (tmp_path / 'x.dtb'), '-global', 'nosuchdev.x=1'])
+    assert r.returncode == 0, r.stderr
+    assert 'warning: global nosuchdev.x has invalid class name' in r.stderr

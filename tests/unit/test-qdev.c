@@ -641,3 +641,51 @@ UNIT_TEST(qdev_chardev_property)
     object_unparent(OBJECT(u2));
     CHECK(qemu_chr_delete("tc0", NULL));
 }
+
+UNIT_TEST(qdev_globals_default_device_properties)
+{
+    Error *err = NULL;
+    char *d = NULL, *p = NULL, *v = NULL;
+
+    CHECK(qdev_global_parse("test-dev.num=7", &d, &p, &v, NULL));
+    CHECK_STREQ(d, "test-dev");
+    CHECK_STREQ(p, "num");
+    CHECK_STREQ(v, "7");
+    g_free(d);
+    g_free(p);
+    g_free(v);
+    CHECK(qdev_global_parse("driver=test-dev,property=label,value=a.b=c", &d, &p, &v, NULL));
+    CHECK_STREQ(v, "a.b=c");
+    g_free(d);
+    g_free(p);
+    g_free(v);
+    CHECK(!qdev_global_parse("test-dev", NULL, NULL, NULL, &err));
+    CHECK_STREQ(error_get_pretty(err), "expects DRIVER.PROP=VALUE");
+    error_free(err);
+    err = NULL;
+    CHECK(!qdev_global_parse("driver=x,property=y", NULL, NULL, NULL, &err));
+    error_free(err);
+    err = NULL;
+
+    CHECK(qdev_global_add("test-dev.num=7", NULL));
+    CHECK(qdev_global_add("test-dev.label=from-global", NULL));
+    DeviceState *dev = qdev_new(TYPE_TEST_DEV);
+    CHECK_EQ(object_property_get_uint(OBJECT(dev), "num", NULL), 7);
+    /* A property set after creation (what -device does) wins. */
+    CHECK(object_property_set_str(OBJECT(dev), "label", "own", NULL));
+    g_autofree char *label = object_property_get_str(OBJECT(dev), "label", NULL);
+    CHECK_STREQ(label, "own");
+    object_unref(OBJECT(dev));
+
+    /* A value the property rejects fails realize with QEMU's wording. */
+    CHECK(qdev_global_add("test-dev.num=notanumber", NULL));
+    dev = qdev_new(TYPE_TEST_DEV);
+    CHECK(!qdev_realize(dev, NULL, &err));
+    CHECK(g_str_has_prefix(error_get_pretty(err), "can't apply global test-dev.num=notanumber: "));
+    error_free(err);
+    object_unref(OBJECT(dev));
+    qdev_globals_clear();
+    dev = qdev_new(TYPE_TEST_DEV);
+    CHECK_EQ(object_property_get_uint(OBJECT(dev), "num", NULL), 0);
+    object_unref(OBJECT(dev));
+}
