@@ -75,6 +75,8 @@ bool decode_fp(DisasContext *ctx, uint32_t insn);      /* F, D */
 bool decode_system(DisasContext *ctx, uint32_t insn);  /* SYSTEM: csr*, ecall, xret... */
 /* fflags/frm/fcsr access (translate-fp.c); false: use the generic CSR path. */
 bool gen_fp_csr(DisasContext *ctx, uint32_t insn);
+/* Does this fence (2.7) need a host barrier on our x86-64 (TSO) host? */
+bool riscv_fence_needs_host_barrier(uint32_t insn);
 /* C: expand a 16-bit encoding to its 32-bit meaning; false if reserved. */
 bool expand_rvc(DisasContext *ctx, uint16_t c, uint32_t *insn);
 /* Decode and emit one 32-bit instruction (after expansion). */

@@ -167,7 +167,6 @@ bool decode_rva(DisasContext *ctx, uint32_t insn)
 {
     int f3 = insn_funct3(insn);
     int funct5 = extract32(insn, 27, 5);
-    bool aq = extract32(insn, 26, 1), rl = extract32(insn, 25, 1);
     MemOp op;
 
     if (!ctx->cfg->ext_a || (f3 != 2 && f3 != 3)) {
@@ -177,20 +176,21 @@ bool decode_rva(DisasContext *ctx, uint32_t insn)
     if (!amo_known(funct5) || (funct5 == AMO_LR && insn_rs2(insn) != 0)) {
         return false;
     }
-    /* aq/rl order this access with the others of this hart; one host
-     * thread runs every hart, so a full barrier is more than enough. */
-    if (rl) {
-        tcg_gen_mb();
-    }
+    /*
+     * aq/rl order this access with the others of this hart as other harts
+     * see them.  No other hart runs while this one does (one host thread
+     * runs them all and switches only between blocks), so no host barrier
+     * is needed for that; what other host threads (iothreads, DMA) see is
+     * ordered by the guest's explicit fences (translate-rvi.c), as Linux's
+     * drivers use them (virtio's mb/wmb/rmb are fences, not AMO bits).
+     * So the aq and rl bits (26, 25) translate to nothing.
+     */
     if (funct5 == AMO_LR) {
         gen_lr(ctx, insn, op);
     } else if (funct5 == AMO_SC) {
         gen_sc(ctx, insn, op);
     } else {
         gen_amo(ctx, insn, funct5, op);
-    }
-    if (aq) {
-        tcg_gen_mb();
     }
     return true;
 }

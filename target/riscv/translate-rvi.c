@@ -122,13 +122,31 @@ static bool gen_jalr(DisasContext *ctx, uint32_t insn)
     return true;
 }
 
+bool riscv_fence_needs_host_barrier(uint32_t insn)
+{
+    unsigned fm = extract32(insn, 28, 4);
+    unsigned pred = extract32(insn, 24, 4), succ = extract32(insn, 20, 4);
+    enum { FENCE_W = 1, FENCE_R = 2, FENCE_O = 4, FENCE_I = 8 };
+
+    return fm != 8 && (pred & (FENCE_W | FENCE_O)) && (succ & (FENCE_R | FENCE_I));
+}
+
 static bool gen_misc_mem(DisasContext *ctx, uint32_t insn)
 {
     switch (insn_funct3(insn)) {
     case 0:
-        /* fence, fence.tso, pause: every ordering is a full barrier here.
-         * Unused fields are reserved for future hints and ignored (2.7). */
-        tcg_gen_mb();
+        /* fence, fence.tso, pause (2.7; unused fields are reserved hints,
+         * ignored).  Harts never run concurrently (one host thread runs
+         * them all, translate-rva.c), so a fence matters only against
+         * other host threads touching guest memory (iothreads, DMA).  The
+         * host is x86-64, whose only reordering is a later load passing
+         * an earlier store (TSO): only a fence that orders earlier writes
+         * (W, O) before later reads (R, I) needs the host barrier, and
+         * fence.tso (fm = 1000) never asks for that one.  Our generated
+         * code keeps guest memory accesses in program order. */
+        if (riscv_fence_needs_host_barrier(insn)) {
+            tcg_gen_mb();
+        }
         return true;
     case 1:
         /* fence.i (Zifencei): the code cache is kept coherent with stores

@@ -241,3 +241,62 @@ def test_perfmap_names_blocks_by_guest_pc(program):
     # Distinct blocks do not overlap in the code buffer.
     spans = sorted((int(e[0], 16), int(e[1], 16)) for e in entries)
     assert all(a + n <= b for (a, n), (b, _) in zip(spans, spans[1:]))
+
+
+# One block per fence (each ends at the jump after it): which of them get a
+# host barrier in the IR.
+FENCE_PROGRAM = r"""
+.globl _start
+_start:
+    fence rw,rw
+    j 1f
+1:  fence w,w
+    j 2f
+2:  fence r,rw
+    j 3f
+3:  fence.tso
+    j 4f
+4:  fence rw,w
+    j 5f
+5:  fence iorw,iorw
+    j 6f
+6:  fence w,r
+    j 7f
+7:  li t0, 0x80100000
+    j 10f
+10: amoadd.w.aqrl a0, a1, (t0)
+    j 8f
+8:  li t1, 0x100000
+    li t2, 0x5555
+    sw t2, 0(t1)
+9:  j 9b
+"""
+
+
+def test_fences_get_a_host_barrier_only_for_store_load_order(tmp_path):
+    """The host is x86-64 (TSO): only a fence ordering earlier writes before
+    later reads needs mfence (the IR's mb); fence.tso, w,w, r,rw and rw,w
+    do not, and an AMO's aq/rl needs none (harts never run concurrently)."""
+    if not CROSS:
+        pytest.skip('needs the riscv64 cross toolchain (scripts/deps.sh)')
+    elf = build_program(tmp_path, FENCE_PROGRAM)
+    log = tmp_path / 'op.log'
+    r = boot(virt_binary(), elf, '-d', 'in_asm,op', '-D', str(log))
+    assert r.returncode == 0, r.stderr
+    # First instruction's encoding -> does its block's IR have an mb?
+    barrier = {}
+    for b in log.read_text(errors='replace').split('IN: \n')[1:]:
+        m = re.match(r'0x[0-9a-f]+:\s+([0-9a-f]{8})\s', b)
+        if m:
+            barrier[m.group(1)] = bool(re.search(r'^\s*mb\s*$', b, re.M))
+    want = {
+        '0330000f': True,       # fence rw,rw
+        '0110000f': False,      # fence w,w
+        '0230000f': False,      # fence r,rw
+        '8330000f': False,      # fence.tso
+        '0310000f': False,      # fence rw,w (release)
+        '0ff0000f': True,       # fence iorw,iorw
+        '0120000f': True,       # fence w,r
+        '06b2a52f': False,      # amoadd.w.aqrl
+    }
+    assert {k: barrier.get(k) for k in want} == want, barrier
