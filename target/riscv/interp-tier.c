@@ -611,8 +611,13 @@ int riscv_interp_block(CPUState *cs, vaddr pc_start, uint32_t flags)
             if (insn_funct3(insn) != 0) {
                 goto stop;      /* fence.i and reserved: the JIT */
             }
-            /* fence, fence.tso, pause: a full barrier, as tcg_gen_mb. */
-            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            /* fence, fence.tso, pause: a host barrier where the JIT emits
+             * one (translate-rvi.c), a compiler barrier otherwise. */
+            if (riscv_fence_needs_host_barrier(insn)) {
+                __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            } else {
+                __atomic_signal_fence(__ATOMIC_SEQ_CST);
+            }
             rd = 0;
             r = 0;
             break;
