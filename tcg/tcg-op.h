@@ -70,6 +70,35 @@ static inline unsigned memop_size(MemOp op)
     return 1u << (op & MO_SIZE);
 }
 
+/*
+ * A guest access that hit the soft TLB, done on the host address: the size
+ * and sign extension of op, little-endian (the host is x86-64, our guests
+ * are little-endian).  Used by the interpreters (tcg/interp, the riscv
+ * tier); native code does the same inline.
+ */
+static inline uint64_t memop_host_load(const void *p, MemOp op)
+{
+    switch (op & (MO_SIZE | MO_SIGN)) {
+    case MO_UB: return *(const uint8_t *)p;
+    case MO_SB: return (uint64_t)(int64_t)*(const int8_t *)p;
+    case MO_UW: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case MO_SW: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
+    case MO_UL: { uint32_t v; memcpy(&v, p, 4); return v; }
+    case MO_SL: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void memop_host_store(void *p, uint64_t v, MemOp op)
+{
+    switch (op & MO_SIZE) {
+    case MO_8: *(uint8_t *)p = (uint8_t)v; break;
+    case MO_16: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case MO_32: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
 /* Helper call flags. */
 #define TCG_CALL_NO_READ_GLOBALS 0x1    /* does not read guest globals from env */
 #define TCG_CALL_NO_WRITE_GLOBALS 0x2   /* does not write them */

@@ -42,19 +42,6 @@ static inline unsigned tier_tlb_index(uint64_t addr)
     return (addr >> TARGET_PAGE_BITS) & (CPU_TLB_SIZE - 1);
 }
 
-static inline uint64_t host_load(const void *p, MemOp op)
-{
-    switch (op & (MO_SIZE | MO_SIGN)) {
-    case MO_UB: return *(const uint8_t *)p;
-    case MO_SB: return (uint64_t)(int64_t)*(const int8_t *)p;
-    case MO_UW: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case MO_SW: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
-    case MO_UL: { uint32_t v; memcpy(&v, p, 4); return v; }
-    case MO_SL: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
 /* A load as generated code does it: inline TLB hit, else the slow path. */
 static inline uint64_t tier_ld(CPUState *cs, CPURISCVState *env, uint64_t pc,
                                uint64_t addr, MemOp op, int mmu_idx)
@@ -63,7 +50,7 @@ static inline uint64_t tier_ld(CPUState *cs, CPURISCVState *env, uint64_t pc,
     CPUTLBEntry *e = &cs->tlb.table[mmu_idx][tier_tlb_index(addr)];
 
     if ((addr & (TARGET_PAGE_MASK | (size - 1))) == e->addr_read) {
-        return host_load((const void *)(uintptr_t)(addr + e->addend), op);
+        return memop_host_load((const void *)(uintptr_t)(addr + e->addend), op);
     }
     env->pc = pc;       /* the slow path may raise: precise state */
     return cpu_ld_mmu(cs, addr, op | MO_LE, mmu_idx, 0);

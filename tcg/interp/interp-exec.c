@@ -28,29 +28,6 @@ static inline uint64_t rd64(const uint32_t *p)
     return (uint64_t)p[0] | ((uint64_t)p[1] << 32);
 }
 
-static inline uint64_t host_load(const void *p, MemOp op)
-{
-    switch (op & (MO_SIZE | MO_SIGN)) {
-    case MO_UB: return *(const uint8_t *)p;
-    case MO_SB: return (uint64_t)(int64_t)*(const int8_t *)p;
-    case MO_UW: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case MO_SW: { int16_t v; memcpy(&v, p, 2); return (uint64_t)(int64_t)v; }
-    case MO_UL: { uint32_t v; memcpy(&v, p, 4); return v; }
-    case MO_SL: { int32_t v; memcpy(&v, p, 4); return (uint64_t)(int64_t)v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-static inline void host_store(void *p, uint64_t v, MemOp op)
-{
-    switch (op & MO_SIZE) {
-    case MO_8: *(uint8_t *)p = (uint8_t)v; break;
-    case MO_16: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case MO_32: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
 /* Inline soft-TLB hit: page matches, no flag bits, naturally aligned. */
 static inline void *tlb_fast(CPUTLBEntry *tlb, uint64_t addr, MemOpIdx oi, bool store)
 {
@@ -154,22 +131,22 @@ do_BRCOND:
 #define HOSTP ((char *)(uintptr_t)R(2) + (int32_t)pc[3])
 do_LD8U: R(1) = *(uint8_t *)HOSTP; NEXT(4);
 do_LD8S: R(1) = (uint64_t)(int64_t)*(int8_t *)HOSTP; NEXT(4);
-do_LD16U: R(1) = host_load(HOSTP, MO_UW); NEXT(4);
-do_LD16S: R(1) = host_load(HOSTP, MO_SW); NEXT(4);
-do_LD32U: R(1) = host_load(HOSTP, MO_UL); NEXT(4);
-do_LD32S: R(1) = host_load(HOSTP, MO_SL); NEXT(4);
-do_LD: R(1) = host_load(HOSTP, MO_UQ); NEXT(4);
-do_ST8: host_store(HOSTP, R(1), MO_8); NEXT(4);
-do_ST16: host_store(HOSTP, R(1), MO_16); NEXT(4);
-do_ST32: host_store(HOSTP, R(1), MO_32); NEXT(4);
-do_ST: host_store(HOSTP, R(1), MO_64); NEXT(4);
+do_LD16U: R(1) = memop_host_load(HOSTP, MO_UW); NEXT(4);
+do_LD16S: R(1) = memop_host_load(HOSTP, MO_SW); NEXT(4);
+do_LD32U: R(1) = memop_host_load(HOSTP, MO_UL); NEXT(4);
+do_LD32S: R(1) = memop_host_load(HOSTP, MO_SL); NEXT(4);
+do_LD: R(1) = memop_host_load(HOSTP, MO_UQ); NEXT(4);
+do_ST8: memop_host_store(HOSTP, R(1), MO_8); NEXT(4);
+do_ST16: memop_host_store(HOSTP, R(1), MO_16); NEXT(4);
+do_ST32: memop_host_store(HOSTP, R(1), MO_32); NEXT(4);
+do_ST: memop_host_store(HOSTP, R(1), MO_64); NEXT(4);
 #undef HOSTP
 
 do_QLD: {
     uint64_t addr = R(2);
     void *p = tlb_fast(tlb, addr, pc[3], false);
     if (likely(p)) {
-        R(1) = host_load(p, get_memop(pc[3]));
+        R(1) = memop_host_load(p, get_memop(pc[3]));
     } else {
         R(1) = tcg_runtime.qemu_ld(env, addr, pc[3], (uintptr_t)pc);
     }
@@ -179,7 +156,7 @@ do_QST: {
     uint64_t addr = R(2);
     void *p = tlb_fast(tlb, addr, pc[3], true);
     if (likely(p)) {
-        host_store(p, R(1), get_memop(pc[3]));
+        memop_host_store(p, R(1), get_memop(pc[3]));
     } else {
         tcg_runtime.qemu_st(env, addr, R(1), pc[3], (uintptr_t)pc);
     }
