@@ -264,72 +264,50 @@ static bool zb_op(const RISCVCPUConfig *cfg, uint32_t insn, uint64_t a, uint64_t
                   uint64_t *r)
 {
     int f7 = insn_funct7(insn), f3 = insn_funct3(insn);
+    bool ext;           /* the extension the encoding belongs to is on */
+    uint64_t v;
 
     switch (f7 << 3 | f3) {
     case 0x10 << 3 | 2: case 0x10 << 3 | 4: case 0x10 << 3 | 6:   /* shNadd */
-        if (!cfg->ext_zba) {
-            return false;
-        }
-        *r = (a << (f3 >> 1)) + b;
-        return true;
-    case 0x20 << 3 | 7:
-    case 0x20 << 3 | 6:
-    case 0x20 << 3 | 4:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = f3 == 7 ? a & ~b : f3 == 6 ? a | ~b : ~(a ^ b);
-        return true;
-    case 0x05 << 3 | 4:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = (int64_t)a < (int64_t)b ? a : b;
-        return true;
-    case 0x05 << 3 | 5:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = a < b ? a : b;
-        return true;
-    case 0x05 << 3 | 6:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = (int64_t)a > (int64_t)b ? a : b;
-        return true;
-    case 0x05 << 3 | 7:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = a > b ? a : b;
-        return true;
-    case 0x30 << 3 | 1:
-    case 0x30 << 3 | 5:
-        if (!cfg->ext_zbb) {
-            return false;
-        }
-        *r = f3 == 1 ? rotl64(a, (unsigned)b) : rotr64(a, (unsigned)b);
-        return true;
-    case 0x24 << 3 | 1:
-    case 0x14 << 3 | 1:
-    case 0x34 << 3 | 1:
-    case 0x24 << 3 | 5:
-        if (!cfg->ext_zbs) {
-            return false;
-        }
-        if (f3 == 5) {
-            *r = (a >> (b & 63)) & 1;
-        } else if (f7 == 0x24) {
-            *r = a & ~(1ULL << (b & 63));
-        } else if (f7 == 0x14) {
-            *r = a | (1ULL << (b & 63));
-        } else {
-            *r = a ^ (1ULL << (b & 63));
-        }
-        return true;
+        ext = cfg->ext_zba;
+        v = (a << (f3 >> 1)) + b;
+        break;
+    case 0x20 << 3 | 7: case 0x20 << 3 | 6: case 0x20 << 3 | 4:   /* andn, orn, xnor */
+        ext = cfg->ext_zbb;
+        v = f3 == 7 ? a & ~b : f3 == 6 ? a | ~b : ~(a ^ b);
+        break;
+    case 0x05 << 3 | 4: case 0x05 << 3 | 5:                       /* min, minu */
+    case 0x05 << 3 | 6: case 0x05 << 3 | 7: {                     /* max, maxu */
+        bool lt = f3 & 1 ? a < b : (int64_t)a < (int64_t)b;
+        ext = cfg->ext_zbb;
+        v = (f3 & 2) ? (lt ? b : a) : (lt ? a : b);
+        break;
     }
-    return false;
+    case 0x30 << 3 | 1: case 0x30 << 3 | 5:                       /* rol, ror */
+        ext = cfg->ext_zbb;
+        v = f3 == 1 ? rotl64(a, (unsigned)b) : rotr64(a, (unsigned)b);
+        break;
+    case 0x24 << 3 | 1: case 0x14 << 3 | 1:                       /* bclr, bset */
+    case 0x34 << 3 | 1: case 0x24 << 3 | 5:                       /* binv, bext */
+        ext = cfg->ext_zbs;
+        if (f3 == 5) {
+            v = (a >> (b & 63)) & 1;
+        } else if (f7 == 0x24) {
+            v = a & ~(1ULL << (b & 63));
+        } else if (f7 == 0x14) {
+            v = a | (1ULL << (b & 63));
+        } else {
+            v = a ^ (1ULL << (b & 63));
+        }
+        break;
+    default:
+        return false;
+    }
+    if (!ext) {
+        return false;
+    }
+    *r = v;
+    return true;
 }
 
 static bool zb_op32(const RISCVCPUConfig *cfg, uint32_t insn, uint64_t a, uint64_t b,
