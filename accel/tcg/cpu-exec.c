@@ -267,6 +267,28 @@ static inline bool tier_slot_cold(const TierSlot *s, vaddr pc, uint32_t flags)
     return s->pc == pc && s->flags == flags && s->count < tier_threshold;
 }
 
+/* A slot whose owner the loop has translated: free for the next block. */
+#define TIER_TRANSLATED UINT32_MAX
+
+/*
+ * A block not in the block cache claims its slot.  If the slot's owner
+ * has been translated, the count starts afresh; otherwise (still cold, or
+ * due for translation at its next run) the two share the owner's count.
+ * Resetting it would let two blocks that alternate in one slot (two
+ * paths of a loop, say) reset each other for ever, each interpreted and
+ * never translated: a disk benchmark ran at half speed that way.  Shared,
+ * the count reaches the threshold, the next of them is translated (and
+ * frees the slot), then the other.
+ */
+static void tier_slot_take(TierSlot *s, vaddr pc, uint32_t flags)
+{
+    if (s->count == TIER_TRANSLATED) {
+        s->count = 0;
+    }
+    s->pc = pc;
+    s->flags = flags;
+}
+
 bool tcg_tier_skip_lookup(CPUState *cpu, vaddr pc, uint32_t flags)
 {
     return tier_enabled(cpu, 0) && tier_slot_cold(tier_slot(cpu, pc, flags), pc, flags);
@@ -281,9 +303,7 @@ void tcg_tier_note_miss(CPUState *cpu, vaddr pc, uint32_t flags)
     }
     s = tier_slot(cpu, pc, flags);
     if (s->pc != pc || s->flags != flags) {
-        s->pc = pc;
-        s->flags = flags;
-        s->count = 0;
+        tier_slot_take(s, pc, flags);
     }
 }
 
@@ -358,15 +378,16 @@ static int cpu_exec_loop(CPUState *cpu)
                     continue;
                 }
                 tb = tb_lookup(cpu, pc, flags, cflags);
-                if (!tb && (s->pc != pc || s->flags != flags)) {
-                    /* First sight (or the slot was taken over): count it. */
-                    s->pc = pc;
-                    s->flags = flags;
-                    s->count = 0;
-                    if (tier_run(cpu, s, pc, flags)) {
-                        last_tb = NULL;
-                        continue;
+                if (!tb) {
+                    if (s->pc != pc || s->flags != flags) {
+                        /* First sight (or the slot was taken over): count it. */
+                        tier_slot_take(s, pc, flags);
+                        if (tier_slot_cold(s, pc, flags) && tier_run(cpu, s, pc, flags)) {
+                            last_tb = NULL;
+                            continue;
+                        }
                     }
+                    s->count = TIER_TRANSLATED;     /* just below */
                 }
             } else if (!tb) {
                 tb = tb_lookup(cpu, pc, flags, cflags);
