@@ -179,9 +179,10 @@ static void cpu_exec_tb(CPUState *cpu, TranslationBlock *tb, TranslationBlock **
  * cache is interpreted (TCGCPUOps.interp_block) while its execution count
  * is at most the threshold, and translated at the next execution.  The
  * counts live in a small per-vCPU direct-mapped table tagged with (pc,
- * flags): a collision only restarts a count, and a block that is
- * interpreted although already translated (by another vCPU, or after its
- * count was evicted) is run with the same semantics, only slower.  The
+ * flags): blocks that collide share a count until one is translated
+ * (tier_slot_take), and a block that is interpreted although already
+ * translated (by another vCPU) is run with the same semantics, only
+ * slower.  The
  * table is emptied when the code buffer is flushed (translations are gone).
  */
 #define TIER_BITS 12
