@@ -132,45 +132,36 @@ static inline bool op_imm_i(uint32_t insn, uint64_t a, bool word, uint64_t *r)
     unsigned shamt = extract32(insn, 20, word ? 5 : 6);
     unsigned hi = extract32(insn, word ? 25 : 26, word ? 7 : 6);
 
-    if (word) {
-        switch (f3) {
-        case 0: *r = sext32(a + (uint64_t)imm_i(insn)); return true;
-        case 1:
-            if (hi != 0) {
-                return false;
-            }
-            *r = sext32(a << shamt);
-            return true;
-        case 5:
-            if (hi == 0) {
-                *r = sext32((uint32_t)a >> shamt);
-            } else if (hi == 0x20) {
-                *r = sext32((uint64_t)((int64_t)(int32_t)a >> shamt));
-            } else {
-                return false;
-            }
-            return true;
-        }
-        return false;
-    }
+    uint64_t v;
+
+    /* The W forms compute on the low 32 bits and sign-extend (2.4). */
     switch (f3) {
+    case 0:
+        if (!word) {
+            return alu(f3, a, (uint64_t)imm_i(insn), r);
+        }
+        v = a + (uint64_t)imm_i(insn);
+        break;
     case 1:
         if (hi != 0) {
             return false;
         }
-        *r = a << shamt;
-        return true;
+        v = a << shamt;
+        break;
     case 5:
         if (hi == 0) {
-            *r = a >> shamt;
-        } else if (hi == 0x10) {
-            *r = (uint64_t)((int64_t)a >> shamt);
+            v = word ? (uint32_t)a >> shamt : a >> shamt;
+        } else if (hi == (word ? 0x20u : 0x10u)) {
+            v = word ? (uint64_t)((int64_t)(int32_t)a >> shamt) : (uint64_t)((int64_t)a >> shamt);
         } else {
             return false;
         }
-        return true;
+        break;
+    default:
+        return word ? false : alu(f3, a, (uint64_t)imm_i(insn), r);
     }
-    return alu(f3, a, (uint64_t)imm_i(insn), r);
+    *r = word ? sext32(v) : v;
+    return true;
 }
 
 /* translate-rvi.c gen_op */
